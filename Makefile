@@ -1,0 +1,37 @@
+# Two entry points a fresh machine needs: `make demo` and `make test`.
+# Each creates .venv on first use and installs what it needs into it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint screenshots demo-snapshot bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.runtime
+
+demo: $(VENV)/.runtime
+	$(BIN)/lambdascope demo
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+screenshots: $(VENV)/.dev
+	$(BIN)/python screenshots/generate.py
+
+demo-snapshot: $(VENV)/.dev
+	$(BIN)/python -m estate.sources.demo.build
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Parse batched GetMetricData responses back into per-function series.
+
+Each record's request parameters carry the queries, so a result's Id maps back to the function,
+metric and statistic it asked for; pages (NextToken) of the same query are concatenated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from estate.model import MetricSeries
+from estate.snapshot import Snapshot
+
+
+def _query_index(params: Mapping[str, Any]) -> dict[str, tuple[str, str, str]]:
+    index: dict[str, tuple[str, str, str]] = {}
+    for query in params.get("MetricDataQueries", ()) or ():
+        stat = query.get("MetricStat") or {}
+        metric = stat.get("Metric") or {}
+        dims = {d.get("Name"): d.get("Value") for d in metric.get("Dimensions", ()) or ()}
+        name = dims.get("FunctionName")
+        if name and metric.get("MetricName"):
+            index[str(query["Id"])] = (str(name), str(metric["MetricName"]), str(stat.get("Stat", "")))
+    return index
+
+
+def parse_metrics(snapshot: Snapshot) -> dict[tuple[str, str, str], MetricSeries]:
+    stamps: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    values: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
+    for record in snapshot.responses("cloudwatch", "GetMetricData"):
+        index = _query_index(record.key.params)
+        response = record.response
+        if not isinstance(response, Mapping):
+            continue
+        for result in response.get("MetricDataResults", ()) or ():
+            target = index.get(str(result.get("Id")))
+            if target is None:
+                continue
+            key = (record.key.region, *target)
+            stamps[key].extend(result.get("Timestamps", ()) or ())
+            values[key].extend(float(v) for v in result.get("Values", ()) or ())
+    series: dict[tuple[str, str, str], MetricSeries] = {}
+    for (region, function, metric, stat), ts in stamps.items():
+        vals = values[(region, function, metric, stat)]
+        if len(ts) != len(vals):
+            continue  # a malformed result is a gap, not a series
+        series[(region, function, metric)] = MetricSeries(
+            function, region, metric, stat, tuple(ts), tuple(vals)
+        )
+    return series

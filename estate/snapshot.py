@@ -1,0 +1,365 @@
+"""Snapshots: raw AWS responses plus a manifest, in a diskcache store or one portable file.
+
+A snapshot is evidence: it keeps what AWS returned (JSON-normalised), keyed by account, region,
+service, operation and request parameters, so a newer lambdascope can re-analyse it. The model
+and graph are always derived at load time, never stored.
+
+`SnapshotStore` (diskcache, `eviction_policy="none"`, string keys) is the live collector's cache
+and resume log. `export_snapshot` writes the portable `.lsnap` file: a zip holding
+`manifest.json` and one JSON-lines member per account/region/service, each listed in the
+manifest with its sha256, written atomically with mode 0600.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from estate.errors import LambdascopeError
+
+FORMAT = "lambdascope.snapshot"
+SCHEMA_VERSION = 1
+TOOL_VERSION = "0.1.0"
+_MANIFEST = "manifest.json"
+_STORE_SCHEMA_KEY = "__schema__"
+_STARTED_KEY = "__started_at__"
+_RECORD_PREFIX = "rec:"
+
+
+def normalise(value: Any) -> Any:
+    """Turn a boto3 response into plain JSON data (datetimes to ISO 8601, bytes to base64)."""
+    if isinstance(value, Mapping):
+        return {str(k): normalise(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list | tuple):
+        return [normalise(v) for v in value]
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "read"):  # streaming bodies are never evidence we keep
+        return None
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKey:
+    """Where a response came from; `params` are the request parameters (JSON)."""
+
+    account: str
+    region: str
+    service: str
+    operation: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def encode(self) -> str:
+        return json.dumps(
+            [self.account, self.region, self.service, self.operation, self.params],
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    key: RecordKey
+    response: Any
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageEntry:
+    """What the collector tried and what happened: ok, denied, throttled, unsupported, error."""
+
+    account: str
+    region: str
+    service: str
+    operation: str
+    status: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "account": self.account,
+            "region": self.region,
+            "service": self.service,
+            "operation": self.operation,
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    created_at: str
+    source: str
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    coverage: tuple[CoverageEntry, ...] = ()
+    secrets_kept: bool = False
+    metrics_start: str | None = None
+    metrics_end: str | None = None
+    schema: int = SCHEMA_VERSION
+    tool_version: str = TOOL_VERSION
+    members: Mapping[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "schema": self.schema,
+            "tool_version": self.tool_version,
+            "created_at": self.created_at,
+            "source": self.source,
+            "accounts": list(self.accounts),
+            "regions": list(self.regions),
+            "secrets_kept": self.secrets_kept,
+            "metrics_start": self.metrics_start,
+            "metrics_end": self.metrics_end,
+            "coverage": [c.to_json() for c in self.coverage],
+            "members": dict(self.members),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Manifest:
+        try:
+            return cls(
+                created_at=str(data["created_at"]),
+                source=str(data["source"]),
+                accounts=tuple(data.get("accounts", ())),
+                regions=tuple(data.get("regions", ())),
+                coverage=tuple(CoverageEntry(**c) for c in data.get("coverage", ())),
+                secrets_kept=bool(data.get("secrets_kept", False)),
+                metrics_start=data.get("metrics_start"),
+                metrics_end=data.get("metrics_end"),
+                schema=int(data["schema"]),
+                tool_version=str(data.get("tool_version", "?")),
+                members=dict(data.get("members", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LambdascopeError(f"snapshot manifest is malformed ({exc})") from exc
+
+    def summary(self) -> dict[str, Any]:
+        """The manifest as the findings JSON reports it (no member hashes)."""
+        data = self.to_json()
+        data.pop("members")
+        data["coverage_gaps"] = [c.to_json() for c in self.coverage if c.status != "ok"]
+        data.pop("coverage")
+        return data
+
+
+@dataclass
+class Snapshot:
+    """A loaded snapshot: manifest plus records indexed by (service, operation)."""
+
+    manifest: Manifest
+    records: list[Record]
+    _index: dict[tuple[str, str], list[Record]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str], list[Record]] = defaultdict(list)
+        for record in self.records:
+            index[(record.key.service, record.key.operation)].append(record)
+        self._index = dict(index)
+
+    def responses(self, service: str, operation: str) -> list[Record]:
+        return self._index.get((service, operation), [])
+
+
+def utc_now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+class SnapshotStore:
+    """diskcache-backed store: the live collector's cache and resume log.
+
+    Uses `Cache` (not `FanoutCache`, which may drop writes on timeout) with no eviction, string
+    keys, and a schema entry checked on open.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._cache = diskcache.Cache(str(self.directory), eviction_policy="none", size_limit=2**40)
+        schema = self._cache.get(_STORE_SCHEMA_KEY)
+        if schema is None:
+            self._cache.set(_STORE_SCHEMA_KEY, SCHEMA_VERSION)
+        elif schema != SCHEMA_VERSION:
+            self._cache.close()
+            raise LambdascopeError(
+                f"collection cache {self.directory} has schema {schema}, expected "
+                f"{SCHEMA_VERSION}; delete it or use --refresh"
+            )
+
+    def put(self, key: RecordKey, response: Any) -> None:
+        self._cache.set(_RECORD_PREFIX + key.encode(), json.dumps(normalise(response)))
+
+    def has(self, key: RecordKey) -> bool:
+        return (_RECORD_PREFIX + key.encode()) in self._cache
+
+    def get(self, key: RecordKey) -> Any | None:
+        raw = self._cache.get(_RECORD_PREFIX + key.encode())
+        return None if raw is None else json.loads(str(raw))
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._cache.set(_STORE_SCHEMA_KEY, SCHEMA_VERSION)
+
+    def records(self) -> Iterator[Record]:
+        for raw_key in self._cache.iterkeys():
+            if not isinstance(raw_key, str) or not raw_key.startswith(_RECORD_PREFIX):
+                continue
+            account, region, service, operation, params = json.loads(raw_key[len(_RECORD_PREFIX) :])
+            raw = self._cache.get(raw_key)
+            if raw is not None:
+                key = RecordKey(account, region, service, operation, params)
+                yield Record(key, json.loads(str(raw)))
+
+    def to_snapshot(self, manifest: Manifest) -> Snapshot:
+        """The records of the manifest's accounts and regions (plus global IAM)."""
+        regions = {*manifest.regions, "global"}
+        accounts = set(manifest.accounts)
+        chosen = [
+            r for r in self.records() if r.key.region in regions and r.key.account in accounts
+        ]
+        return Snapshot(manifest, sorted(chosen, key=lambda r: r.key.encode()))
+
+    def started_at(self) -> float | None:
+        value = self._cache.get(_STARTED_KEY)
+        return float(value) if value is not None else None
+
+    def mark_started(self, when: float) -> None:
+        self._cache.set(_STARTED_KEY, when)
+
+    def close(self) -> None:
+        self._cache.close()
+
+    def __enter__(self) -> SnapshotStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _member_name(key: RecordKey) -> str:
+    return f"records/{key.account}/{key.region}/{key.service}.jsonl"
+
+
+def export_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
+    """Write the portable file atomically (temp file in the same directory, then rename), 0600."""
+    target = Path(path)
+    members: dict[str, list[str]] = defaultdict(list)
+    for record in sorted(snapshot.records, key=lambda r: r.key.encode()):
+        line = json.dumps(
+            {"operation": record.key.operation, "params": record.key.params, "response": record.response},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        members[_member_name(record.key)].append(line)
+    blobs = {name: ("\n".join(lines) + "\n").encode() for name, lines in sorted(members.items())}
+    digests = {name: hashlib.sha256(blob).hexdigest() for name, blob in blobs.items()}
+    manifest = replace(snapshot.manifest, members=digests)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".lsnap-", dir=target.parent)
+    except OSError as exc:
+        raise LambdascopeError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(_MANIFEST, json.dumps(manifest.to_json(), indent=2, sort_keys=True))
+                for name, blob in blobs.items():
+                    archive.writestr(name, blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
+    """Read a `.lsnap` file, checking every member against the manifest's sha256."""
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError as exc:
+        raise LambdascopeError(f"no such snapshot file: {source}") from exc
+    except IsADirectoryError as exc:
+        raise LambdascopeError(f"{source} is a directory, not a snapshot file") from exc
+    except OSError as exc:
+        raise LambdascopeError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise LambdascopeError(f"{source} is not a lambdascope snapshot (not a zip file)") from exc
+    with archive:
+        return _read_archive(archive, source)
+
+
+def _read_archive(archive: zipfile.ZipFile, source: Path) -> Snapshot:
+    try:
+        manifest_data = json.loads(archive.read(_MANIFEST))
+    except KeyError as exc:
+        raise LambdascopeError(f"{source} has no {_MANIFEST}: not a lambdascope snapshot") from exc
+    except (ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise LambdascopeError(f"{source}: member {_MANIFEST} is corrupt ({exc})") from exc
+    if not isinstance(manifest_data, dict) or manifest_data.get("format") != FORMAT:
+        raise LambdascopeError(f"{source} is not a lambdascope snapshot (bad manifest format)")
+    schema = manifest_data.get("schema")
+    if schema != SCHEMA_VERSION:
+        raise LambdascopeError(
+            f"{source} has snapshot schema {schema}; this lambdascope reads schema "
+            f"{SCHEMA_VERSION} (upgrade lambdascope or re-collect)"
+        )
+    manifest = Manifest.from_json(manifest_data)
+    listed = set(manifest.members)
+    present = {n for n in archive.namelist() if n != _MANIFEST}
+    if present - listed:
+        raise LambdascopeError(f"{source}: member {sorted(present - listed)[0]} is not in the manifest")
+    records: list[Record] = []
+    for name in sorted(listed):
+        records.extend(_read_member(archive, source, name, manifest.members[name]))
+    return Snapshot(manifest, records)
+
+
+def _read_member(archive: zipfile.ZipFile, source: Path, name: str, digest: str) -> Iterable[Record]:
+    try:
+        blob = archive.read(name)
+    except KeyError as exc:
+        raise LambdascopeError(f"{source}: member {name} is missing") from exc
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LambdascopeError(f"{source}: member {name} is corrupt ({exc})") from exc
+    if hashlib.sha256(blob).hexdigest() != digest:
+        raise LambdascopeError(f"{source}: member {name} fails its sha256 check (corrupt or tampered)")
+    parts = name.split("/")
+    if len(parts) != 4 or parts[0] != "records" or not parts[3].endswith(".jsonl"):
+        raise LambdascopeError(f"{source}: unexpected member name {name}")
+    account, region, service = parts[1], parts[2], parts[3][: -len(".jsonl")]
+    out = []
+    for line_no, line in enumerate(blob.decode().splitlines(), 1):
+        try:
+            item = json.loads(line)
+            key = RecordKey(account, region, service, item["operation"], item["params"])
+            out.append(Record(key, item["response"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LambdascopeError(f"{source}: member {name} line {line_no} is malformed") from exc
+    return out

@@ -1,0 +1,192 @@
+"""The `lambdascope` command: the headless commands of DESIGN.md section 6 and the TUI launchers.
+
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error (one line on stderr,
+never a traceback). Textual is imported only by the commands that open the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import NoReturn
+
+from estate.errors import LambdascopeError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEMO_SNAPSHOT = "demo.lsnap"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"lambdascope: error: {message} (see --help)\n")
+
+
+def demo_snapshot_path() -> Path:
+    path = Path(str(resources.files("estate.sources.demo").joinpath(DEMO_SNAPSHOT)))
+    if not path.is_file():
+        raise LambdascopeError(f"the bundled demo snapshot is missing ({path}); run `make demo-snapshot`")
+    return path
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return value
+
+
+def _add_live_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--region", action="append", required=True, help="region to collect (repeatable)")
+    p.add_argument("--profile", help="AWS profile from your config")
+    p.add_argument("--endpoint-url", help="AWS endpoint (a local AWS such as moto); also AWS_ENDPOINT_URL")
+    p.add_argument("--keep-secrets", action="store_true", help="store env var values in clear (default: redacted)")
+    p.add_argument("--metrics-days", type=_positive, default=14.0, help="CloudWatch look-back in days (0: none)")
+    p.add_argument("--metrics-end", type=_datetime, help=argparse.SUPPRESS)
+    p.add_argument("--refresh", action="store_true", help="ignore the collection cache and re-read everything")
+    p.add_argument("--cache-dir", type=Path, help="collection cache (resume log) directory")
+    p.add_argument("--workers", type=int, default=8, help="concurrent API calls (default 8)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="lambdascope", description="Explore the security posture of an AWS Lambda estate.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
+    p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
+    p = sub.add_parser("open", help="open the TUI on a snapshot file")
+    p.add_argument("snapshot", type=Path)
+    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    p = sub.add_parser("collect", help="collect a live estate into a snapshot file")
+    _add_live_args(p)
+    p.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (.lsnap)")
+    p = sub.add_parser("live", help="collect a live estate, then open the TUI on it")
+    _add_live_args(p)
+    p.add_argument("-o", "--output", type=Path, help="also keep the snapshot in this file")
+    p = sub.add_parser("findings", help="print the findings of a snapshot")
+    p.add_argument("snapshot", type=Path)
+    p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
+    p.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"))
+    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    return parser
+
+
+def _collect(args: argparse.Namespace) -> object:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from estate.sources.live import CollectOptions, collect
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(label: str, advance: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=0)
+            task = tasks[label]
+            bar.update(task, advance=advance, total=(bar.tasks[task].total or 0) + total)  # type: ignore[index,call-overload]
+
+        options = CollectOptions(
+            regions=tuple(dict.fromkeys(args.region)),
+            profile=args.profile,
+            endpoint_url=args.endpoint_url,
+            cache_dir=args.cache_dir,
+            refresh=args.refresh,
+            keep_secrets=args.keep_secrets,
+            metrics_days=args.metrics_days,
+            metrics_end=args.metrics_end,
+            max_workers=max(1, args.workers),
+            progress=progress,
+        )
+        snapshot = collect(options)
+    gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
+    functions = sum(len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions"))
+    console.print(f"collected {functions} functions, {len(snapshot.records)} records, {len(gaps)} coverage gaps")
+    return snapshot
+
+
+def _run_tui(path: Path | None, analysis: object | None = None, today: dt.date | None = None) -> int:
+    from tui.app import create_app
+
+    app = create_app(path, analysis=analysis, today=today)  # type: ignore[arg-type]
+    app.run()
+    return int(app.return_code or 0)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return _run_tui(demo_snapshot_path(), today=args.as_of)
+    if args.command == "open":
+        from estate.snapshot import load_snapshot
+
+        load_snapshot(args.snapshot)  # fail fast, before the screen takes over
+        return _run_tui(args.snapshot, today=args.as_of)
+    if args.command in {"collect", "live"}:
+        from estate.snapshot import export_snapshot
+
+        snapshot = _collect(args)
+        if args.output:
+            export_snapshot(snapshot, args.output)  # type: ignore[arg-type]
+            print(f"wrote {args.output}", file=sys.stderr)
+        if args.command == "collect":
+            return EXIT_OK
+        from analyzers.analysis import analyze_snapshot
+
+        return _run_tui(None, analysis=analyze_snapshot(snapshot))  # type: ignore[arg-type]
+    if args.command == "findings":
+        return _findings(args)
+    raise AssertionError(args.command)
+
+
+def _findings(args: argparse.Namespace) -> int:
+    from analyzers.analysis import analyze_snapshot
+    from analyzers.findings import Severity
+    from estate.snapshot import load_snapshot
+    from tui.reports import render
+
+    analysis = analyze_snapshot(load_snapshot(args.snapshot), today=args.as_of)
+    sys.stdout.write(render(analysis, args.format) + "\n")
+    if args.fail_on:
+        threshold = Severity(args.fail_on).rank
+        if any(f.severity.rank >= threshold for f in analysis.findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except LambdascopeError as exc:
+        print(f"lambdascope: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("lambdascope: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
