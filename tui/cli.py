@@ -96,8 +96,13 @@ def _collect(args: argparse.Namespace) -> object:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from estate.sources.live import CollectOptions, collect
+    from estate.sources.live.collector import validate_regions
 
     console = Console(stderr=True)
+    if not args.endpoint_url:  # fail before the progress display takes the terminal
+        import boto3
+
+        validate_regions(tuple(args.region), boto3.session.Session())
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
     ) as bar:
