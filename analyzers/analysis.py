@@ -11,6 +11,7 @@ import networkx as nx
 
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
 from analyzers.findings import Finding, Severity, sort_findings
+from analyzers.iam_paths import unparseable_policy_findings
 from analyzers.reachability import public_invoke_findings
 from estate.graph import build_graph
 from estate.load import load_estate
@@ -44,6 +45,7 @@ def analyze(estate: Estate, today: dt.date | None = None) -> Analysis:
             *public_invoke_findings(estate, graph),
             *env_no_cmk_findings(estate),
             *runtime_deprecated_findings(estate, day),
+            *unparseable_policy_findings(estate),
         ]
     )
     by_resource: dict[str, list[Finding]] = defaultdict(list)

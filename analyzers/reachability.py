@@ -59,9 +59,11 @@ def public_invoke_findings(estate: Estate, graph: nx.MultiDiGraph) -> Iterator[F
             if ev.get("via") == "function-url" and fn.url is not None:
                 evidence.append(Evidence("FunctionUrl.AuthType", fn.url.auth_type))
                 evidence.append(Evidence("FunctionUrl", fn.url.url))
-        how = "function URL with AuthType NONE" if any(
-            e.get("via") == "function-url" for e in edges
-        ) else "resource policy grants `*`"
+        how = (
+            "function URL with AuthType NONE"
+            if any(e.get("via") == "function-url" for e in edges)
+            else "resource policy grants `*`"
+        )
         # A non-scoping condition (source IP, time) narrows but does not identify the caller.
         severity = Severity.HIGH if hinges else Severity.CRITICAL
         yield Finding(

@@ -56,7 +56,11 @@ def _add_function(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
     if fn.role_arn:
         _add_node(graph, fn.role_arn, kind="role", label=fn.role_arn.rsplit("/", 1)[-1])
         graph.add_edge(
-            fn.arn, fn.role_arn, key="executes-as", kind="executes-as", evidence={"Role": fn.role_arn}
+            fn.arn,
+            fn.role_arn,
+            key="executes-as",
+            kind="executes-as",
+            evidence={"Role": fn.role_arn},
         )
 
 
@@ -94,7 +98,10 @@ def _add_url(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
         via="function-url",
         conditional=False,
         public=False,
-        evidence={"AuthType": fn.url.auth_type, "Cors.AllowOrigins": list(fn.url.cors_allow_origins)},
+        evidence={
+            "AuthType": fn.url.auth_type,
+            "Cors.AllowOrigins": list(fn.url.cors_allow_origins),
+        },
     )
 
 
@@ -112,7 +119,11 @@ def _add_iam(graph: nx.MultiDiGraph, estate: Estate) -> None:
             node = f"{principal.arn}#inline/{inline.name}"
             _add_node(graph, node, kind="policy", label=inline.name, inline=True)
             graph.add_edge(
-                principal.arn, node, key="has-policy", kind="has-policy", evidence={"inline": inline.name}
+                principal.arn,
+                node,
+                key="has-policy",
+                kind="has-policy",
+                evidence={"inline": inline.name},
             )
         if principal.boundary_arn:
             _add_node(graph, principal.boundary_arn, kind="policy", label=principal.boundary_arn)
@@ -138,8 +149,13 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
     for esm in estate.event_source_mappings:
         if esm.function_arn not in graph:
             continue
-        _add_node(graph, esm.source_arn, kind="invoker", subkind=_invoker_subkind(esm.source_arn),
-                  label=esm.source_arn)
+        _add_node(
+            graph,
+            esm.source_arn,
+            kind="invoker",
+            subkind=_invoker_subkind(esm.source_arn),
+            label=esm.source_arn,
+        )
         graph.add_edge(
             esm.source_arn,
             esm.function_arn,

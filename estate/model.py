@@ -238,7 +238,11 @@ def _by_function(records: Iterable[Record]) -> dict[tuple[str, str], Any]:
 
 
 def parse_function(
-    raw: Mapping[str, Any], account: str, region: str, urls: Mapping[Any, Any], policies: Mapping[Any, Any]
+    raw: Mapping[str, Any],
+    account: str,
+    region: str,
+    urls: Mapping[Any, Any],
+    policies: Mapping[Any, Any],
 ) -> LambdaFunction:
     arn = str(raw["FunctionArn"])
     url, url_state = _url(urls.get((region, arn)))

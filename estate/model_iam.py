@@ -101,7 +101,9 @@ def _group(raw: Mapping[str, Any]) -> IamPrincipal:
     )
 
 
-def parse_iam(snapshot: Snapshot) -> tuple[dict[str, IamPrincipal], dict[str, ManagedPolicy], frozenset[str]]:
+def parse_iam(
+    snapshot: Snapshot,
+) -> tuple[dict[str, IamPrincipal], dict[str, ManagedPolicy], frozenset[str]]:
     principals: dict[str, IamPrincipal] = {}
     policies: dict[str, ManagedPolicy] = {}
     accounts: set[str] = set()

@@ -22,7 +22,11 @@ def _query_index(params: Mapping[str, Any]) -> dict[str, tuple[str, str, str]]:
         dims = {d.get("Name"): d.get("Value") for d in metric.get("Dimensions", ()) or ()}
         name = dims.get("FunctionName")
         if name and metric.get("MetricName"):
-            index[str(query["Id"])] = (str(name), str(metric["MetricName"]), str(stat.get("Stat", "")))
+            index[str(query["Id"])] = (
+                str(name),
+                str(metric["MetricName"]),
+                str(stat.get("Stat", "")),
+            )
     return index
 
 

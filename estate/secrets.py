@@ -39,7 +39,7 @@ _OBVIOUS_NON_SECRET = re.compile(
 
 @functools.cache
 def _plugins() -> tuple[Any, ...]:
-    mapping = get_mapping_from_secret_type_to_class()
+    mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
     return tuple(cls() for name, cls in mapping.items() if name not in _IGNORED_PLUGINS)
 
 

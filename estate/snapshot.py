@@ -235,9 +235,7 @@ class SnapshotStore:
         """The records of the manifest's accounts and regions (plus global IAM)."""
         regions = {*manifest.regions, "global"}
         accounts = set(manifest.accounts)
-        chosen = [
-            r for r in self.records() if r.key.region in regions and r.key.account in accounts
-        ]
+        chosen = [r for r in self.records() if r.key.region in regions and r.key.account in accounts]
         return Snapshot(manifest, sorted(chosen, key=lambda r: r.key.encode()))
 
     def started_at(self) -> float | None:
@@ -267,7 +265,11 @@ def export_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
     members: dict[str, list[str]] = defaultdict(list)
     for record in sorted(snapshot.records, key=lambda r: r.key.encode()):
         line = json.dumps(
-            {"operation": record.key.operation, "params": record.key.params, "response": record.response},
+            {
+                "operation": record.key.operation,
+                "params": record.key.params,
+                "response": record.response,
+            },
             sort_keys=True,
             separators=(",", ":"),
         )

@@ -53,8 +53,14 @@ def function(
     return raw
 
 
-def statement(principal: Any, action: Any = "lambda:InvokeFunction", condition: Any = None, **extra: Any) -> dict[str, Any]:
-    stmt: dict[str, Any] = {"Sid": extra.pop("Sid", "s1"), "Effect": extra.pop("Effect", "Allow"), "Principal": principal}
+def statement(
+    principal: Any, action: Any = "lambda:InvokeFunction", condition: Any = None, **extra: Any
+) -> dict[str, Any]:
+    stmt: dict[str, Any] = {
+        "Sid": extra.pop("Sid", "s1"),
+        "Effect": extra.pop("Effect", "Allow"),
+        "Principal": principal,
+    }
     if action is not None:
         stmt["Action"] = action
     stmt["Resource"] = extra.pop("Resource", "*")
@@ -82,9 +88,21 @@ def snapshot_of(
             else {"Error": {"Code": "ResourceNotFoundException"}}
         )
         url = (urls or {}).get(fn["FunctionName"], {"Error": {"Code": "ResourceNotFoundException"}})
-        records.append(Record(RecordKey(ACCOUNT, region, "lambda", "GetPolicy", {"FunctionName": arn}), policy))
-        records.append(Record(RecordKey(ACCOUNT, region, "lambda", "GetFunctionUrlConfig", {"FunctionName": arn}), url))
+        records.append(
+            Record(RecordKey(ACCOUNT, region, "lambda", "GetPolicy", {"FunctionName": arn}), policy)
+        )
+        records.append(
+            Record(
+                RecordKey(ACCOUNT, region, "lambda", "GetFunctionUrlConfig", {"FunctionName": arn}),
+                url,
+            )
+        )
     if iam is not None:
         records.append(Record(RecordKey(ACCOUNT, "global", "iam", "GetAccountAuthorizationDetails", {}), iam))
-    manifest = Manifest(created_at="2026-11-01T00:00:00+00:00", source="test", accounts=(ACCOUNT,), regions=(REGION,))
+    manifest = Manifest(
+        created_at="2026-11-01T00:00:00+00:00",
+        source="test",
+        accounts=(ACCOUNT,),
+        regions=(REGION,),
+    )
     return Snapshot(manifest, records)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from estate.errors import LambdascopeError
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from estate.snapshot import Snapshot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEMO_SNAPSHOT = "demo.lsnap"
@@ -61,10 +66,21 @@ def _add_live_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", action="append", required=True, help="region to collect (repeatable)")
     p.add_argument("--profile", help="AWS profile from your config")
     p.add_argument("--endpoint-url", help="AWS endpoint (a local AWS such as moto); also AWS_ENDPOINT_URL")
-    p.add_argument("--keep-secrets", action="store_true", help="store env var values in clear (default: redacted)")
-    p.add_argument("--metrics-days", type=_positive, default=14.0, help="CloudWatch look-back in days (0: none)")
+    p.add_argument(
+        "--keep-secrets",
+        action="store_true",
+        help="store env var values in clear (default: redacted)",
+    )
+    p.add_argument(
+        "--metrics-days",
+        type=_positive,
+        default=14.0,
+        help="CloudWatch look-back in days (0: none)",
+    )
     p.add_argument("--metrics-end", type=_datetime, help=argparse.SUPPRESS)
-    p.add_argument("--refresh", action="store_true", help="ignore the collection cache and re-read everything")
+    p.add_argument(
+        "--refresh", action="store_true", help="ignore the collection cache and re-read everything"
+    )
     p.add_argument("--cache-dir", type=Path, help="collection cache (resume log) directory")
     p.add_argument("--workers", type=int, default=8, help="concurrent API calls (default 8)")
 
@@ -91,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _collect(args: argparse.Namespace) -> object:
+def _collect(args: argparse.Namespace) -> Snapshot:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from estate.sources.live import CollectOptions, collect
     from estate.sources.live.collector import validate_regions
@@ -104,15 +120,22 @@ def _collect(args: argparse.Namespace) -> object:
 
         validate_regions(tuple(args.region), boto3.session.Session())
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
     ) as bar:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
+        totals: dict[str, int] = {}
+        lock = threading.Lock()
 
         def progress(label: str, advance: int, total: int) -> None:
-            if label not in tasks:
-                tasks[label] = bar.add_task(label, total=0)
-            task = tasks[label]
-            bar.update(task, advance=advance, total=(bar.tasks[task].total or 0) + total)  # type: ignore[index,call-overload]
+            with lock:  # called from the collector's worker threads
+                if label not in tasks:
+                    tasks[label] = bar.add_task(label, total=0)
+                totals[label] = totals.get(label, 0) + total
+                bar.update(tasks[label], advance=advance, total=totals[label])
 
         options = CollectOptions(
             regions=tuple(dict.fromkeys(args.region)),
@@ -128,15 +151,19 @@ def _collect(args: argparse.Namespace) -> object:
         )
         snapshot = collect(options)
     gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
-    functions = sum(len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions"))
-    console.print(f"collected {functions} functions, {len(snapshot.records)} records, {len(gaps)} coverage gaps")
+    functions = sum(
+        len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions")
+    )
+    console.print(
+        f"collected {functions} functions, {len(snapshot.records)} records, {len(gaps)} coverage gaps"
+    )
     return snapshot
 
 
-def _run_tui(path: Path | None, analysis: object | None = None, today: dt.date | None = None) -> int:
+def _run_tui(path: Path | None, analysis: Analysis | None = None, today: dt.date | None = None) -> int:
     from tui.app import create_app
 
-    app = create_app(path, analysis=analysis, today=today)  # type: ignore[arg-type]
+    app = create_app(path, analysis=analysis, today=today)
     app.run()
     return int(app.return_code or 0)
 
@@ -155,13 +182,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         snapshot = _collect(args)
         if args.output:
-            export_snapshot(snapshot, args.output)  # type: ignore[arg-type]
+            export_snapshot(snapshot, args.output)
             print(f"wrote {args.output}", file=sys.stderr)
         if args.command == "collect":
             return EXIT_OK
         from analyzers.analysis import analyze_snapshot
 
-        return _run_tui(None, analysis=analyze_snapshot(snapshot))  # type: ignore[arg-type]
+        return _run_tui(None, analysis=analyze_snapshot(snapshot))
     if args.command == "findings":
         return _findings(args)
     raise AssertionError(args.command)

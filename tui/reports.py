@@ -62,13 +62,21 @@ def findings_markdown(analysis: Analysis) -> str:
     gaps = analysis.estate.gaps
     if gaps:
         out += ["## Coverage gaps", ""]
-        out += [f"- {_md(g.region)} {_md(g.service)}:{_md(g.operation)}: {_md(g.status)} ({_md(g.detail)})" for g in gaps]
+        out += [
+            f"- {_md(g.region)} {_md(g.service)}:{_md(g.operation)}: {_md(g.status)} ({_md(g.detail)})"
+            for g in gaps
+        ]
         out.append("")
     for rule in RULES:
         rule_findings = [f for f in analysis.findings if f.rule.id == rule.id]
         if not rule_findings:
             continue
-        out += [f"## {rule.id}: {_md(rule.title)} ({len(rule_findings)})", "", _md(rule.rationale), ""]
+        out += [
+            f"## {rule.id}: {_md(rule.title)} ({len(rule_findings)})",
+            "",
+            _md(rule.rationale),
+            "",
+        ]
         out += [f"Remediation: {_md(rule.remediation)}", ""]
         if rule.compliance:
             out += ["Compliance: " + ", ".join(rule.compliance), ""]

@@ -35,7 +35,17 @@ def test_findings_json_contract(snap_file: Path, capsys: pytest.CaptureFixture[s
     rules = {f["rule"] for f in out["findings"]}
     assert rules == {"reach.public-invoke", "config.env-no-cmk", "config.runtime-deprecated"}
     first = out["findings"][0]
-    assert set(first) >= {"id", "rule", "analyzer", "severity", "resource", "title", "path", "evidence", "compliance"}
+    assert set(first) >= {
+        "id",
+        "rule",
+        "analyzer",
+        "severity",
+        "resource",
+        "title",
+        "path",
+        "evidence",
+        "compliance",
+    }
     assert first["severity"] == "critical" and first["rule"] == "reach.public-invoke"
 
 
@@ -46,7 +56,9 @@ def test_fail_on_sets_exit_code(snap_file: Path, capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown", "csv", "sarif"])
-def test_no_control_characters_reach_the_terminal(snap_file: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_no_control_characters_reach_the_terminal(
+    snap_file: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
     assert main(["findings", str(snap_file), "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out

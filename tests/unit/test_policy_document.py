@@ -21,8 +21,9 @@ def test_single_statement_object_and_string_fields() -> None:
 
 def test_principal_shapes_are_normalised() -> None:
     doc = parse_policy(
-        '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:role/x"],'
-        ' "Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction"}]}',
+        '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["111122223333",'
+        ' "arn:aws:iam::444455556666:role/x"], "Service": "s3.amazonaws.com"},'
+        ' "Action": "lambda:InvokeFunction"}]}',
         resource_policy=True,
     )
     principals = {str(p) for p in doc.statements[0].principals or ()}
@@ -58,17 +59,30 @@ def test_resource_policy_requires_a_principal() -> None:
 
 def test_condition_operator_parts() -> None:
     doc = parse_policy(
-        {"Statement": [{"Effect": "Allow", "Action": "*", "Condition": {"ForAnyValue:StringNotLikeIfExists": {"k": ["a"]}}}]}
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "*",
+                    "Condition": {"ForAnyValue:StringNotLikeIfExists": {"k": ["a"]}},
+                }
+            ]
+        }
     )
     cond = doc.statements[0].conditions[0]
     assert (cond.set_qualifier, cond.base_operator, cond.if_exists, cond.negated) == (
-        "ForAnyValue", "StringNotLike", True, True,
+        "ForAnyValue",
+        "StringNotLike",
+        True,
+        True,
     )
 
 
 def test_scoping_requires_positive_concrete_non_ifexists_condition() -> None:
     def scoped(condition: dict[str, object]) -> bool:
-        doc = parse_policy({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Condition": condition}]})
+        doc = parse_policy(
+            {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Condition": condition}]}
+        )
         return statement_scoping(doc.statements[0]).scoped
 
     assert scoped({"StringEquals": {"AWS:SourceAccount": "123456789012"}})  # keys are case-insensitive
@@ -92,8 +106,15 @@ def test_wildcard_match_agrees_with_reference_regex(pattern: str, value: str) ->
     assert wildcard_match(pattern, value) == _reference(pattern, value)
 
 
-@given(st.lists(st.text(_ALPHABET, min_size=1, max_size=6), min_size=1, max_size=3), st.text(st.sampled_from(list("ab:")), max_size=6))
+@given(
+    st.lists(st.text(_ALPHABET, min_size=1, max_size=6), min_size=1, max_size=3),
+    st.text(st.sampled_from(list("ab:")), max_size=6),
+)
 def test_not_action_is_the_complement_of_action(patterns: list[str], action: str) -> None:
-    allow = parse_policy({"Statement": [{"Effect": "Allow", "Action": patterns, "Resource": "*"}]}).statements[0]
-    not_allow = parse_policy({"Statement": [{"Effect": "Allow", "NotAction": patterns, "Resource": "*"}]}).statements[0]
+    allow = parse_policy(
+        {"Statement": [{"Effect": "Allow", "Action": patterns, "Resource": "*"}]}
+    ).statements[0]
+    not_allow = parse_policy(
+        {"Statement": [{"Effect": "Allow", "NotAction": patterns, "Resource": "*"}]}
+    ).statements[0]
     assert statement_applies_to_action(allow, action) != statement_applies_to_action(not_allow, action)

@@ -21,7 +21,9 @@ def test_env_without_cmk_is_flagged_and_secrets_raise_severity() -> None:
     plain = findings("config.env-no-cmk", function("a", env={"LOG_LEVEL": "INFO", "TABLE": "ledger"}))
     assert len(plain) == 1 and plain[0].severity is Severity.MEDIUM
     assert plain[0].evidence[1].value == ["LOG_LEVEL", "TABLE"]
-    secret = findings("config.env-no-cmk", function("b", env={"STRIPE_KEY": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"}))
+    secret = findings(
+        "config.env-no-cmk", function("b", env={"STRIPE_KEY": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"})
+    )
     assert secret[0].severity is Severity.HIGH
     assert "sk_live" not in repr(secret[0].to_json())  # values never appear in evidence
 
@@ -42,15 +44,21 @@ def test_deprecated_runtime_is_high() -> None:
 
 @rule_case("config.runtime-deprecated", "positive")
 def test_runtime_deprecating_within_90_days_is_low_and_date_aware() -> None:
-    soon = findings("config.runtime-deprecated", function("f", runtime="nodejs22.x"), today=dt.date(2027, 3, 1))
+    soon = findings(
+        "config.runtime-deprecated", function("f", runtime="nodejs22.x"), today=dt.date(2027, 3, 1)
+    )
     assert len(soon) == 1 and soon[0].severity is Severity.LOW and "60 days" in soon[0].title
-    after = findings("config.runtime-deprecated", function("f", runtime="nodejs22.x"), today=dt.date(2027, 4, 30))
+    after = findings(
+        "config.runtime-deprecated", function("f", runtime="nodejs22.x"), today=dt.date(2027, 4, 30)
+    )
     assert after[0].severity is Severity.HIGH  # deprecated on its date
 
 
 @rule_case("config.runtime-deprecated", "negative")
 def test_supported_unknown_and_image_runtimes_are_not_flagged() -> None:
     assert not findings("config.runtime-deprecated", function("a", runtime="python3.13"))
-    assert not findings("config.runtime-deprecated", function("b", runtime="nodejs22.x"), today=dt.date(2026, 1, 1))
+    assert not findings(
+        "config.runtime-deprecated", function("b", runtime="nodejs22.x"), today=dt.date(2026, 1, 1)
+    )
     assert not findings("config.runtime-deprecated", function("c", runtime="brainfuck1.0"))
     assert not findings("config.runtime-deprecated", function("d", runtime=None, package_type="Image"))

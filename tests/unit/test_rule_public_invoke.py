@@ -23,7 +23,11 @@ def public(stmts: list[dict[str, Any]], url: dict[str, Any] | None = None) -> li
 
 
 def url(auth: str) -> dict[str, Any]:
-    return {"FunctionUrl": "https://abc.lambda-url.eu-west-1.on.aws/", "AuthType": auth, "Cors": {"AllowOrigins": ["*"]}}
+    return {
+        "FunctionUrl": "https://abc.lambda-url.eu-west-1.on.aws/",
+        "AuthType": auth,
+        "Cors": {"AllowOrigins": ["*"]},
+    }
 
 
 @rule_case(RULE, "positive")
@@ -45,7 +49,9 @@ def test_aws_star_and_wildcard_action_are_public() -> None:
 
 @rule_case(RULE, "positive")
 def test_url_auth_none_with_public_permission_is_public() -> None:
-    stmt = statement("*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}})
+    stmt = statement(
+        "*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}
+    )
     found = public([stmt], url("NONE"))
     assert len(found) == 1 and "function URL" in found[0].title
 
@@ -69,7 +75,13 @@ def test_conditions_that_do_not_identify_the_caller_stay_public() -> None:
 
 @rule_case(RULE, "positive")
 def test_not_action_that_leaves_invoke_allowed_is_public() -> None:
-    stmt = {"Sid": "na", "Effect": "Allow", "Principal": "*", "NotAction": "lambda:GetFunction", "Resource": "*"}
+    stmt = {
+        "Sid": "na",
+        "Effect": "Allow",
+        "Principal": "*",
+        "NotAction": "lambda:GetFunction",
+        "Resource": "*",
+    }
     assert public([stmt])
 
 
@@ -81,7 +93,14 @@ def test_conditional_deny_does_not_remove_public_grant() -> None:
 
 @rule_case(RULE, "negative")
 def test_star_scoped_by_source_arn_account_or_org_is_not_public() -> None:
-    assert not public([statement("*", condition={"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:topic"}})])
+    assert not public(
+        [
+            statement(
+                "*",
+                condition={"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:topic"}},
+            )
+        ]
+    )
     assert not public([statement("*", condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}})])
     assert not public([statement("*", condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}})])
 
@@ -89,20 +108,27 @@ def test_star_scoped_by_source_arn_account_or_org_is_not_public() -> None:
 @rule_case(RULE, "negative")
 def test_service_principals_are_not_public() -> None:
     # an S3 trigger permission without SourceAccount is a confused-deputy risk, not public access
-    s3 = statement({"Service": "s3.amazonaws.com"}, condition={"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}})
+    s3 = statement(
+        {"Service": "s3.amazonaws.com"},
+        condition={"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}},
+    )
     assert not public([s3])
     assert not public([statement({"Service": "sns.amazonaws.com"})])
 
 
 @rule_case(RULE, "negative")
 def test_url_with_aws_iam_auth_is_not_public() -> None:
-    stmt = statement("*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})
+    stmt = statement(
+        "*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}
+    )
     assert not public([stmt], url("AWS_IAM"))
 
 
 @rule_case(RULE, "negative")
 def test_url_permission_without_a_url_is_not_public() -> None:
-    stmt = statement("*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}})
+    stmt = statement(
+        "*", "lambda:InvokeFunctionUrl", {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}
+    )
     assert not public([stmt])
     assert not public([stmt], url("AWS_IAM"))
 
@@ -114,7 +140,13 @@ def test_explicit_deny_beats_allow() -> None:
 
 @rule_case(RULE, "negative")
 def test_not_action_excluding_invoke_and_named_accounts_are_not_public() -> None:
-    stmt = {"Sid": "na", "Effect": "Allow", "Principal": "*", "NotAction": "lambda:Invoke*", "Resource": "*"}
+    stmt = {
+        "Sid": "na",
+        "Effect": "Allow",
+        "Principal": "*",
+        "NotAction": "lambda:Invoke*",
+        "Resource": "*",
+    }
     assert not public([stmt])
     assert not public([statement({"AWS": "arn:aws:iam::210987654321:root"})])
     assert not public([statement("210987654321")])  # moto's raw account shape
@@ -135,12 +167,20 @@ def test_scoped_grants_are_attributed_to_what_the_condition_names() -> None:
             "target": [
                 statement("*", condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}, Sid="org"),
                 statement("210987654321", Sid="partner"),
-                statement({"Service": "s3.amazonaws.com"}, Sid="s3", condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
+                statement(
+                    {"Service": "s3.amazonaws.com"},
+                    Sid="s3",
+                    condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                ),
             ]
         },
     )
     graph = analyze_snapshot(snap, TODAY).graph
-    sources = {src: data for src, _dst, data in graph.in_edges(fn_arn("target"), data=True) if data["kind"] == "invokes"}
+    sources = {
+        src: data
+        for src, _dst, data in graph.in_edges(fn_arn("target"), data=True)
+        if data["kind"] == "invokes"
+    }
     assert set(sources) == {"org:o-abc123", "account:210987654321", "service:s3.amazonaws.com"}
     assert sources["service:s3.amazonaws.com"]["conditional"] is True
     assert not any(data["public"] for data in sources.values())

@@ -27,7 +27,10 @@ def _cases() -> set[tuple[str, str]]:
 def test_every_rule_has_positive_and_negative_cases() -> None:
     cases = _cases()
     missing = [
-        f"{rule.id}:{kind}" for rule in RULES for kind in ("positive", "negative") if (rule.id, kind) not in cases
+        f"{rule.id}:{kind}"
+        for rule in RULES
+        for kind in ("positive", "negative")
+        if (rule.id, kind) not in cases
     ]
     assert missing == []
     assert len(RULES) >= 3

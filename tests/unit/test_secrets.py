@@ -13,8 +13,16 @@ from estate.secrets import REDACTED_MARK, detect_secret, mask, redact_environmen
         ("STRIPE_SECRET", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "Stripe Access Key"),
         ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", "AWS Access Key"),
         ("SIGNING_KEY", "-----BEGIN RSA PRIVATE KEY-----MIIE", "Private Key"),
-        ("DATABASE_URL", "postgres://ledger:S3cr3tP4ss!@ledger-db.internal:5432/ledger", "Credentials in URL"),
-        ("PARTNER_API_TOKEN", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "Hex High Entropy String"),
+        (
+            "DATABASE_URL",
+            "postgres://ledger:S3cr3tP4ss!@ledger-db.internal:5432/ledger",
+            "Credentials in URL",
+        ),
+        (
+            "PARTNER_API_TOKEN",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "Hex High Entropy String",
+        ),
     ],
 )
 def test_planted_secret_kinds_are_detected(key: str, value: str, kind: str) -> None:

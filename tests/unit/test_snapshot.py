@@ -99,6 +99,13 @@ def test_normalise_makes_plain_json() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    data = normalise({"When": dt.datetime(2026, 1, 1), "Blob": b"\x00", "N": Decimal("2"), "ResponseMetadata": {}})
+    data = normalise(
+        {
+            "When": dt.datetime(2026, 1, 1),
+            "Blob": b"\x00",
+            "N": Decimal("2"),
+            "ResponseMetadata": {},
+        }
+    )
     assert data == {"When": "2026-01-01T00:00:00+00:00", "Blob": "AA==", "N": 2}
     assert isinstance(Record(RecordKey("a", "b", "c", "d"), data).response, dict)

@@ -40,8 +40,18 @@ READ_ONLY_OPERATIONS = frozenset(
 
 NOT_FOUND_CODES = frozenset({"ResourceNotFoundException", "NoSuchEntity", "NotFoundException"})
 _DENIED = ("AccessDenied", "UnauthorizedOperation", "AccessDeniedException", "AuthorizationError")
-_THROTTLED = ("Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded")
-_REGION_OFF = ("UnrecognizedClientException", "InvalidClientTokenId", "OptInRequired", "AuthFailure")
+_THROTTLED = (
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+)
+_REGION_OFF = (
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "OptInRequired",
+    "AuthFailure",
+)
 
 
 def classify_error(code: str, status: int | None = None) -> str:
@@ -85,9 +95,7 @@ class CallContext:
 
     def _note(self, service: str, operation: str, status: str, detail: str = "") -> None:
         with self.lock:
-            self.coverage.append(
-                CoverageEntry(self.account, self.region, service, operation, status, detail)
-            )
+            self.coverage.append(CoverageEntry(self.account, self.region, service, operation, status, detail))
 
     def call(self, service: str, operation: str, **params: Any) -> Any | None:
         """The response (possibly an {"Error": ...} not-found record), or None on a gap."""
@@ -111,7 +119,12 @@ class CallContext:
                 record = {"Error": {"Code": code, "Message": str(error.get("Message", ""))}}
                 self.store.put(key, record)
                 return record
-            self._note(service, operation, classify_error(code, status), f"{code}: {error.get('Message', '')}")
+            self._note(
+                service,
+                operation,
+                classify_error(code, status),
+                f"{code}: {error.get('Message', '')}",
+            )
             return None
         except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as exc:
             self._note(service, operation, "error", str(exc))

@@ -85,7 +85,10 @@ def _client_factory(
             if service not in clients:
                 endpoint = options.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
                 clients[service] = session.client(
-                    service, region_name=region, config=config, endpoint_url=endpoint
+                    service,  # type: ignore[call-overload]
+                    region_name=region,
+                    config=config,
+                    endpoint_url=endpoint,
                 )
             return clients[service]
 
@@ -130,7 +133,9 @@ def _collect_region(ctx: CallContext, options: CollectOptions, pool: ThreadPoolE
     lambda_.fetch_function_details(ctx, arns, pool, lambda n: progress(label, n, 0))
     lambda_.fetch_event_source_mappings(ctx)
     if options.metrics_days > 0 and arns:
-        start, end = cloudwatch.metric_window(options.metrics_days, options.metrics_end, options.metrics_period)
+        start, end = cloudwatch.metric_window(
+            options.metrics_days, options.metrics_end, options.metrics_period
+        )
         names = lambda_.function_names(ctx)
         cloudwatch.fetch_metrics(ctx, names, start, end, options.metrics_period)
 
@@ -156,7 +161,9 @@ def collect(options: CollectOptions) -> Snapshot:
             return CallContext(
                 account=account,
                 region=region,
-                clients=_client_factory(session, options.regions[0] if region == "global" else region, options),
+                clients=_client_factory(
+                    session, options.regions[0] if region == "global" else region, options
+                ),
                 store=store,
                 coverage=coverage,
                 refresh=False,
@@ -165,9 +172,10 @@ def collect(options: CollectOptions) -> Snapshot:
                 cancelled=cancelled,
             )
 
-        with ThreadPoolExecutor(max_workers=options.max_workers) as detail_pool, ThreadPoolExecutor(
-            max_workers=min(len(options.regions) + 1, options.max_workers)
-        ) as region_pool:
+        with (
+            ThreadPoolExecutor(max_workers=options.max_workers) as detail_pool,
+            ThreadPoolExecutor(max_workers=min(len(options.regions) + 1, options.max_workers)) as region_pool,
+        ):
             futures = [region_pool.submit(iam.fetch_authorization_details, context("global"))]
             futures += [
                 region_pool.submit(_collect_region, context(region), options, detail_pool)
@@ -175,7 +183,9 @@ def collect(options: CollectOptions) -> Snapshot:
             ]
             for future in futures:
                 future.result()
-        start, end = cloudwatch.metric_window(options.metrics_days, options.metrics_end, options.metrics_period)
+        start, end = cloudwatch.metric_window(
+            options.metrics_days, options.metrics_end, options.metrics_period
+        )
         manifest = Manifest(
             created_at=utc_now_iso(),
             source="live",

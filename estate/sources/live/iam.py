@@ -9,9 +9,7 @@ _FILTERS = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
 
 def fetch_authorization_details(ctx: CallContext) -> None:
     roles = 0
-    for page in ctx.paginate(
-        "iam", "GetAccountAuthorizationDetails", "Marker", "Marker", Filter=_FILTERS
-    ):
+    for page in ctx.paginate("iam", "GetAccountAuthorizationDetails", "Marker", "Marker", Filter=_FILTERS):
         roles += len(page.get("RoleDetailList", ()))
         if not page.get("IsTruncated"):
             break
