@@ -53,7 +53,7 @@ def public_invoke_findings(estate: Estate, graph: nx.MultiDiGraph) -> Iterator[F
         for edge in edges:
             ev = edge.get("evidence") or {}
             assert isinstance(ev, dict)
-            if ev.get("conditions"):
+            if ev.get("narrowing_conditions"):
                 hinges = True
             evidence.append(Evidence(f"statement {ev.get('sid') or '(no Sid)'}", ev.get("statement")))
             if ev.get("via") == "function-url" and fn.url is not None:

@@ -36,8 +36,13 @@ class InvokeGrant:
     auth_type: str | None = None
 
     @property
+    def narrowing(self) -> tuple[Condition, ...]:
+        """Conditions that restrict who or when; the URL auth-type pairing restricts neither."""
+        return tuple(c for c in self.conditions if c.key.lower() != "lambda:functionurlauthtype")
+
+    @property
     def conditional(self) -> bool:
-        return bool(self.conditions)
+        return bool(self.narrowing)
 
     def evidence(self) -> dict[str, Any]:
         return {
@@ -46,6 +51,7 @@ class InvokeGrant:
             "sid": self.statement_sid,
             "statement": self.statement,
             "conditions": [c.to_json() for c in self.conditions],
+            "narrowing_conditions": [c.to_json() for c in self.narrowing],
             "auth_type": self.auth_type,
         }
 

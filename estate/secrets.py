@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-from detect_secrets.settings import default_settings
 
 REDACTED_MARK = "__lambdascope_redacted__"
 
@@ -51,10 +50,9 @@ def detect_secret(key: str, value: str) -> str | None:
     if url_match and url_match.group(1) not in {"", "*", "x"}:
         return "Credentials in URL"
     found: list[str] = []
-    with default_settings():
-        line = f'{key}="{value}"'
-        for plugin in _plugins():
-            found.extend(s.type for s in plugin.analyze_line(filename="env", line=line, line_number=1))
+    line = f'{key}="{value}"'
+    for plugin in _plugins():  # plugins carry their own thresholds; no global settings needed
+        found.extend(s.type for s in plugin.analyze_line(filename="env", line=line, line_number=1))
     named = [kind for kind in found if "High Entropy" not in kind]
     if named:
         return named[0]

@@ -54,6 +54,7 @@ def test_url_auth_none_with_public_permission_is_public() -> None:
     )
     found = public([stmt], url("NONE"))
     assert len(found) == 1 and "function URL" in found[0].title
+    assert found[0].severity is Severity.CRITICAL  # the auth-type pairing narrows nothing
 
 
 @rule_case(RULE, "positive")

@@ -27,11 +27,10 @@ def build(output: Path, metrics_days: float) -> Path:
         os.environ.setdefault(key, "testing")
     os.environ.pop("AWS_PROFILE", None)
 
-    from estate.sources.demo.localaws import start_local_aws
-
     from estate.snapshot import export_snapshot
     from estate.sources.demo import deploy_demo
     from estate.sources.demo.constants import DEMO_METRICS_END, DEMO_REGIONS
+    from estate.sources.demo.localaws import start_local_aws
     from estate.sources.live import CollectOptions, collect
 
     started = time.perf_counter()

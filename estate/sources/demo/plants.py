@@ -1,0 +1,417 @@
+"""Ground truth: the weaknesses planted in the demo estate, written by hand.
+
+Nothing here is computed from the catalogue or the deploy code, so tests that compare these
+sets with what was deployed (tests/integration/test_demo_deploy.py) and with what the analyzers
+find (the lead's tests) check the demo against an independent statement of intent. Keys are
+function names (unique across both regions), role names, user names and store names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .constants import EU, PARTNER_ACCOUNT, US
+from .planted_values import (
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    LEDGER_DB_PASSWORD,
+    PARTNER_API_TOKEN,
+    PEM_PRIVATE_KEY,
+    POSTGRES_URL,
+    SERVICE_JWT,
+    STRIPE_LIVE_KEY,
+)
+
+
+@dataclass(frozen=True)
+class Plant:
+    rule: str  # the DESIGN.md rule id that should fire
+    resource: str  # function, role, user or store name
+    region: str  # "global" for IAM
+    what: str
+
+
+FUNCTIONS_BY_REGION: dict[str, tuple[str, ...]] = {
+    EU: (
+        "payments-authorize",
+        "payments-capture",
+        "payments-refund",
+        "payments-status",
+        "payments-3ds-callback",
+        "payments-api-authorizer",
+        "payments-webhook-dispatch",
+        "card-tokenize",
+        "card-detokenize",
+        "card-bin-lookup",
+        "card-lifecycle-events",
+        "ledger-writer",
+        "ledger-projector",
+        "ledger-balance-api",
+        "ledger-reconcile",
+        "ledger-db-migrate",
+        "ledger-export-legacy",
+        "settlement-batch",
+        "settlement-report",
+        "settlement-file-ingest",
+        "settlement-fx-convert",
+        "payouts-stripe-sync",
+        "partner-settlement-callback",
+        "partner-settlement-status",
+        "merchant-onboarding-hook",
+        "fx-rates-public",
+        "fx-rates-refresh",
+        "fx-quote",
+        "kyc-document-check",
+        "kyc-liveness-check",
+        "kyc-orchestrator",
+        "kyc-pep-screen",
+        "kyc-address-verify",
+        "fraud-score",
+        "fraud-features",
+        "fraud-model-refresh",
+        "fraud-case-export",
+        "statements-render",
+        "statements-ingest",
+        "statements-signer",
+        "statements-dispatch",
+        "platform-janitor",
+        "ops-runbook-executor",
+        "release-canary",
+        "feature-flags-api",
+        "shared-currency-format",
+        "audit-log-shipper",
+        "promo-banner-render",
+    ),
+    US: (
+        "partner-webhook-receiver",
+        "partner-webhook-replay",
+        "statements-render-dr",
+        "statements-dispatch-dr",
+        "statements-archive-dr",
+        "notify-email",
+        "notify-sms",
+        "notify-push",
+        "notify-bounce-handler",
+        "notify-digest",
+        "notify-preferences-api",
+        "kyc-sanctions-screen",
+        "kyc-watchlist-sync",
+        "dr-health-probe",
+    ),
+}
+ALL_FUNCTIONS: frozenset[str] = frozenset(n for names in FUNCTIONS_BY_REGION.values() for n in names)
+
+# --- reachability -------------------------------------------------------------------------
+# Anyone on the internet can invoke these: a URL with AuthType NONE, or `Principal: *` with no
+# scoping condition.
+PUBLIC_FUNCTIONS: dict[str, str] = {
+    "partner-webhook-receiver": "function URL AuthType NONE (CORS *) + InvokeFunctionUrl for *",
+    "fx-rates-public": "resource policy Principal * on lambda:InvokeFunction, no condition",
+}
+# Internet-reachable through API Gateway without authentication (authorizationType NONE); the
+# function's own policy only trusts apigateway.amazonaws.com for that API.
+PUBLIC_API_ROUTE_FUNCTIONS: dict[str, str] = {
+    "payments-status": "payments-api GET /payments/{paymentId}, authorizationType NONE",
+}
+# Look public at a glance, but are not.
+NOT_PUBLIC_TRAPS: dict[str, str] = {
+    "shared-currency-format": "Principal * scoped by aws:PrincipalOrgID",
+    "merchant-onboarding-hook": "Principal * scoped by aws:SourceArn (partner-http-api route)",
+    "audit-log-shipper": "Principal * scoped by aws:SourceAccount (this account)",
+    "settlement-file-ingest": "s3.amazonaws.com with SourceArn only (no SourceAccount)",
+    "statements-ingest": "s3.amazonaws.com with SourceArn and SourceAccount",
+    "kyc-document-check": "s3.amazonaws.com with SourceArn and SourceAccount",
+    "notify-email": "sns.amazonaws.com with SourceArn",
+    "settlement-batch": "events.amazonaws.com with SourceArn",
+    "feature-flags-api": "function URL with AuthType AWS_IAM (no policy statement)",
+    "payments-authorize": "apigateway.amazonaws.com with SourceArn (AWS_IAM route)",
+}
+CROSS_ACCOUNT_INVOKE_FUNCTIONS: dict[str, str] = {
+    "partner-settlement-callback": PARTNER_ACCOUNT,  # moto stores the principal raw
+}
+ORG_SCOPED_FUNCTIONS: frozenset[str] = frozenset({"shared-currency-format"})
+URL_AUTH_TYPES: dict[str, str] = {
+    "partner-webhook-receiver": "NONE",
+    "feature-flags-api": "AWS_IAM",
+}
+
+# --- IAM ----------------------------------------------------------------------------------
+ADMIN_ROLES: dict[str, str] = {
+    "platform-admin-role": "AWS managed AdministratorAccess",
+    "break-glass-role": "inline Allow * on *",
+}
+ADMIN_FUNCTIONS: dict[str, str] = {
+    "platform-janitor": "platform-admin-role",
+    "ops-runbook-executor": "break-glass-role",
+}
+# Principals with an Allow of a wildcard action (or NotAction) on Resource "*".
+WILDCARD_PRINCIPALS: dict[str, str] = {
+    "settlement-role": "s3:* and dynamodb:* on *",
+    "fraud-features-role": "dynamodb:* and s3:* on * (capped by a permissions boundary)",
+    "reporting-role": "NotAction iam:* on *",
+    "break-glass-role": "* on *",
+    "platform-admin-role": "* on * (AdministratorAccess)",
+    "ci-deployer": "lambda:* and cloudformation:* on *",
+}
+PASSROLE_WILDCARD_PRINCIPALS: dict[str, str] = {
+    "ops-automation-role": "iam:PassRole on *",
+    "release-automation-role": "iam:PassRole on *",
+    "ci-deployer": "iam:PassRole on arn:aws:iam::123456789012:role/*-role",
+}
+# The planted two-hop chain: (from, method, to).
+PRIVESC_CHAIN: tuple[tuple[str, str, str], ...] = (
+    ("fraud-score", "executes-as", "fraud-score-role"),
+    ("fraud-score-role", "sts:AssumeRole", "ops-automation-role"),
+    (
+        "ops-automation-role",
+        "iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction",
+        "platform-admin-role",
+    ),
+)
+# Principals that can become an admin principal without conditions (iam.privesc), and how.
+PRIVESC_PRINCIPALS: dict[str, str] = {
+    "fraud-score-role": "assume ops-automation-role, then pass platform-admin-role to a new function",
+    "ops-automation-role": "iam:PassRole * + lambda:CreateFunction + lambda:InvokeFunction",
+    "release-automation-role": "iam:PassRole * + lambda:CreateFunction + lambda:InvokeFunction",
+    "kyc-orchestrator-role": "iam:AttachRolePolicy/PutRolePolicy on role/kyc-* (itself included)",
+    "reporting-role": "lambda:UpdateFunctionCode (NotAction iam:*) on platform-janitor",
+    "ci-deployer": "lambda:* + iam:PassRole on role/*-role (platform-admin-role matches)",
+}
+# Escalations that depend on a condition the analyzer cannot know (MFA).
+CONDITIONAL_PRIVESC: dict[str, str] = {
+    "bob-oncall": "sts:AssumeRole break-glass-role if aws:MultiFactorAuthPresent",
+}
+BOUNDED_ROLES: dict[str, str] = {
+    "fraud-features-role": "fraud-dynamodb-read-boundary: only DynamoDB reads and logging",
+}
+DENY_NEUTERED: dict[str, str] = {
+    "notify-role": "Allow secretsmanager:GetSecretValue * / Deny secretsmanager:* on "
+    "payments/provider-api-key",
+}
+CONDITIONED_STATEMENTS: dict[str, str] = {
+    "statements-role": "s3 on fintech-statements-eu only if aws:RequestedRegion = eu-west-1",
+    "card-vault-role": "card-tokens only if aws:SourceVpce = the DynamoDB gateway endpoint",
+}
+PARTNER_TRUSTED_ROLES: dict[str, str] = {"partner-access-role": PARTNER_ACCOUNT}  # no ExternalId
+POLICY_VERSIONS: dict[str, tuple[str, ...]] = {"ledger-data-access": ("v1", "v2")}  # v2 default
+MANAGED_ATTACHMENTS: dict[str, tuple[str, ...]] = {
+    "platform-admin-role": ("AdministratorAccess",),
+    "lambda-basic-role": ("AWSLambdaBasicExecutionRole",),
+    "ledger-writer-role": ("AWSLambdaVPCAccessExecutionRole", "ledger-data-access", "lambda-observability"),
+}
+
+# --- configuration ------------------------------------------------------------------------
+DEPRECATED_RUNTIME_FUNCTIONS: dict[str, str] = {
+    "ledger-export-legacy": "python3.7",
+    "kyc-watchlist-sync": "python3.8",
+    "fx-rates-public": "nodejs14.x",
+    "fraud-case-export": "nodejs16.x",
+    "notify-push": "nodejs16.x",
+    "kyc-address-verify": "go1.x",
+    "settlement-fx-convert": "java8",
+    "kyc-pep-screen": "dotnet6",
+    "card-bin-lookup": "nodejs20.x",  # deprecated 2026-04-30, the newest of the lot
+}
+ENV_SECRET_VARS: dict[str, tuple[str, ...]] = {
+    "payouts-stripe-sync": ("STRIPE_SECRET_KEY",),
+    "ledger-export-legacy": ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
+    "statements-signer": ("SIGNING_KEY_PEM",),
+    "ledger-writer": ("DATABASE_URL",),
+    "kyc-address-verify": ("PARTNER_API_TOKEN",),
+    "notify-push": ("FCM_SERVICE_TOKEN",),
+}
+ENV_SECRET_FUNCTIONS: dict[str, str] = {name: keys[0] for name, keys in ENV_SECRET_VARS.items()}
+# What detect-secrets 1.5 calls each planted value.
+ENV_SECRET_KINDS: dict[str, str] = {
+    "STRIPE_SECRET_KEY": "Stripe Access Key",
+    "AWS_ACCESS_KEY_ID": "AWS Access Key",
+    "AWS_SECRET_ACCESS_KEY": "AWS Access Key",
+    "SIGNING_KEY_PEM": "Private Key",
+    "DATABASE_URL": "Basic Auth Credentials",
+    "PARTNER_API_TOKEN": "Hex High Entropy String",
+    "FCM_SERVICE_TOKEN": "JSON Web Token",
+}
+PLANTED_SECRET_VALUES: tuple[str, ...] = (
+    STRIPE_LIVE_KEY,
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    PEM_PRIVATE_KEY,
+    POSTGRES_URL,
+    LEDGER_DB_PASSWORD,
+    PARTNER_API_TOKEN,
+    SERVICE_JWT,
+)
+# Functions with environment variables but no customer KMS key (KMSKeyArn absent).
+ENV_NO_CMK_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "payments-status",
+        "payments-api-authorizer",
+        "payments-webhook-dispatch",
+        "card-bin-lookup",
+        "card-lifecycle-events",
+        "ledger-balance-api",
+        "ledger-reconcile",
+        "ledger-db-migrate",
+        "ledger-export-legacy",
+        "settlement-report",
+        "settlement-file-ingest",
+        "settlement-fx-convert",
+        "payouts-stripe-sync",
+        "partner-settlement-callback",
+        "partner-settlement-status",
+        "merchant-onboarding-hook",
+        "fx-rates-refresh",
+        "fx-quote",
+        "kyc-document-check",
+        "kyc-liveness-check",
+        "kyc-pep-screen",
+        "kyc-address-verify",
+        "fraud-features",
+        "fraud-model-refresh",
+        "fraud-case-export",
+        "statements-ingest",
+        "statements-signer",
+        "statements-dispatch",
+        "platform-janitor",
+        "ops-runbook-executor",
+        "release-canary",
+        "feature-flags-api",
+        "audit-log-shipper",
+        "promo-banner-render",
+        "partner-webhook-receiver",
+        "partner-webhook-replay",
+        "statements-dispatch-dr",
+        "statements-archive-dr",
+        "notify-push",
+        "notify-bounce-handler",
+        "notify-digest",
+        "kyc-sanctions-screen",
+        "kyc-watchlist-sync",
+        "dr-health-probe",
+    }
+)
+NO_ENV_FUNCTIONS: frozenset[str] = frozenset({"fx-rates-public", "shared-currency-format"})
+VPC_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "payments-authorize",
+        "payments-capture",
+        "payments-refund",
+        "payments-status",
+        "payments-3ds-callback",
+        "card-tokenize",
+        "card-detokenize",
+        "ledger-writer",
+        "ledger-projector",
+        "ledger-balance-api",
+        "ledger-reconcile",
+        "ledger-db-migrate",
+        "kyc-liveness-check",
+        "kyc-orchestrator",
+        "kyc-pep-screen",
+        "fraud-score",
+        "fraud-features",
+        "statements-render",
+        "statements-ingest",
+        "statements-signer",
+        "statements-render-dr",
+        "statements-dispatch-dr",
+        "statements-archive-dr",
+    }
+)
+NO_VPC_SENSITIVE_FUNCTIONS: dict[str, str] = {
+    "kyc-document-check": "reads fintech-kyc-documents-eu (pci) and kyc-profiles, outside any VPC",
+}
+SINGLE_AZ_FUNCTIONS: dict[str, str] = {"ledger-reconcile": "eu-west-1a only"}
+PUBLIC_SUBNET_FUNCTIONS: dict[str, str] = {"ledger-db-migrate": "public subnets (IGW route)"}
+OPEN_SECURITY_GROUP_FUNCTIONS: frozenset[str] = frozenset({"ledger-db-migrate", "kyc-pep-screen"})
+NO_TRACING_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "ledger-export-legacy",
+        "settlement-fx-convert",
+        "fx-rates-public",
+        "kyc-address-verify",
+        "fraud-case-export",
+        "ops-runbook-executor",
+        "notify-push",
+        "kyc-watchlist-sync",
+    }
+)
+RESERVED_CONCURRENCY: dict[str, int] = {
+    "payments-authorize": 100,
+    "payments-capture": 20,
+    "card-tokenize": 30,
+    "card-detokenize": 10,
+    "fraud-score": 200,
+}
+UNENCRYPTED_STORES: dict[str, str] = {
+    "ledger-db": "RDS StorageEncrypted false (tagged pci)",
+    "fintech-raw-uploads-eu": "S3 without default encryption (moto 404; AWS would say SSE-S3)",
+    "legacy-settlement-jobs": "SQS without SSE",
+    "statements-ready": "SNS without KMS",
+}
+UNCLASSIFIED_STORES: frozenset[str] = frozenset({"idempotency-keys", "legacy-settlement-jobs"})
+# Rich markup plus an ANSI escape in three places of one function; the UI must show it literally.
+HOSTILE_TEXT_FUNCTION = "promo-banner-render"
+HOSTILE_TEXT_FIELDS: tuple[str, ...] = ("Description", "Environment:BANNER_TEXT", "Tag:owner")
+
+# --- metrics incidents (UTC, for the default anchor DEMO_METRICS_END = 2026-11-01T00:00Z) ----
+THROTTLE_STORM_FUNCTIONS: tuple[str, ...] = ("payments-authorize", "payments-capture", "card-tokenize")
+THROTTLE_STORM_WINDOW = (
+    datetime(2026, 10, 30, 12, 0, tzinfo=UTC),
+    datetime(2026, 10, 30, 13, 10, tzinfo=UTC),
+)
+THROTTLE_STORM_BEFORE_END = timedelta(hours=36)
+ERROR_BURST_FUNCTIONS: tuple[str, ...] = ("ledger-writer",)
+ERROR_BURST_WINDOW = (datetime(2026, 10, 31, 2, 0, tzinfo=UTC), datetime(2026, 10, 31, 2, 40, tzinfo=UTC))
+ERROR_BURST_BEFORE_END = timedelta(hours=22)
+
+PLANTS: tuple[Plant, ...] = (
+    *(
+        Plant("reach.public-invoke", n, US if n.startswith("partner-webhook") else EU, w)
+        for n, w in PUBLIC_FUNCTIONS.items()
+    ),
+    Plant("reach.public-invoke", "payments-status", EU, PUBLIC_API_ROUTE_FUNCTIONS["payments-status"]),
+    Plant(
+        "reach.cross-account-invoke",
+        "partner-settlement-callback",
+        EU,
+        f"lambda:InvokeFunction for account {PARTNER_ACCOUNT}",
+    ),
+    Plant(
+        "reach.public-to-sensitive",
+        "payments-status",
+        EU,
+        "unauthenticated route -> payments-core-role -> payments-transactions (pci)",
+    ),
+    *(Plant("iam.admin", r, "global", w) for r, w in ADMIN_ROLES.items()),
+    *(Plant("iam.wildcard", r, "global", w) for r, w in WILDCARD_PRINCIPALS.items()),
+    *(Plant("iam.passrole-wildcard", r, "global", w) for r, w in PASSROLE_WILDCARD_PRINCIPALS.items()),
+    *(Plant("iam.privesc", r, "global", w) for r, w in PRIVESC_PRINCIPALS.items()),
+    *(
+        Plant("config.runtime-deprecated", n, US if n in {"notify-push", "kyc-watchlist-sync"} else EU, r)
+        for n, r in DEPRECATED_RUNTIME_FUNCTIONS.items()
+    ),
+    *(
+        Plant("config.env-secret", n, US if n == "notify-push" else EU, f"{k} in plain env")
+        for n, k in ENV_SECRET_FUNCTIONS.items()
+    ),
+    Plant("config.no-vpc", "kyc-document-check", EU, NO_VPC_SENSITIVE_FUNCTIONS["kyc-document-check"]),
+    Plant("config.single-az", "ledger-reconcile", EU, SINGLE_AZ_FUNCTIONS["ledger-reconcile"]),
+    Plant("config.public-subnet", "ledger-db-migrate", EU, PUBLIC_SUBNET_FUNCTIONS["ledger-db-migrate"]),
+    *(Plant("config.unencrypted-store", s, EU, w) for s, w in UNENCRYPTED_STORES.items()),
+    *(
+        Plant("config.unclassified-store", s, EU, "no DataClassification tag")
+        for s in sorted(UNCLASSIFIED_STORES)
+    ),
+    *(
+        Plant("anomaly.throttles", n, EU, "throttling storm, 70 min, 36 h before metrics end")
+        for n in THROTTLE_STORM_FUNCTIONS
+    ),
+    Plant(
+        "anomaly.errors",
+        "ledger-writer",
+        EU,
+        "error burst, 40 min, 22 h before metrics end, 30-60% of invocations fail",
+    ),
+)

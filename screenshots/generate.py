@@ -1,0 +1,85 @@
+"""Render every pane of the TUI on the demo estate to screenshots/<pane>.svg.
+
+    python screenshots/generate.py [SNAPSHOT] [--today YYYY-MM-DD] [--size 160x48]
+
+SNAPSHOT defaults to the bundled demo (estate/sources/demo/demo.lsnap). The app is built with
+`create_app`, the same factory the CLI and the tests use, and driven with real key presses.
+`--today` defaults to the snapshot's creation date, so the same snapshot always gives the same
+pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # runnable as `python screenshots/generate.py` from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from analyzers.analysis import Analysis, analyze_snapshot  # noqa: E402
+from estate.errors import LambdascopeError  # noqa: E402
+from estate.snapshot import load_snapshot  # noqa: E402
+from tui.app import create_app  # noqa: E402
+from tui.summary import most_exposed_function  # noqa: E402
+
+DEMO = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"
+OUT = Path(__file__).resolve().parent
+_KEY_NAMES = {" ": "space", "-": "minus", ".": "full_stop", "_": "underscore", ":": "colon"}
+
+
+def keys(text: str) -> list[str]:
+    return [_KEY_NAMES.get(char, char) for char in text]
+
+
+def panes(analysis: Analysis) -> dict[str, list[str]]:
+    """Pane name -> the keys that reach it from the functions table."""
+    shots: dict[str, list[str]] = {"functions": [], "findings": ["f"], "help": ["question_mark"]}
+    fn = most_exposed_function(analysis)
+    if fn is not None:
+        word = fn.name.split("-")[0]
+        shots["functions-filtered"] = ["slash", *keys(word), "enter", "s", "s", "s"]
+        shots["detail"] = ["slash", *keys(fn.name), "enter", "enter"]
+        shots["palette"] = ["ctrl+p", *keys(word)]
+    return shots
+
+
+async def shoot(analysis: Analysis, name: str, press: Sequence[str], size: tuple[int, int]) -> Path:
+    app = create_app(analysis=analysis)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in press:
+            await pilot.press(key)
+        await pilot.pause(0.3 if name == "palette" else 0)
+        await pilot.wait_for_scheduled_animations()
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("snapshot", nargs="?", type=Path, default=DEMO)
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--size", default="160x48", help="terminal size, COLUMNSxROWS")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    try:
+        snapshot = load_snapshot(args.snapshot)
+    except LambdascopeError as exc:
+        print(f"screenshots: {exc}", file=sys.stderr)
+        return 2
+    today = args.today or dt.datetime.fromisoformat(snapshot.manifest.created_at).date()
+    analysis = analyze_snapshot(snapshot, today)
+    for name, press in panes(analysis).items():
+        path = asyncio.run(shoot(analysis, name, press, (width, height)))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""SVG snapshots of every screen at 160x48 on a fixed date (pytest-textual-snapshot).
+
+Regenerate after an intended change with `pytest tests/tui --snapshot-update`, and look at the
+SVGs under __snapshots__/ (or at snapshot_report.html when a comparison fails) before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzers.analysis import Analysis
+from tests.tui.conftest import SIZE, TODAY
+from tests.tui.helpers import showcase_function, wait_loaded
+from tui.app import create_app
+
+pytestmark = pytest.mark.tui
+
+SnapCompare = Callable[..., bool]
+
+
+def keys_for(text: str) -> list[str]:
+    names = {" ": "space", "-": "minus", ".": "full_stop", "_": "underscore", ":": "colon"}
+    return [names.get(c, c) for c in text]
+
+
+def test_functions_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    assert snap_compare(app, terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_functions_table_filtered_and_sorted(
+    snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis
+) -> None:
+    word = showcase_function(analysis).name.split("-")[0]
+    app = create_app(snapshot_path, today=TODAY)
+    press = ["slash", *keys_for(word), "enter", "s", "s", "s"]  # sorted by invokers
+    assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_function_detail(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    name = showcase_function(analysis).name
+    app = create_app(snapshot_path, today=TODAY)
+    press = ["slash", *keys_for(name), "enter", "enter"]
+    assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_findings_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    assert snap_compare(app, press=["f"], terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_help(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    assert snap_compare(app, press=["question_mark"], terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_hostile_detail(snap_compare: SnapCompare, hostile_path: Path) -> None:
+    """Always the planted estate: markup shown as text, escapes as reversed `\\x1b`."""
+    app = create_app(hostile_path, today=TODAY)
+    press: list[Any] = ["slash", *keys_for("evil"), "enter", "enter"]
+    assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)

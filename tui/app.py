@@ -1,0 +1,164 @@
+"""The lambdascope Textual app and `create_app`, the one factory every caller uses.
+
+The CLI (`lambdascope demo|open`), the Pilot tests, the SVG snapshot tests and the screenshot
+script all build the app through `create_app`, so all four see the same thing. Given a path, the
+app loads and analyses the snapshot in a thread worker behind a loading indicator; given an
+`Analysis`, it shows it at once. A snapshot the user got wrong ends the app with one line
+(`app.return_code == 2`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar, Protocol, runtime_checkable
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Label, LoadingIndicator
+from textual.worker import Worker, WorkerState
+
+from analyzers.analysis import Analysis, analyze_snapshot
+from estate.errors import LambdascopeError
+from estate.snapshot import load_snapshot
+from tui.commands import LambdascopeCommands
+from tui.safe_text import clean, literal
+from tui.screens.detail import FunctionDetailScreen
+from tui.screens.estate import FunctionsScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.help import HelpScreen, key_help
+
+VIEWS = ("functions", "findings")
+
+
+@runtime_checkable
+class HasSelection(Protocol):
+    """A screen that knows which resource the user is on (for `y` and `export: copy ARN`)."""
+
+    selected_arn: str | None
+
+
+class LambdascopeApp(App[None]):
+    CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "widgets/widgets.tcss"]  # type: ignore[assignment]
+    TITLE = "lambdascope"
+    COMMANDS = App.COMMANDS | {LambdascopeCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        # Declared here (not left to Textual) because `:` also opens the palette, k9s-style.
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
+        Binding("colon", "command_palette", "Jump to…", show=False),
+    ]
+
+    def __init__(
+        self,
+        snapshot_path: Path | None = None,
+        *,
+        analysis: Analysis | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        if snapshot_path is None and analysis is None:
+            raise ValueError("create_app needs a snapshot path or an analysis")
+        self.snapshot_path = snapshot_path
+        self.today = today
+        self.analysis: Analysis | None = None
+        self._preloaded = analysis
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        with Vertical(id="loading"):
+            yield LoadingIndicator()
+            where = literal(self.snapshot_path) if self.snapshot_path else Text("analysis")
+            yield Label(Text.assemble("Loading ", where, " …"), id="loading-label")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._preloaded is not None:
+            self._install(self._preloaded)
+        else:
+            assert self.snapshot_path is not None
+            self.sub_title = f"loading {clean(self.snapshot_path)}"
+            self._load(self.snapshot_path)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, path: Path) -> Analysis:
+        snapshot = load_snapshot(path)
+        return analyze_snapshot(snapshot, self.today)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state is WorkerState.SUCCESS:
+            result = event.worker.result
+            assert isinstance(result, Analysis)
+            self._install(result)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, LambdascopeError):
+                assert error is not None
+                raise error  # a programming error: let Textual show it
+            message = f"lambdascope: {clean(str(error).splitlines()[0] if str(error) else error)}"
+            self.notify(message, title="Cannot open snapshot", severity="error", markup=False)
+            self.exit(return_code=2, message=Text(message, no_wrap=True, overflow="ignore"))
+
+    def _install(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        manifest = analysis.estate.manifest
+        self.sub_title = clean(
+            f"{manifest.source} · {manifest.created_at} · {len(analysis.estate.functions)} functions"
+            f" · {len(analysis.findings)} findings"
+        )
+        self.add_mode("functions", lambda: FunctionsScreen(analysis))
+        self.add_mode("findings", lambda: FindingsScreen(analysis))
+        self.switch_mode("functions")
+
+    # Actions -----------------------------------------------------------------------------
+    async def action_show_view(self, view: str) -> None:
+        """Switch to the functions or findings table, back at its top level."""
+        if self.analysis is None or view not in VIEWS:
+            return
+        if self.current_mode != view:
+            await self.switch_mode(view)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def open_function(self, arn: str) -> None:
+        """Show a function's detail on top of the functions table (the palette's `open:`)."""
+        if self.analysis is None or self.analysis.estate.function(arn) is None:
+            return
+        await self.action_show_view("functions")
+        await self.push_screen(FunctionDetailScreen(self.analysis, arn))
+
+    def action_copy_arn(self) -> None:
+        screen = self.screen
+        arn = screen.selected_arn if isinstance(screen, HasSelection) else None
+        if not arn:
+            self.notify("Nothing selected to copy", severity="warning")
+            return
+        self.copy_to_clipboard(arn)
+        self.notify(f"Copied {clean(arn)}", title="ARN", markup=False)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        entries = key_help(self, self.screen.active_bindings.values())
+        name = getattr(self.screen, "help_name", None) or type(self.screen).__name__
+        self.push_screen(HelpScreen(entries, str(name)))
+
+
+def create_app(
+    snapshot_path: Path | None = None,
+    *,
+    analysis: Analysis | None = None,
+    today: dt.date | None = None,
+) -> LambdascopeApp:
+    """The app for a snapshot file (loaded in a worker) or an analysis already in hand.
+
+    `today` fixes the date the analyzers evaluate against (runtime deprecation and the like), so
+    tests and screenshots are deterministic.
+    """
+    return LambdascopeApp(snapshot_path, analysis=analysis, today=today)

@@ -1,0 +1,78 @@
+"""Command palette provider: `category: verb` commands and every function by name or ARN.
+
+`discover` (the empty palette) lists only the handful of view and export commands; `search`
+also matches every function, by name or ARN, as `open: function <name>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.style import Style
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.markup import escape
+
+from tui.safe_text import clean, literal
+
+if TYPE_CHECKING:
+    from tui.app import LambdascopeApp
+
+_MATCH_STYLE = Style(reverse=True)
+
+
+def highlighted(matcher: Matcher, candidate: str) -> Text:
+    """The candidate, literal, with the matched characters highlighted (never as markup)."""
+    text = literal(candidate)
+    if clean(candidate) != candidate:
+        return text  # escapes shift offsets; show it unhighlighted rather than mis-highlighted
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            text.stylize(_MATCH_STYLE, offset, offset + 1)
+    return text
+
+
+class LambdascopeCommands(Provider):
+    @property
+    def _app(self) -> LambdascopeApp:
+        return cast("LambdascopeApp", self.app)
+
+    def _static_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self._app
+        return [
+            ("view: functions", "The functions table", partial(app.action_show_view, "functions")),
+            ("view: findings", "Every finding, worst first", partial(app.action_show_view, "findings")),
+            ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),
+            ("help: key bindings", "What every key does here", app.action_help),
+        ]
+
+    async def discover(self) -> Hits:
+        if self._app.analysis is None:
+            return
+        for text, help_text, callback in self._static_commands():
+            yield DiscoveryHit(text, callback, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app = self._app
+        analysis = app.analysis
+        if analysis is None:
+            return
+        matcher = self.matcher(query)
+        for text, help_text, callback in self._static_commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+        for fn in analysis.estate.functions:
+            candidate = f"open: function {fn.name}"
+            score = max(matcher.match(candidate), matcher.match(fn.name), matcher.match(fn.arn))
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, candidate),
+                    partial(app.open_function, fn.arn),
+                    text=candidate,
+                    help=escape(clean(fn.arn)),
+                )
