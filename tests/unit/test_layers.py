@@ -35,3 +35,18 @@ def test_package_imports_point_down(package: str) -> None:
     }
     # the demo pipeline deploys with boto3 by design; it is a source, not an analysis
     assert offenders == {}
+
+
+def test_demo_runs_on_a_runtime_only_install() -> None:
+    """`lambdascope demo` must not need test/dev dependencies (moto, pytest, hypothesis)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tui.cli, tui.app, analyzers.analysis\n"
+        "from estate.snapshot import load_snapshot\n"
+        "analyzers.analysis.analyze_snapshot(load_snapshot(tui.cli.demo_snapshot_path()))\n"
+        "bad = sorted({'moto', 'pytest', 'hypothesis'} & set(sys.modules))\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)

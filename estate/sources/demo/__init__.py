@@ -12,6 +12,8 @@ come from metrics.py, and plants.py states by hand what should be found.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .constants import (
     DEMO_ACCOUNT,
     DEMO_METRICS_END,
@@ -21,8 +23,20 @@ from .constants import (
     PARTNER_ACCOUNT,
 )
 from .deploy import DemoDeployment, deploy_demo
-from .localaws import LocalAws, start_local_aws
 from .metrics import generate_series, put_metrics
+
+if TYPE_CHECKING:
+    from .localaws import LocalAws, start_local_aws
+
+
+def __getattr__(name: str) -> Any:
+    """The local AWS needs moto, a test/dev dependency: import it only when asked for, so
+    `lambdascope demo` (which only reads the bundled snapshot) works on a runtime-only install."""
+    if name in {"LocalAws", "start_local_aws"}:
+        from . import localaws
+
+        return getattr(localaws, name)
+    raise AttributeError(name)
 
 __all__ = [
     "DEMO_ACCOUNT",
