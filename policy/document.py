@@ -109,7 +109,7 @@ class PolicyDocument:
 def _strings(value: Any, field: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, list) and all(isinstance(v, str | int | bool) for v in value):
+    if isinstance(value, list) and all(isinstance(v, str | int | float | bool) for v in value):
         return tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in value)
     if isinstance(value, bool):
         return (str(value).lower(),)
@@ -193,6 +193,16 @@ def parse_statement(stmt: Any, *, resource_policy: bool = False) -> Statement:
     )
 
 
+def _located(index: int, raw: Any, resource_policy: bool) -> Statement:
+    """Parse one statement; an error names the statement (index and Sid) it comes from."""
+    try:
+        return parse_statement(raw, resource_policy=resource_policy)
+    except PolicyParseError as exc:
+        sid = raw.get("Sid") if isinstance(raw, Mapping) else None
+        where = f"Statement[{index}]" + (f" (Sid {sid!r})" if sid is not None else "")
+        raise PolicyParseError(f"{where}: {exc}") from None
+
+
 def parse_policy(document: str | Mapping[str, Any], *, resource_policy: bool = False) -> PolicyDocument:
     """Parse a policy given as JSON text or as already-decoded data."""
     data: Any = document
@@ -210,6 +220,6 @@ def parse_policy(document: str | Mapping[str, Any], *, resource_policy: bool = F
         raw_statements = [raw_statements]
     if not isinstance(raw_statements, list):
         raise PolicyParseError("Statement must be an object or a list")
-    statements = tuple(parse_statement(s, resource_policy=resource_policy) for s in raw_statements)
+    statements = tuple(_located(i, s, resource_policy) for i, s in enumerate(raw_statements))
     version = data.get("Version")
     return PolicyDocument(statements, str(version) if version is not None else None)

