@@ -148,7 +148,7 @@ class Estate:
     principals: dict[str, IamPrincipal] = field(default_factory=dict)
     policies: dict[str, ManagedPolicy] = field(default_factory=dict)
     event_source_mappings: tuple[EventSourceMapping, ...] = ()
-    metrics: dict[tuple[str, str, str], MetricSeries] = field(default_factory=dict)
+    metrics: dict[tuple[str, str, str, str], MetricSeries] = field(default_factory=dict)
     iam_accounts: frozenset[str] = frozenset()
 
     def function(self, arn: str) -> LambdaFunction | None:
@@ -162,7 +162,8 @@ class Estate:
         return cache
 
     def series(self, function: LambdaFunction, metric: str) -> MetricSeries | None:
-        return self.metrics.get((function.region, function.name, metric))
+        """A function's series: "Duration" is the average; "Duration:p99" the 99th percentile."""
+        return self.metrics.get((function.account, function.region, function.name, metric))
 
     @property
     def gaps(self) -> tuple[CoverageEntry, ...]:

@@ -30,9 +30,19 @@ def _query_index(params: Mapping[str, Any]) -> dict[str, tuple[str, str, str]]:
     return index
 
 
-def parse_metrics(snapshot: Snapshot) -> dict[tuple[str, str, str], MetricSeries]:
-    stamps: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
-    values: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
+# The statistic each metric is read with by default; others (Duration p99) get "Metric:stat".
+DEFAULT_STATS = {
+    "Invocations": "Sum",
+    "Errors": "Sum",
+    "Throttles": "Sum",
+    "Duration": "Average",
+    "ConcurrentExecutions": "Maximum",
+}
+
+
+def parse_metrics(snapshot: Snapshot) -> dict[tuple[str, str, str, str], MetricSeries]:
+    stamps: dict[tuple[str, str, str, str, str], list[str]] = defaultdict(list)
+    values: dict[tuple[str, str, str, str, str], list[float]] = defaultdict(list)
     for record in snapshot.responses("cloudwatch", "GetMetricData"):
         index = _query_index(record.key.params)
         response = record.response
@@ -42,15 +52,16 @@ def parse_metrics(snapshot: Snapshot) -> dict[tuple[str, str, str], MetricSeries
             target = index.get(str(result.get("Id")))
             if target is None:
                 continue
-            key = (record.key.region, *target)
+            key = (record.key.account, record.key.region, *target)
             stamps[key].extend(result.get("Timestamps", ()) or ())
             values[key].extend(float(v) for v in result.get("Values", ()) or ())
-    series: dict[tuple[str, str, str], MetricSeries] = {}
-    for (region, function, metric, stat), ts in stamps.items():
-        vals = values[(region, function, metric, stat)]
+    series: dict[tuple[str, str, str, str], MetricSeries] = {}
+    for (account, region, function, metric, stat), ts in stamps.items():
+        vals = values[(account, region, function, metric, stat)]
         if len(ts) != len(vals):
             continue  # a malformed result is a gap, not a series
-        series[(region, function, metric)] = MetricSeries(
-            function, region, metric, stat, tuple(ts), tuple(vals)
+        name = metric if DEFAULT_STATS.get(metric) == stat else f"{metric}:{stat}"
+        series[(account, region, function, name)] = MetricSeries(
+            function, region, name, stat, tuple(ts), tuple(vals)
         )
     return series

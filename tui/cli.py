@@ -62,10 +62,35 @@ def _positive(text: str) -> float:
     return value
 
 
+def _account_ids(text: str) -> tuple[str, ...]:
+    ids = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    bad = [i for i in ids if not (len(i) == 12 and i.isdigit())]
+    if not ids or bad:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of 12-digit account ids: {text!r}")
+    return ids
+
+
 def _add_live_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--region", action="append", required=True, help="region to collect (repeatable)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--region", action="append", help="region to collect (repeatable)")
+    where.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="every region enabled for each account (EC2 DescribeRegions)",
+    )
     p.add_argument("--profile", help="AWS profile from your config")
     p.add_argument("--endpoint-url", help="AWS endpoint (a local AWS such as moto); also AWS_ENDPOINT_URL")
+    p.add_argument(
+        "--assume-role",
+        metavar="NAME",
+        help="role name to assume in each account of --accounts / --organization (your own account is "
+        "read with your credentials)",
+    )
+    accounts = p.add_mutually_exclusive_group()
+    accounts.add_argument("--accounts", type=_account_ids, metavar="ID,...", help="accounts to collect")
+    accounts.add_argument(
+        "--organization", action="store_true", help="every active account of your organization (ListAccounts)"
+    )
     p.add_argument(
         "--keep-secrets",
         action="store_true",
@@ -112,50 +137,59 @@ def _collect(args: argparse.Namespace) -> Snapshot:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from estate.sources.live import CollectOptions, collect
-    from estate.sources.live.collector import validate_regions
+    from estate.sources.live.collector import validate_options, validate_regions
 
     console = Console(stderr=True)
-    if not args.endpoint_url:  # fail before the progress display takes the terminal
-        import boto3
-
-        validate_regions(tuple(args.region), boto3.session.Session())
-    with Progress(
+    bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=console,
         transient=True,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-        totals: dict[str, int] = {}
-        lock = threading.Lock()
+    )
+    tasks: dict[str, TaskID] = {}
+    totals: dict[str, int] = {}
+    lock = threading.Lock()
 
-        def progress(label: str, advance: int, total: int) -> None:
-            with lock:  # called from the collector's worker threads
-                if label not in tasks:
-                    tasks[label] = bar.add_task(label, total=0)
-                totals[label] = totals.get(label, 0) + total
-                bar.update(tasks[label], advance=advance, total=totals[label])
+    def progress(label: str, advance: int, total: int) -> None:
+        with lock:  # called from the collector's worker threads
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=0)
+            totals[label] = totals.get(label, 0) + total
+            bar.update(tasks[label], advance=advance, total=totals[label])
 
-        options = CollectOptions(
-            regions=tuple(dict.fromkeys(args.region)),
-            profile=args.profile,
-            endpoint_url=args.endpoint_url,
-            cache_dir=args.cache_dir,
-            refresh=args.refresh,
-            keep_secrets=args.keep_secrets,
-            metrics_days=args.metrics_days,
-            metrics_end=args.metrics_end,
-            max_workers=max(1, args.workers),
-            progress=progress,
-        )
+    options = CollectOptions(
+        regions=tuple(dict.fromkeys(args.region or ())),
+        all_regions=args.all_regions,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        assume_role=args.assume_role,
+        accounts=args.accounts or (),
+        organization=args.organization,
+        cache_dir=args.cache_dir,
+        refresh=args.refresh,
+        keep_secrets=args.keep_secrets,
+        metrics_days=args.metrics_days,
+        metrics_end=args.metrics_end,
+        max_workers=max(1, args.workers),
+        progress=progress,
+    )
+    # fail before the progress display takes the terminal
+    validate_options(options)
+    if options.regions and not args.endpoint_url:
+        import boto3
+
+        validate_regions(options.regions, boto3.session.Session())
+    with bar:
         snapshot = collect(options)
     gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
     functions = sum(
         len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions")
     )
     console.print(
-        f"collected {functions} functions, {len(snapshot.records)} records, {len(gaps)} coverage gaps"
+        f"collected {functions} functions in {len(snapshot.manifest.accounts)} account(s) and "
+        f"{len(snapshot.manifest.regions)} region(s): {len(snapshot.records)} records, "
+        f"{len(gaps)} coverage gaps"
     )
     return snapshot
 

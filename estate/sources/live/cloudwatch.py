@@ -1,4 +1,10 @@
-"""CloudWatch: Lambda metrics for every function, batched 500 queries per GetMetricData call."""
+"""CloudWatch: Lambda metrics for every function, batched 500 queries per GetMetricData call,
+and the region's alarms (are the functions' errors and throttles watched?).
+
+Duration p99 is a separate set of batches, read best-effort: percentiles are the statistic an
+endpoint is likeliest to refuse (a local AWS answers HTTP 500), and their failure must not cost
+the sums, averages and maxima the anomaly analyses need.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ METRIC_STATS = (
     ("Duration", "Average"),
     ("ConcurrentExecutions", "Maximum"),
 )
+PERCENTILE_STATS = (("Duration", "p99"),)
 MAX_QUERIES = 500
 
 
@@ -25,12 +32,14 @@ def metric_window(days: float, end: dt.datetime | None, period: int) -> tuple[dt
     return stop - dt.timedelta(days=days), stop
 
 
-def _queries(names: list[str], period: int) -> Iterator[dict[str, object]]:
+def _queries(
+    names: list[str], period: int, stats: tuple[tuple[str, str], ...] = METRIC_STATS, prefix: str = "q"
+) -> Iterator[dict[str, object]]:
     n = 0
     for name in sorted(names):
-        for metric, stat in METRIC_STATS:
+        for metric, stat in stats:
             yield {
-                "Id": f"q{n}",
+                "Id": f"{prefix}{n}",
                 "MetricStat": {
                     "Metric": {
                         "Namespace": "AWS/Lambda",
@@ -45,24 +54,56 @@ def _queries(names: list[str], period: int) -> Iterator[dict[str, object]]:
             n += 1
 
 
+def _batches(
+    ctx: CallContext,
+    queries: list[dict[str, object]],
+    start: dt.datetime,
+    end: dt.datetime,
+    best_effort: bool,
+) -> tuple[int, int]:
+    """(pages read, batches that failed): a batch that yields no page was refused."""
+    pages = failed = 0
+    for i in range(0, len(queries), MAX_QUERIES):
+        read = sum(
+            1
+            for _page in ctx.paginate(
+                "cloudwatch",
+                "GetMetricData",
+                "NextToken",
+                "NextToken",
+                best_effort=best_effort,
+                MetricDataQueries=queries[i : i + MAX_QUERIES],
+                StartTime=start,
+                EndTime=end,
+                ScanBy="TimestampAscending",
+            )
+        )
+        pages += read
+        failed += read == 0
+    return pages, failed
+
+
 def fetch_metrics(
     ctx: CallContext, names: list[str], start: dt.datetime, end: dt.datetime, period: int = 300
 ) -> int:
     """Read every function's series; returns the number of GetMetricData calls made."""
     queries = list(_queries(names, period))
-    calls = 0
-    for i in range(0, len(queries), MAX_QUERIES):
-        batch = queries[i : i + MAX_QUERIES]
-        for _page in ctx.paginate(
-            "cloudwatch",
-            "GetMetricData",
-            "NextToken",
-            "NextToken",
-            MetricDataQueries=batch,
-            StartTime=start,
-            EndTime=end,
-            ScanBy="TimestampAscending",
-        ):
-            calls += 1
+    calls, _failed = _batches(ctx, queries, start, end, best_effort=False)
     ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(queries)} series in {calls} calls")
-    return calls
+    percentiles = list(_queries(names, period, PERCENTILE_STATS, prefix="p"))
+    more, failed = _batches(ctx, percentiles, start, end, best_effort=True)
+    if not failed:
+        ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(percentiles)} percentile series in {more} calls")
+    return calls + more
+
+
+def fetch_alarms(ctx: CallContext) -> None:
+    ctx.items(
+        "cloudwatch",
+        "DescribeAlarms",
+        "NextToken",
+        "NextToken",
+        "MetricAlarms",
+        AlarmTypes=["MetricAlarm", "CompositeAlarm"],
+        MaxRecords=100,
+    )
