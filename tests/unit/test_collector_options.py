@@ -216,3 +216,15 @@ def test_a_refusal_for_one_resource_does_not_stop_asking_for_others(tmp_path: Pa
     ctx = _ctx(tmp_path, stub)
     assert ctx.call("kms", "GetKeyRotationStatus", KeyId="asym") is None
     assert ctx.call("kms", "GetKeyRotationStatus", KeyId="cmk") == {"KeyRotationEnabled": True}
+
+
+def test_readme_publishes_the_exact_collector_policy() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Permissions the collector needs") :]
+    block = re.search(r"```json\n(.*?)\n```", section, re.DOTALL)
+    assert block is not None
+    assert json.loads(block.group(1)) == minimal_iam_policy()
