@@ -11,7 +11,7 @@ import networkx as nx
 
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
 from analyzers.findings import Finding, Severity, sort_findings
-from analyzers.iam_paths import unparseable_policy_findings
+from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
 from analyzers.reachability import public_invoke_findings
 from estate.graph import build_graph
 from estate.load import load_estate
@@ -26,6 +26,7 @@ class Analysis:
     findings: list[Finding]
     today: dt.date
     by_resource: Mapping[str, list[Finding]] = field(default_factory=dict)
+    iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
 
     def findings_for(self, arn: str) -> list[Finding]:
         return list(self.by_resource.get(arn, ()))
@@ -40,18 +41,20 @@ class Analysis:
 def analyze(estate: Estate, today: dt.date | None = None) -> Analysis:
     day = today or dt.datetime.now(dt.UTC).date()
     graph = build_graph(estate)
+    iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
     findings = sort_findings(
         [
             *public_invoke_findings(estate, graph),
             *env_no_cmk_findings(estate),
             *runtime_deprecated_findings(estate, day),
             *unparseable_policy_findings(estate),
+            *iam.findings,
         ]
     )
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_resource[finding.resource].append(finding)
-    return Analysis(estate, graph, findings, day, dict(by_resource))
+    return Analysis(estate, graph, findings, day, dict(by_resource), iam)
 
 
 def analyze_snapshot(snapshot: Snapshot, today: dt.date | None = None) -> Analysis:

@@ -1,10 +1,25 @@
-"""IAM rules. So far: policies the engine cannot parse, which leave access unknown, not denied."""
+"""IAM rules over paths: iam.privesc (with the `can-assume` / `escalates-to` graph edges), and
+iam.unparseable-policy (policies the engine cannot parse leave access unknown, not denied).
+
+`analyze_iam(estate, graph)` runs the whole IAM analysis once: the model of every principal's
+policies, the escalation edges (added to the estate graph so reachability can chain through
+them), the shortest escalation paths per principal, and the findings of every IAM rule.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+import networkx as nx
+
+from analyzers.escalation.edges import EdgeEvidence, EscalationEdge, escalation_edges
+from analyzers.escalation.methods import SERVICE_ASSUMES
+from analyzers.escalation.paths import EscalationGraph, EscalationPath
+from analyzers.escalation.targets import is_service
 from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
+from analyzers.iam_model import IamModel
+from analyzers.iam_permissions import lower, name_of, permission_findings
 from estate.invokers import grants_from_policy
 from estate.model import Estate
 
@@ -20,6 +35,24 @@ UNPARSEABLE_POLICY = RULES.register(
         ),
         remediation="Inspect the policy text in the evidence; AWS may accept forms we do not yet parse.",
         compliance=(),
+    )
+)
+PRIVESC = RULES.register(
+    Rule(
+        id="iam.privesc",
+        analyzer="iam",
+        severity=Severity.CRITICAL,
+        title="The principal can become a more privileged principal",
+        rationale=(
+            "Through IAM write permissions, a role it may assume, or a role it may pass to a service "
+            "(Lambda, EC2, CloudFormation, ...), the principal can act with permissions it was not "
+            "granted; its effective privilege is that of the most privileged principal it reaches."
+        ),
+        remediation=(
+            "Remove the permission the first hop uses (see each hop's statements), scope iam:PassRole "
+            "and sts:AssumeRole to the roles needed, or cap the principal with a permissions boundary."
+        ),
+        compliance=("PCI-DSS-4.0:7.2.1", "PCI-DSS-4.0:7.2.2", "AWS-FSBP:IAM.21"),
     )
 )
 
@@ -39,3 +72,115 @@ def unparseable_policy_findings(estate: Estate) -> Iterator[Finding]:
                 ),
                 region=fn.region,
             )
+
+
+def _iam_problem_findings(model: IamModel) -> Iterator[Finding]:
+    for problem in model.problems:
+        yield Finding(
+            rule=UNPARSEABLE_POLICY,
+            resource=problem.holder,
+            title=f"{problem.policy}: {problem.message}, so the access it grants is unknown",
+            severity=Severity.MEDIUM,
+            evidence=(Evidence("policy", problem.policy), Evidence("error", problem.message)),
+            region="global",
+        )
+
+
+@dataclass(repr=False)
+class IamAnalysis:
+    """Everything the IAM analysis computed, kept for the IAM pane and principal summaries."""
+
+    model: IamModel
+    edges: list[EscalationEdge]
+    escalation: EscalationGraph
+    paths: dict[str, list[EscalationPath]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return (
+            f"IamAnalysis({len(self.model.actors)} principals, {len(self.edges)} escalation edges, "
+            f"{sum(len(p) for p in self.paths.values())} paths, {len(self.findings)} findings)"
+        )
+
+
+def add_iam_edges(graph: nx.MultiDiGraph, edges: list[EscalationEdge]) -> None:
+    """`escalates-to:<method>` edges (and `can-assume` for trust-based ones) into the estate graph."""
+    for edge in edges:
+        for node in (edge.source, edge.target):
+            if node not in graph:
+                kind = "service" if is_service(node) else "principal"
+                graph.add_node(node, kind=kind, label=node.rsplit("/", 1)[-1])
+        evidence = EdgeEvidence(edge)
+        keys = list(dict.fromkeys(h.key for h in edge.hinges))
+        graph.add_edge(
+            edge.source,
+            edge.target,
+            key=edge.key,
+            kind="escalates-to",
+            method=edge.method.id,
+            yields=edge.yields.value,
+            via=edge.via,
+            conditional=edge.conditional,
+            condition_keys=keys,
+            evidence=evidence,
+        )
+        if edge.method.id in {"sts-assume-role", SERVICE_ASSUMES.id}:
+            graph.add_edge(
+                edge.source,
+                edge.target,
+                key="can-assume",
+                kind="can-assume",
+                conditional=edge.conditional,
+                condition_keys=keys,
+                evidence=evidence,
+            )
+
+
+def _hop_label(index: int, path: EscalationPath) -> str:
+    hop = path.hops[index]
+    return f"hop {index + 1}: {hop.edge.method.id}"
+
+
+def privesc_finding(model: IamModel, path: EscalationPath) -> Finding:
+    start, target = name_of(model, path.start), name_of(model, path.target)
+    severity = Severity.CRITICAL if path.admin else Severity.HIGH
+    what = "an administrator" if path.admin else "more privileged"
+    if path.target == path.start:
+        becomes = f"can rewrite its own permissions ({what})"
+    else:
+        becomes = f"can become {target} ({what})"
+    hops = f"{len(path.hops)} hop{'s' if len(path.hops) > 1 else ''}: {' -> '.join(path.methods)}"
+    title = f"{start}: {becomes} in {hops}"
+    evidence = [Evidence(_hop_label(i, path), hop.evidence()) for i, hop in enumerate(path.hops)]
+    evidence.append(Evidence("target privilege", path.privilege.describe()))
+    if path.functions:
+        evidence.append(Evidence("functions executing as it", list(path.functions)))
+    if path.conditional:
+        severity = lower(severity)
+        keys = list(dict.fromkeys(h.key for h in path.hinges))
+        unlisted = [h.edge.method.unknown for h in path.hops if h.edge.method.unknown]
+        title += f" (conditional: {', '.join([*keys, *(['unlisted resources'] if unlisted else [])])})"
+        evidence.append(Evidence("conditions", [h.to_json() for h in path.hinges]))
+        if unlisted:
+            evidence.append(Evidence("needs resources not in the snapshot", unlisted))
+    cap = min((h.edge.method.severity for h in path.hops), key=lambda s: s.rank, default=severity)
+    severity = min(severity, cap, key=lambda s: s.rank)
+    return Finding(
+        PRIVESC, path.start, title, severity, path=path.nodes, evidence=tuple(evidence), region="global"
+    )
+
+
+def analyze_iam(estate: Estate, graph: nx.MultiDiGraph | None = None) -> IamAnalysis:
+    """The IAM analysis of an estate; with `graph`, its escalation edges are added to it."""
+    model = IamModel(estate)
+    edges = escalation_edges(model)
+    if graph is not None:
+        add_iam_edges(graph, edges)
+    escalation = EscalationGraph(model, edges)
+    paths = {arn: found for arn in model.actors if (found := escalation.paths_from(arn))}
+    findings = [
+        *permission_findings(model),
+        *(privesc_finding(model, p) for found in paths.values() for p in found),
+        *_iam_problem_findings(model),
+    ]
+    return IamAnalysis(model, edges, escalation, paths, findings)

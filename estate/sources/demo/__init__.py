@@ -38,6 +38,7 @@ def __getattr__(name: str) -> Any:
         return getattr(localaws, name)
     raise AttributeError(name)
 
+
 __all__ = [
     "DEMO_ACCOUNT",
     "DEMO_METRICS_END",
