@@ -25,6 +25,7 @@ from analyzers.analysis import Analysis, analyze_snapshot  # noqa: E402
 from estate.errors import LambdascopeError  # noqa: E402
 from estate.snapshot import load_snapshot  # noqa: E402
 from tui.app import create_app  # noqa: E402
+from tui.screens.iam import principal_risks  # noqa: E402
 from tui.summary import most_exposed_function  # noqa: E402
 
 DEMO = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"
@@ -38,13 +39,24 @@ def keys(text: str) -> list[str]:
 
 def panes(analysis: Analysis) -> dict[str, list[str]]:
     """Pane name -> the keys that reach it from the functions table."""
-    shots: dict[str, list[str]] = {"functions": [], "findings": ["f"], "help": ["question_mark"]}
+    shots: dict[str, list[str]] = {
+        "functions": [],
+        "findings": ["f"],
+        "help": ["question_mark"],
+        "iam": ["i"],
+    }
     fn = most_exposed_function(analysis)
     if fn is not None:
         word = fn.name.split("-")[0]
         shots["functions-filtered"] = ["slash", *keys(word), "enter", "s", "s", "s"]
         shots["detail"] = ["slash", *keys(fn.name), "enter", "enter"]
         shots["palette"] = ["ctrl+p", *keys(word)]
+    escalating = [r for r in principal_risks(analysis) if r.summary.escalations and not r.summary.admin]
+    if escalating:  # the principal with the longest way to the most privilege
+        best = max(
+            escalating, key=lambda r: (r.risk[1] > 0, max(len(p.hops) for p in r.summary.escalations), r.risk)
+        )
+        shots["principal"] = ["i", "slash", *keys(best.summary.name), "enter", "enter"]
     return shots
 
 

@@ -30,8 +30,10 @@ from tui.screens.detail import FunctionDetailScreen
 from tui.screens.estate import FunctionsScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen, key_help
+from tui.screens.iam import IamScreen
+from tui.screens.principal import PrincipalDetailScreen
 
-VIEWS = ("functions", "findings")
+VIEWS = ("functions", "findings", "iam")
 
 
 @runtime_checkable
@@ -114,11 +116,12 @@ class LambdascopeApp(App[None]):
         )
         self.add_mode("functions", lambda: FunctionsScreen(analysis))
         self.add_mode("findings", lambda: FindingsScreen(analysis))
+        self.add_mode("iam", lambda: IamScreen(analysis))
         self.switch_mode("functions")
 
     # Actions -----------------------------------------------------------------------------
     async def action_show_view(self, view: str) -> None:
-        """Switch to the functions or findings table, back at its top level."""
+        """Switch to the functions, findings or IAM principals table, back at its top level."""
         if self.analysis is None or view not in VIEWS:
             return
         if self.current_mode != view:
@@ -132,6 +135,13 @@ class LambdascopeApp(App[None]):
             return
         await self.action_show_view("functions")
         await self.push_screen(FunctionDetailScreen(self.analysis, arn))
+
+    async def open_principal(self, arn: str) -> None:
+        """Show a role's or user's detail on top of the IAM table (the palette's `open:`)."""
+        if self.analysis is None or self.analysis.iam is None or arn not in self.analysis.iam.model.actors:
+            return
+        await self.action_show_view("iam")
+        await self.push_screen(PrincipalDetailScreen(self.analysis, arn))
 
     def action_copy_arn(self) -> None:
         screen = self.screen

@@ -1,7 +1,8 @@
 """Command palette provider: `category: verb` commands and every function by name or ARN.
 
 `discover` (the empty palette) lists only the handful of view and export commands; `search`
-also matches every function, by name or ARN, as `open: function <name>`.
+also matches every function, by name or ARN, as `open: function <name>`, and every role
+and user as `open: principal <name>`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class LambdascopeCommands(Provider):
         return [
             ("view: functions", "The functions table", partial(app.action_show_view, "functions")),
             ("view: findings", "Every finding, worst first", partial(app.action_show_view, "findings")),
+            ("view: IAM principals", "Roles and users, riskiest first", partial(app.action_show_view, "iam")),
             ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),
             ("help: key bindings", "What every key does here", app.action_help),
         ]
@@ -75,4 +77,17 @@ class LambdascopeCommands(Provider):
                     partial(app.open_function, fn.arn),
                     text=candidate,
                     help=escape(clean(fn.arn)),
+                )
+        if analysis.iam is None:
+            return
+        for arn, principal in analysis.iam.model.actors.items():
+            candidate = f"open: principal {principal.name}"
+            score = max(matcher.match(candidate), matcher.match(principal.name), matcher.match(arn))
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, candidate),
+                    partial(app.open_principal, arn),
+                    text=candidate,
+                    help=escape(clean(arn)),
                 )

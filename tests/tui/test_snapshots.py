@@ -63,3 +63,14 @@ def test_hostile_detail(snap_compare: SnapCompare, hostile_path: Path) -> None:
     app = create_app(hostile_path, today=TODAY)
     press: list[Any] = ["slash", *keys_for("evil"), "enter", "enter"]
     assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_iam_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    assert snap_compare(app, press=["i"], terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_iam_principal_detail(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    press = ["i", "slash", *keys_for("fraud-score"), "enter", "enter"]
+    assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)

@@ -61,6 +61,7 @@ class FunctionsScreen(TableScreen):
     CSS_PATH = "estate.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "app.show_view('findings')", "Findings"),
+        Binding("i", "app.show_view('iam')", "IAM"),
     ]
     noun = "functions"
     help_name = "functions table"

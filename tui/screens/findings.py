@@ -57,6 +57,7 @@ class FindingsScreen(TableScreen):
     CSS_PATH = "findings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "app.show_view('functions')", "Functions"),
+        Binding("i", "app.show_view('iam')", "IAM"),
     ]
     noun = "findings"
     help_name = "findings table"

@@ -1,0 +1,150 @@
+"""The IAM pane: every role and user, riskiest first (administrator, escalation paths, wildcards).
+
+`enter` opens a principal's detail (tui/screens/principal.py), `/` filters, `s` sorts, `f` and
+`esc` go to the functions, `F` to the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from analyzers.analysis import Analysis
+from analyzers.findings import Severity
+from analyzers.iam_permissions import wildcard_statements
+from analyzers.iam_summary import PrincipalSummary, iam_analysis, principal_summary
+from tui.safe_text import literal
+from tui.screens.principal import PrincipalDetailScreen
+from tui.screens.table_screen import TableScreen
+from tui.severity import SHORT, SeverityPalette
+from tui.summary import TABLE_SEVERITIES
+from tui.widgets.resource_table import ColumnSpec, TableRow
+
+_DIM = Style(dim=True)
+
+COLUMNS = (
+    ColumnSpec("name", "Principal"),
+    ColumnSpec("kind", "Kind"),
+    ColumnSpec("risk", "Risk", descending_first=True),
+    ColumnSpec("paths", "Esc. paths", descending_first=True, justify="right"),
+    ColumnSpec("wildcards", "Wildcards", descending_first=True, justify="right"),
+    ColumnSpec("functions", "Functions", descending_first=True, justify="right"),
+    *(ColumnSpec(s.value, SHORT[s], descending_first=True, justify="right") for s in TABLE_SEVERITIES),
+)
+RISK_COLUMN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalRisk:
+    """One principal's row: its summary, wildcard statement count and findings by severity."""
+
+    summary: PrincipalSummary
+    wildcards: int
+    counts: tuple[int, ...]  # findings per TABLE_SEVERITIES
+
+    @property
+    def certain_paths(self) -> int:
+        return sum(not p.conditional for p in self.summary.escalations)
+
+    @property
+    def risk(self) -> tuple[int, ...]:
+        s = self.summary
+        admin_paths = sum(p.admin and not p.conditional for p in s.escalations)
+        return (s.admin, admin_paths, self.certain_paths, len(s.escalations), self.wildcards, *self.counts)
+
+    @property
+    def risk_label(self) -> str:
+        s = self.summary
+        if s.admin:
+            return "admin"
+        if any(p.admin and not p.conditional for p in s.escalations):
+            return "escalates to admin"
+        if s.can_escalate:
+            return "escalates"
+        if s.escalations:
+            return "conditional escalation"
+        if self.wildcards:
+            return "wildcard"
+        return "–"
+
+
+def principal_risks(analysis: Analysis) -> list[PrincipalRisk]:
+    """Every role and user of the estate with what makes it risky."""
+    model = iam_analysis(analysis).model
+    out = []
+    for arn in model.actors:
+        summary = principal_summary(analysis, arn)
+        wildcards = sum(1 for w in wildcard_statements(model, arn) if w.surviving)
+        severities = analysis.severity_counts(arn)
+        out.append(PrincipalRisk(summary, wildcards, tuple(severities[s] for s in TABLE_SEVERITIES)))
+    return out
+
+
+def principal_row(risk: PrincipalRisk, palette: SeverityPalette) -> TableRow:
+    s = risk.summary
+    label = risk.risk_label
+    if s.admin or label == "escalates to admin":
+        risk_cell = Text(label, palette.style(Severity.CRITICAL))
+    elif label in {"escalates", "wildcard"}:
+        risk_cell = Text(label, palette.style(Severity.HIGH))
+    else:
+        risk_cell = Text(label, _DIM)
+    paths = Text(str(len(s.escalations)) if s.escalations else "–", "" if s.escalations else _DIM)
+    wild = Text(str(risk.wildcards) if risk.wildcards else "–", "" if risk.wildcards else _DIM)
+    fns = Text(str(len(s.functions)) if s.functions else "–", "" if s.functions else _DIM)
+    cells = (
+        literal(s.name, "bold"),
+        Text(s.kind),
+        risk_cell,
+        paths,
+        wild,
+        fns,
+        *(palette.count(sev, n) for sev, n in zip(TABLE_SEVERITIES, risk.counts, strict=True)),
+    )
+    sort_keys = (
+        s.name.lower(),
+        (s.kind, s.name.lower()),
+        risk.risk,
+        (len(s.escalations), risk.risk),
+        (risk.wildcards, risk.risk),
+        (len(s.functions), risk.risk),
+        *((n, *risk.counts) for n in risk.counts),
+    )
+    search = " ".join((s.name, s.arn, s.kind, label, *(p.target for p in s.escalations))).lower()
+    return TableRow(s.arn, cells, sort_keys, search)
+
+
+class IamScreen(TableScreen):
+    """Principals table: `enter` opens the principal, `/` filters, `s` sorts."""
+
+    CSS_PATH = "iam.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "app.show_view('functions')", "Functions"),
+        Binding("F", "app.show_view('findings')", "Findings"),
+    ]
+    noun = "principals"
+    help_name = "IAM principals"
+
+    def __init__(self, analysis: Analysis) -> None:
+        super().__init__(analysis, id="iam-screen")
+
+    def columns(self) -> Sequence[ColumnSpec]:
+        return COLUMNS
+
+    def rows(self) -> Sequence[TableRow]:
+        palette = SeverityPalette(self.app.get_css_variables())
+        return [principal_row(r, palette) for r in principal_risks(self.analysis)]
+
+    def initial_sort(self) -> int:
+        return RISK_COLUMN
+
+    def open_row(self, key: str) -> None:
+        self.app.push_screen(PrincipalDetailScreen(self.analysis, key))
+
+    async def go_back(self) -> None:
+        await self.app.run_action("show_view('functions')")
