@@ -47,7 +47,7 @@ def analyze(estate: Estate, today: dt.date | None = None) -> Analysis:
             *public_invoke_findings(estate, graph),
             *env_no_cmk_findings(estate),
             *runtime_deprecated_findings(estate, day),
-            *unparseable_policy_findings(estate),
+            *unparseable_policy_findings(estate, graph),
             *iam.findings,
         ]
     )

@@ -20,7 +20,7 @@ from analyzers.escalation.targets import is_service
 from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
 from analyzers.iam_model import IamModel
 from analyzers.iam_permissions import lower, name_of, permission_findings
-from estate.invokers import grants_from_policy
+from estate.invokers import PolicyProblem
 from estate.model import Estate
 
 UNPARSEABLE_POLICY = RULES.register(
@@ -57,10 +57,12 @@ PRIVESC = RULES.register(
 )
 
 
-def unparseable_policy_findings(estate: Estate) -> Iterator[Finding]:
-    for fn in estate.functions:
-        _grants, problems = grants_from_policy(fn)
-        for problem in problems:
+def unparseable_policy_findings(estate: Estate, graph: nx.MultiDiGraph) -> Iterator[Finding]:
+    """Resource policies the graph builder could not parse (recorded once, at build time)."""
+    problems: list[PolicyProblem] = graph.graph.get("policy_problems", [])
+    for problem in problems:
+        fn = estate.function(problem.function_arn)
+        if fn is not None:
             yield Finding(
                 rule=UNPARSEABLE_POLICY,
                 resource=fn.arn,

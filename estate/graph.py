@@ -142,7 +142,8 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
     for fn in estate.functions:
         _add_function(graph, fn)
         _add_url(graph, fn)
-        grants, _problems = grants_from_policy(fn)
+        grants, problems = grants_from_policy(fn)
+        graph.graph.setdefault("policy_problems", []).extend(problems)
         for grant in grants:
             if url_reachable(fn, grant):
                 _add_grant(graph, fn, grant)
