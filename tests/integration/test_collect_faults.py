@@ -106,14 +106,16 @@ def throttling_hook(share: float = 0.4) -> tuple[Hook, Counter[str]]:
             body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
             key = hashlib.sha256(request.url.encode() + b"\0" + body).hexdigest()
             digest = int(key, 16)
-            if digest % 1000 >= share * 1000:
+            code, status = _throttle_code(protocol)
+            with lock:  # every protocol's throttle code is exercised at least once
+                first_of_protocol = code not in injected and not attempts[key]
+            if digest % 1000 >= share * 1000 and not first_of_protocol:
                 return None
             with lock:
                 attempts[key] += 1
                 attempt = attempts[key]
             if attempt > 1 + digest % 2:
                 return None
-            code, status = _throttle_code(protocol)
             with lock:
                 injected[code] += 1
             return synthetic_error(protocol, code, status, request.url)
