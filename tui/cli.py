@@ -10,10 +10,10 @@ import argparse
 import datetime as dt
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import LambdascopeError
 
@@ -129,7 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
     p.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"))
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    for register in _plugin_commands():
+        register(sub)
     return parser
+
+
+def _plugin_commands() -> list[Callable[[Any], None]]:
+    """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
+    `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
+    return []
 
 
 def _collect(args: argparse.Namespace) -> Snapshot:
@@ -204,6 +212,9 @@ def _run_tui(path: Path | None, analysis: Analysis | None = None, today: dt.date
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
     if args.command == "demo":
         return _run_tui(demo_snapshot_path(), today=args.as_of)
     if args.command == "open":
