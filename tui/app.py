@@ -10,8 +10,10 @@ app loads and analyses the snapshot in a thread worker behind a loading indicato
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import work
@@ -23,17 +25,24 @@ from textual.worker import Worker, WorkerState
 
 from analyzers.analysis import Analysis, analyze_snapshot
 from estate.errors import LambdascopeError
-from estate.snapshot import load_snapshot
+from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.safe_text import clean, literal
+from tui.screens.coverage import CoverageScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.estate import FunctionsScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen, key_help
 from tui.screens.iam import IamScreen
 from tui.screens.principal import PrincipalDetailScreen
+from tui.widgets.collect_progress import CollectProgress
 
-VIEWS = ("functions", "findings", "iam")
+Progress = Callable[[str, int, int], None]
+# `lambdascope live`: collects with the given progress callback (called from worker threads),
+# stopping early when the event is set (the user quit while it ran)
+Collection = Callable[[Progress, threading.Event], Snapshot]
+
+VIEWS = ("functions", "findings", "iam", "coverage")
 
 
 @runtime_checkable
@@ -53,6 +62,7 @@ class LambdascopeApp(App[None]):
         # Declared here (not left to Textual) because `:` also opens the palette, k9s-style.
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
         Binding("colon", "command_palette", "Jump to…", show=False),
+        Binding("c", "show_view('coverage')", "Coverage", show=False),
     ]
 
     def __init__(
@@ -60,27 +70,37 @@ class LambdascopeApp(App[None]):
         snapshot_path: Path | None = None,
         *,
         analysis: Analysis | None = None,
+        collection: Collection | None = None,
         today: dt.date | None = None,
     ) -> None:
         super().__init__()
-        if snapshot_path is None and analysis is None:
-            raise ValueError("create_app needs a snapshot path or an analysis")
+        if snapshot_path is None and analysis is None and collection is None:
+            raise ValueError("create_app needs a snapshot path, an analysis or a collection")
         self.snapshot_path = snapshot_path
         self.today = today
         self.analysis: Analysis | None = None
         self._preloaded = analysis
+        self._collection = collection
+        self._cancel_collection = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         with Vertical(id="loading"):
             yield LoadingIndicator()
-            where = literal(self.snapshot_path) if self.snapshot_path else Text("analysis")
-            yield Label(Text.assemble("Loading ", where, " …"), id="loading-label")
+            if self._collection is not None:
+                yield Label("Collecting the live estate (read-only calls) …", id="loading-label")
+                yield CollectProgress(id="collect-progress")
+            else:
+                where = literal(self.snapshot_path) if self.snapshot_path else Text("analysis")
+                yield Label(Text.assemble("Loading ", where, " …"), id="loading-label")
         yield Footer()
 
     def on_mount(self) -> None:
         if self._preloaded is not None:
             self._install(self._preloaded)
+        elif self._collection is not None:
+            self.sub_title = "collecting"
+            self._collect(self._collection)
         else:
             assert self.snapshot_path is not None
             self.sub_title = f"loading {clean(self.snapshot_path)}"
@@ -90,6 +110,21 @@ class LambdascopeApp(App[None]):
     def _load(self, path: Path) -> Analysis:
         snapshot = load_snapshot(path)
         return analyze_snapshot(snapshot, self.today)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _collect(self, collection: Collection) -> Analysis:
+        def progress(label: str, advance: int, total: int) -> None:
+            self.call_from_thread(self._show_progress, label, advance, total)
+
+        snapshot = collection(progress, self._cancel_collection)
+        self.call_from_thread(self._show_analysing)
+        return analyze_snapshot(snapshot, self.today)
+
+    def _show_progress(self, label: str, advance: int, total: int) -> None:
+        self.query_one("#collect-progress", CollectProgress).update_progress(label, advance, total)
+
+    def _show_analysing(self) -> None:
+        self.query_one("#loading-label", Label).update("Analysing the collected estate …")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "load":
@@ -104,7 +139,8 @@ class LambdascopeApp(App[None]):
                 assert error is not None
                 raise error  # a programming error: let Textual show it
             message = f"lambdascope: {clean(str(error).splitlines()[0] if str(error) else error)}"
-            self.notify(message, title="Cannot open snapshot", severity="error", markup=False)
+            title = "Cannot collect" if self._collection is not None else "Cannot open snapshot"
+            self.notify(message, title=title, severity="error", markup=False)
             self.exit(return_code=2, message=Text(message, no_wrap=True, overflow="ignore"))
 
     def _install(self, analysis: Analysis) -> None:
@@ -113,15 +149,22 @@ class LambdascopeApp(App[None]):
         self.sub_title = clean(
             f"{manifest.source} · {manifest.created_at} · {len(analysis.estate.functions)} functions"
             f" · {len(analysis.findings)} findings"
+            + (f" · {len(analysis.estate.gaps)} coverage gaps (c)" if analysis.estate.gaps else "")
         )
         self.add_mode("functions", lambda: FunctionsScreen(analysis))
         self.add_mode("findings", lambda: FindingsScreen(analysis))
         self.add_mode("iam", lambda: IamScreen(analysis))
+        self.add_mode("coverage", lambda: CoverageScreen(analysis))
         self.switch_mode("functions")
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quitting mid-collection stops the collector's threads instead of waiting for them."""
+        self._cancel_collection.set()
+        super().exit(*args, **kwargs)
 
     # Actions -----------------------------------------------------------------------------
     async def action_show_view(self, view: str) -> None:
-        """Switch to the functions, findings or IAM principals table, back at its top level."""
+        """Switch to one of the top-level tables (VIEWS), back at its top level."""
         if self.analysis is None or view not in VIEWS:
             return
         if self.current_mode != view:
@@ -164,11 +207,13 @@ def create_app(
     snapshot_path: Path | None = None,
     *,
     analysis: Analysis | None = None,
+    collection: Collection | None = None,
     today: dt.date | None = None,
 ) -> LambdascopeApp:
-    """The app for a snapshot file (loaded in a worker) or an analysis already in hand.
+    """The app for a snapshot file (loaded in a worker), an analysis already in hand, or a live
+    collection (run in a worker behind per-account/region progress bars, then analysed).
 
     `today` fixes the date the analyzers evaluate against (runtime deprecation and the like), so
     tests and screenshots are deterministic.
     """
-    return LambdascopeApp(snapshot_path, analysis=analysis, today=today)
+    return LambdascopeApp(snapshot_path, analysis=analysis, collection=collection, today=today)

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,6 +21,7 @@ from estate.errors import LambdascopeError
 if TYPE_CHECKING:
     from analyzers.analysis import Analysis
     from estate.snapshot import Snapshot
+    from estate.sources.live import CollectOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEMO_SNAPSHOT = "demo.lsnap"
@@ -140,13 +142,42 @@ def _plugin_commands() -> list[Callable[[Any], None]]:
     return []
 
 
+def _collect_options(args: argparse.Namespace) -> CollectOptions:
+    """The collection the flags ask for, validated before any display takes the terminal."""
+    from estate.sources.live import CollectOptions
+    from estate.sources.live.collector import validate_options, validate_regions
+
+    options = CollectOptions(
+        regions=tuple(dict.fromkeys(args.region or ())),
+        all_regions=args.all_regions,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        assume_role=args.assume_role,
+        accounts=args.accounts or (),
+        organization=args.organization,
+        cache_dir=args.cache_dir,
+        refresh=args.refresh,
+        keep_secrets=args.keep_secrets,
+        metrics_days=args.metrics_days,
+        metrics_end=args.metrics_end,
+        max_workers=max(1, args.workers),
+    )
+    validate_options(options)
+    if options.regions and not args.endpoint_url:
+        import boto3
+
+        validate_regions(options.regions, boto3.session.Session())
+    return options
+
+
 def _collect(args: argparse.Namespace) -> Snapshot:
+    """Headless collection with a Rich progress display on stderr."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    from estate.sources.live import CollectOptions, collect
-    from estate.sources.live.collector import validate_options, validate_regions
+    from estate.sources.live import collect
 
+    options = _collect_options(args)
     console = Console(stderr=True)
     bar = Progress(
         TextColumn("{task.description}"),
@@ -166,40 +197,43 @@ def _collect(args: argparse.Namespace) -> Snapshot:
             totals[label] = totals.get(label, 0) + total
             bar.update(tasks[label], advance=advance, total=totals[label])
 
-    options = CollectOptions(
-        regions=tuple(dict.fromkeys(args.region or ())),
-        all_regions=args.all_regions,
-        profile=args.profile,
-        endpoint_url=args.endpoint_url,
-        assume_role=args.assume_role,
-        accounts=args.accounts or (),
-        organization=args.organization,
-        cache_dir=args.cache_dir,
-        refresh=args.refresh,
-        keep_secrets=args.keep_secrets,
-        metrics_days=args.metrics_days,
-        metrics_end=args.metrics_end,
-        max_workers=max(1, args.workers),
-        progress=progress,
-    )
-    # fail before the progress display takes the terminal
-    validate_options(options)
-    if options.regions and not args.endpoint_url:
-        import boto3
-
-        validate_regions(options.regions, boto3.session.Session())
     with bar:
-        snapshot = collect(options)
+        snapshot = collect(replace(options, progress=progress))
+    console.print(_collected_summary(snapshot))
+    return snapshot
+
+
+def _collected_summary(snapshot: Snapshot) -> str:
     gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
     functions = sum(
         len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions")
     )
-    console.print(
+    return (
         f"collected {functions} functions in {len(snapshot.manifest.accounts)} account(s) and "
         f"{len(snapshot.manifest.regions)} region(s): {len(snapshot.records)} records, "
         f"{len(gaps)} coverage gaps"
     )
-    return snapshot
+
+
+def _live(args: argparse.Namespace) -> int:
+    """Open the TUI at once; it collects in a worker behind per-account/region progress bars."""
+    from estate.snapshot import export_snapshot
+    from estate.sources.live import collect
+    from tui.app import create_app
+
+    options = _collect_options(args)
+
+    def collection(progress: Callable[[str, int, int], None], cancelled: threading.Event) -> Snapshot:
+        snapshot = collect(replace(options, progress=progress, cancelled=cancelled))
+        if args.output:
+            export_snapshot(snapshot, args.output)
+        return snapshot
+
+    app = create_app(collection=collection)
+    app.run()
+    if args.output and app.analysis is not None:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return int(app.return_code or 0)
 
 
 def _run_tui(path: Path | None, analysis: Analysis | None = None, today: dt.date | None = None) -> int:
@@ -222,18 +256,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         load_snapshot(args.snapshot)  # fail fast, before the screen takes over
         return _run_tui(args.snapshot, today=args.as_of)
-    if args.command in {"collect", "live"}:
+    if args.command == "collect":
         from estate.snapshot import export_snapshot
 
         snapshot = _collect(args)
-        if args.output:
-            export_snapshot(snapshot, args.output)
-            print(f"wrote {args.output}", file=sys.stderr)
-        if args.command == "collect":
-            return EXIT_OK
-        from analyzers.analysis import analyze_snapshot
-
-        return _run_tui(None, analysis=analyze_snapshot(snapshot))
+        export_snapshot(snapshot, args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.command == "live":
+        return _live(args)
     if args.command == "findings":
         return _findings(args)
     raise AssertionError(args.command)

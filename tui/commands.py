@@ -47,6 +47,11 @@ class LambdascopeCommands(Provider):
             ("view: functions", "The functions table", partial(app.action_show_view, "functions")),
             ("view: findings", "Every finding, worst first", partial(app.action_show_view, "findings")),
             ("view: IAM principals", "Roles and users, riskiest first", partial(app.action_show_view, "iam")),
+            (
+                "view: coverage gaps",
+                "What the collector could not read (denied, unsupported, failed)",
+                partial(app.action_show_view, "coverage"),
+            ),
             ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),
             ("help: key bindings", "What every key does here", app.action_help),
         ]
