@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
-from analyzers.findings import Finding, Severity, sort_findings
+from analyzers.findings import RULES, Finding, Severity, sort_findings
 from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
 from analyzers.reachability import public_invoke_findings
+from analyzers.settings import Settings
+from analyzers.suppressions import Suppression, apply_severity_overrides, apply_suppressions
 from estate.graph import build_graph
 from estate.load import load_estate
 from estate.model import Estate
@@ -27,19 +29,39 @@ class Analysis:
     today: dt.date
     by_resource: Mapping[str, list[Finding]] = field(default_factory=dict)
     iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
+    settings: Settings = field(default_factory=Settings)
+    raw_findings: list[Finding] = field(default_factory=list, repr=False)  # as the rules emitted them
+    expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
+    unused_suppressions: tuple[Suppression, ...] = ()  # in force but matching nothing
 
     def findings_for(self, arn: str) -> list[Finding]:
         return list(self.by_resource.get(arn, ()))
 
     def severity_counts(self, arn: str) -> dict[Severity, int]:
+        """Open findings only: a suppressed finding is an accepted risk, not posture."""
         counts = dict.fromkeys(Severity, 0)
         for finding in self.by_resource.get(arn, ()):
-            counts[finding.severity] += 1
+            if finding.suppression is None:
+                counts[finding.severity] += 1
         return counts
 
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
 
-def analyze(estate: Estate, today: dt.date | None = None) -> Analysis:
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppression is not None)
+
+    def with_settings(self, settings: Settings) -> Analysis:
+        """The same analysis under other settings' overrides and suppressions (rules are not re-run)."""
+        return _settle(replace(self, settings=settings), settings)
+
+
+def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | None = None) -> Analysis:
     day = today or dt.datetime.now(dt.UTC).date()
+    settings = Settings() if settings is None else settings
+    settings.check_rules(rule.id for rule in RULES)
     graph = build_graph(estate)
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
     findings = sort_findings(
@@ -51,11 +73,25 @@ def analyze(estate: Estate, today: dt.date | None = None) -> Analysis:
             *iam.findings,
         ]
     )
+    analysis = Analysis(estate, graph, findings, day, {}, iam, settings, raw_findings=findings)
+    return _settle(analysis, settings)
+
+
+def _settle(analysis: Analysis, settings: Settings) -> Analysis:
+    """Apply severity overrides, then suppressions, to the rules' findings; index them by resource."""
+    rated = apply_severity_overrides(analysis.raw_findings, settings.severity_overrides)
+    outcome = apply_suppressions(sort_findings(rated), settings.suppressions, analysis.today)
     by_resource: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
+    for finding in outcome.findings:
         by_resource[finding.resource].append(finding)
-    return Analysis(estate, graph, findings, day, dict(by_resource), iam)
+    analysis.findings = outcome.findings
+    analysis.by_resource = dict(by_resource)
+    analysis.expired_suppressions = outcome.expired
+    analysis.unused_suppressions = outcome.unused
+    return analysis
 
 
-def analyze_snapshot(snapshot: Snapshot, today: dt.date | None = None) -> Analysis:
-    return analyze(load_estate(snapshot), today)
+def analyze_snapshot(
+    snapshot: Snapshot, today: dt.date | None = None, settings: Settings | None = None
+) -> Analysis:
+    return analyze(load_estate(snapshot), today, settings)

@@ -9,9 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from analyzers.compliance import compliance_for
+
+if TYPE_CHECKING:
+    from analyzers.suppressions import Suppression
 
 JSONValue = Any  # JSON-normalised data: str, int, float, bool, None, list, dict
 
@@ -78,6 +83,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     region: str = ""
     id: str = field(default="")
+    suppression: Suppression | None = None  # set by analyzers.suppressions; the finding stays listed
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -91,6 +97,10 @@ class Finding:
     def compliance(self) -> tuple[str, ...]:
         return self.rule.compliance
 
+    @property
+    def status(self) -> str:
+        return "open" if self.suppression is None else "suppressed"
+
     def to_json(self) -> dict[str, JSONValue]:
         return {
             "id": self.id,
@@ -103,6 +113,8 @@ class Finding:
             "path": list(self.path),
             "evidence": [e.to_json() for e in self.evidence],
             "compliance": list(self.rule.compliance),
+            "status": self.status,
+            "suppressed": None if self.suppression is None else self.suppression.to_json(),
         }
 
 
@@ -119,8 +131,12 @@ class RuleRegistry:
         self._rules: dict[str, Rule] = {}
 
     def register(self, rule: Rule) -> Rule:
+        """Add a rule, its compliance ids completed from the reviewed table (data/compliance.json)."""
         if rule.id in self._rules:
             raise ValueError(f"rule {rule.id} declared twice")
+        merged = tuple(dict.fromkeys((*compliance_for(rule.id), *rule.compliance)))
+        if merged != rule.compliance:
+            rule = replace(rule, compliance=merged)
         self._rules[rule.id] = rule
         return rule
 

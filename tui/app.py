@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Label, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from analyzers.analysis import Analysis, analyze_snapshot
+from analyzers.settings import Settings
 from estate.errors import LambdascopeError
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
@@ -72,8 +73,10 @@ class LambdascopeApp(App[None]):
         analysis: Analysis | None = None,
         collection: Collection | None = None,
         today: dt.date | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
         if snapshot_path is None and analysis is None and collection is None:
             raise ValueError("create_app needs a snapshot path, an analysis or a collection")
         self.snapshot_path = snapshot_path
@@ -109,7 +112,7 @@ class LambdascopeApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, path: Path) -> Analysis:
         snapshot = load_snapshot(path)
-        return analyze_snapshot(snapshot, self.today)
+        return analyze_snapshot(snapshot, self.today, self.settings)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _collect(self, collection: Collection) -> Analysis:
@@ -118,7 +121,7 @@ class LambdascopeApp(App[None]):
 
         snapshot = collection(progress, self._cancel_collection)
         self.call_from_thread(self._show_analysing)
-        return analyze_snapshot(snapshot, self.today)
+        return analyze_snapshot(snapshot, self.today, self.settings)
 
     def _show_progress(self, label: str, advance: int, total: int) -> None:
         self.query_one("#collect-progress", CollectProgress).update_progress(label, advance, total)
@@ -209,11 +212,15 @@ def create_app(
     analysis: Analysis | None = None,
     collection: Collection | None = None,
     today: dt.date | None = None,
+    settings: Settings | None = None,
 ) -> LambdascopeApp:
     """The app for a snapshot file (loaded in a worker), an analysis already in hand, or a live
     collection (run in a worker behind per-account/region progress bars, then analysed).
 
     `today` fixes the date the analyzers evaluate against (runtime deprecation and the like), so
-    tests and screenshots are deterministic.
+    tests and screenshots are deterministic. `settings` (lambdascope.toml) brings severity
+    overrides and suppressions; None is the built-in defaults.
     """
-    return LambdascopeApp(snapshot_path, analysis=analysis, collection=collection, today=today)
+    return LambdascopeApp(
+        snapshot_path, analysis=analysis, collection=collection, today=today, settings=settings
+    )

@@ -12,11 +12,18 @@ import json
 from typing import Any
 
 from analyzers.analysis import Analysis
+from analyzers.compliance import frameworks, requirement_summaries
 from analyzers.findings import RULES, Finding, Severity, count_by_severity
+from analyzers.suppressions import Suppression
 from estate.text import escape_control
 
 FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif")
+# `suppression`: who accepted the risk, until when, and why (empty for open findings)
+CSV_COLUMNS = (
+    *("id", "severity", "rule", "analyzer", "resource", "region", "title", "compliance"),
+    *("status", "suppression"),
+)
 
 
 def findings_json(analysis: Analysis) -> str:
@@ -27,9 +34,30 @@ def findings_json(analysis: Analysis) -> str:
             "functions": len(analysis.estate.functions),
             "evaluated_on": analysis.today.isoformat(),
         },
+        "suppressed": analysis.suppressed,
+        "suppressions": {
+            "config": str(analysis.settings.source) if analysis.settings.source else None,
+            "expired": [s.to_json() for s in analysis.expired_suppressions],
+            "unused": [s.to_json() for s in analysis.unused_suppressions],
+        },
         "findings": [f.to_json() for f in analysis.findings],
     }
     return json.dumps(payload, indent=2, ensure_ascii=True)
+
+
+def _suppressed_line(analysis: Analysis) -> str:
+    source = analysis.settings.source
+    where = f" by {_md(str(source))}" if source else ""
+    return (
+        f"Suppressed: {analysis.suppressed} findings{where}; "
+        f"{len(analysis.expired_suppressions)} suppressions expired, "
+        f"{len(analysis.unused_suppressions)} in force but matching nothing."
+    )
+
+
+def _suppression_md(s: Suppression) -> str:
+    until = f" until {s.expires.isoformat()}" if s.expires else ""
+    return f"{_md(s.rule)} on {_md(s.resource)} by {_md(s.author)}{until}: {_md(s.reason)}"
 
 
 def _md(text: str) -> str:
@@ -46,7 +74,7 @@ def _evidence_line(value: Any) -> str:
 
 def findings_markdown(analysis: Analysis) -> str:
     manifest = analysis.estate.manifest
-    counts = count_by_severity(analysis.findings)
+    counts = count_by_severity(analysis.open_findings)
     out = [
         "# lambdascope findings",
         "",
@@ -54,11 +82,19 @@ def findings_markdown(analysis: Analysis) -> str:
         f"accounts {_md(', '.join(manifest.accounts))}, regions {_md(', '.join(manifest.regions))}; "
         f"{len(analysis.estate.functions)} functions; evaluated on {analysis.today.isoformat()}.",
         "",
-        "| Severity | Count |",
+        "| Severity | Open |",
         "| --- | --- |",
         *[f"| {sev.value} | {counts[sev]} |" for sev in Severity],
         "",
+        _suppressed_line(analysis),
+        "",
     ]
+    for heading, entries in (
+        ("Expired suppressions", analysis.expired_suppressions),
+        ("Unused suppressions", analysis.unused_suppressions),
+    ):
+        if entries:
+            out += [f"## {heading}", "", *[f"- {_suppression_md(s)}" for s in entries], ""]
     gaps = analysis.estate.gaps
     if gaps:
         out += ["## Coverage gaps", ""]
@@ -81,19 +117,42 @@ def findings_markdown(analysis: Analysis) -> str:
         if rule.compliance:
             out += ["Compliance: " + ", ".join(rule.compliance), ""]
         for finding in rule_findings:
-            out.append(f"- **{finding.severity.value}** {_md(finding.title)}  ")
+            mark = f" (suppressed: {_suppression_md(finding.suppression)})" if finding.suppression else ""
+            out.append(f"- **{finding.severity.value}**{mark} {_md(finding.title)}  ")
             resource = escape_control(finding.resource).replace("`", "'")
             out.append(f"  `{resource}`")
             for ev in finding.evidence:
                 out.append(f"  - {_md(ev.label)}: {_md(_evidence_line(ev.value))}")
         out.append("")
-    return "\n".join(out)
+    return "\n".join([*out, *_compliance_summary(analysis)])
+
+
+def _compliance_summary(analysis: Analysis) -> list[str]:
+    """Per requirement: open findings by severity and the rules checking it (0: checked, clean)."""
+    summaries = requirement_summaries(analysis.findings, RULES)
+    out = ["## Compliance summary", ""]
+    for framework in frameworks():
+        rows = [r for r in summaries if r.framework == framework.id]
+        if not rows:
+            continue
+        out += [
+            f"### {_md(framework.title)}",
+            "",
+            "| Requirement | Title | " + " | ".join(s.value for s in Severity) + " | Suppressed | Rules |",
+            "| --- | --- | " + " | ".join("---" for _ in Severity) + " | --- | --- |",
+        ]
+        for r in rows:
+            counts = " | ".join(str(r.open_by_severity[s.value]) for s in Severity)
+            rules = ", ".join(f"{rule_id} ({n})" for rule_id, n in sorted(r.rules.items()))
+            out.append(f"| {_md(r.id)} | {_md(r.title)} | {counts} | {r.suppressed} | {_md(rules)} |")
+        out.append("")
+    return out
 
 
 def findings_csv(analysis: Analysis) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "severity", "rule", "analyzer", "resource", "region", "title", "compliance"])
+    writer.writerow(CSV_COLUMNS)
     for f in analysis.findings:
         writer.writerow(
             [
@@ -105,9 +164,16 @@ def findings_csv(analysis: Analysis) -> str:
                 f.region,
                 _csv_cell(escape_control(f.title)),
                 " ".join(f.compliance),
+                f.status,
+                _csv_cell(escape_control(_suppression_text(f.suppression))) if f.suppression else "",
             ]
         )
     return buffer.getvalue()
+
+
+def _suppression_text(s: Suppression) -> str:
+    until = f" until {s.expires.isoformat()}" if s.expires else ""
+    return f"{s.author}{until}: {s.reason}"
 
 
 def _csv_cell(text: str) -> str:
@@ -131,11 +197,22 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
         "message": {"text": f.title},
         "locations": [{"logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}]}],
         "partialFingerprints": {"lambdascope/v1": f.id},
+        # SARIF 2.1.0 3.27.23: [] means "not suppressed"; "external": the suppression is in lambdascope.toml
+        "suppressions": [_sarif_suppression(f.suppression)] if f.suppression else [],
         "properties": {
             "severity": f.severity.value,
             "evidence": [e.to_json() for e in f.evidence],
             "compliance": list(f.compliance),
         },
+    }
+
+
+def _sarif_suppression(s: Suppression) -> dict[str, Any]:
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": s.reason,
+        "properties": s.to_json(),
     }
 
 
@@ -158,6 +235,7 @@ def findings_sarif(analysis: Analysis) -> str:
             {
                 "tool": {"driver": {"name": "lambdascope", "version": "0.1.0", "rules": rules}},
                 "results": [_sarif_result(f) for f in analysis.findings],
+                "properties": {"suppressed": analysis.suppressed},
             }
         ],
     }
