@@ -20,7 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from analyzers.findings import Evidence
 from analyzers.iam_grant import Grant, Outcome, account_of, loose_regex, trust_naming
+from analyzers.iam_org import org_layers, scp_evidence
 from estate.model import Estate, IamPrincipal, LambdaFunction, PolicyJSON
 from policy.actions import statement_applies_to_action
 from policy.conditions import evaluate_conditions
@@ -56,10 +58,28 @@ def _tag_context(prefixes: tuple[str, ...], tags: Mapping[str, str]) -> dict[str
 class IamModel:
     """Policies per principal from an Estate, and cached engine answers about them."""
 
-    def __init__(self, estate: Estate, scps: Mapping[str, Sequence[NamedPolicy]] | None = None) -> None:
+    def __init__(
+        self,
+        estate: Estate,
+        scps: Mapping[str, Sequence[NamedPolicy]] | None = None,
+        rcps: Mapping[str, Sequence[NamedPolicy]] | None = None,
+    ) -> None:
+        """`scps`/`rcps` (account -> policies, org_level set) override what the estate's
+        Organizations records say (estate.org_policies); tests pass them directly."""
         self.estate = estate
-        self.scps = dict(scps or {})  # account -> SCPs (org_level set); not collected yet
         self.problems: list[PolicyProblem] = []
+        self.explicit_org = scps is not None
+        self.scps, scp_problems = (
+            ({a: tuple(p) for a, p in scps.items()}, []) if scps is not None else org_layers(estate, "scps")
+        )
+        self.rcps, rcp_problems = (
+            ({a: tuple(p) for a, p in rcps.items()}, []) if rcps is not None else org_layers(estate, "rcps")
+        )
+        for problem in (*scp_problems, *rcp_problems):
+            arn, _, message = problem.partition(": ")
+            self.problems.append(
+                PolicyProblem(arn, arn.rsplit("/", 1)[-1], f"could not be parsed ({message})")
+            )
         self.actors = {a: p for a, p in sorted(estate.principals.items()) if p.kind in ACTORS}
         self.groups = {a: p for a, p in sorted(estate.principals.items()) if p.kind == "group"}
         self._group_by_name = {(account_of(a), g.name): a for a, g in self.groups.items()}
@@ -144,7 +164,21 @@ class IamModel:
         return self._boundary[arn]
 
     def scps_for(self, arn: str) -> tuple[NamedPolicy, ...]:
+        """The SCPs capping a principal (none for service-linked roles, which SCPs never affect)."""
+        if "/aws-service-role/" in arn:
+            return ()
         return tuple(self.scps.get(account_of(arn), ()))
+
+    def scp_evidence(self, arn: str) -> Evidence | None:
+        """What a finding on `arn` says about the SCPs it was computed under (gaps above all)."""
+        if "/aws-service-role/" in arn:
+            return None
+        note = scp_evidence(self.estate, account_of(arn), self.explicit_org)
+        return None if note is None else Evidence("service control policies", note)
+
+    def rcps_for(self, resource: str) -> tuple[NamedPolicy, ...]:
+        """The RCPs of the account that owns `resource`."""
+        return tuple(self.rcps.get(account_of(resource), ()))
 
     def trust(self, role_arn: str) -> NamedPolicy | None:
         """The role's trust policy as a resource policy (None: not a role, or unparseable)."""
@@ -242,6 +276,7 @@ class IamModel:
             identity_policies=self.identity_policies(arn),
             boundary=self.boundary(arn),
             scps=self.scps_for(arn),
+            rcps=self.rcps_for(resource),
             resource_policy=resource_policy,
         )
         grant = None

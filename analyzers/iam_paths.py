@@ -165,6 +165,8 @@ def privesc_finding(model: IamModel, path: EscalationPath) -> Finding:
         evidence.append(Evidence("conditions", [h.to_json() for h in path.hinges]))
         if unlisted:
             evidence.append(Evidence("needs resources not in the snapshot", unlisted))
+    if (scp_note := model.scp_evidence(path.start)) is not None:
+        evidence.append(scp_note)
     cap = min((h.edge.method.severity for h in path.hops), key=lambda s: s.rank, default=severity)
     severity = min(severity, cap, key=lambda s: s.rank)
     return Finding(

@@ -155,6 +155,7 @@ def _admin_finding(model: IamModel, arn: str) -> Finding | None:
         evidence.append(Evidence("denies", [r.to_json() for r in refs]))
         title = f"{name}: every action allowed, some only under conditions or outside denied resources"
         severity = Severity.HIGH
+    _note_scps(model, arn, evidence)
     return Finding(ADMIN, arn, title, severity, evidence=tuple(evidence), region="global")
 
 
@@ -195,6 +196,7 @@ def _wildcard_finding(model: IamModel, arn: str) -> Finding | None:
         " (capped: only part of it is effective)" if all(w.everywhere != w.granted for w in found) else ""
     )
     title = f"{name_of(model, arn)}: wildcard actions on every resource: {patterns}{capped_note}"
+    _note_scps(model, arn, evidence)
     return Finding(WILDCARD, arn, title, worst, evidence=tuple(evidence), region="global")
 
 
@@ -238,7 +240,15 @@ def _passrole_finding(model: IamModel, arn: str) -> Finding | None:
     severity = Severity.MEDIUM if conditional else Severity.HIGH
     suffix = f", if {', '.join(dict.fromkeys(h.key for h in hinges))}" if conditional else ""
     title = f"{name}: iam:PassRole {how}{suffix}"
+    _note_scps(model, arn, evidence)
     return Finding(PASSROLE_WILDCARD, arn, title, severity, evidence=tuple(evidence), region="global")
+
+
+def _note_scps(model: IamModel, arn: str, evidence: list[Evidence]) -> None:
+    """Every IAM verdict is after SCPs: say which, or that they were not collected."""
+    note = model.scp_evidence(arn)
+    if note is not None:
+        evidence.append(note)
 
 
 def permission_findings(model: IamModel) -> Iterator[Finding]:

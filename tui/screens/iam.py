@@ -12,7 +12,11 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
 from analyzers.findings import Severity
@@ -23,7 +27,7 @@ from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.table_screen import TableScreen
 from tui.severity import SHORT, SeverityPalette
 from tui.summary import TABLE_SEVERITIES
-from tui.widgets.resource_table import ColumnSpec, TableRow
+from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
 _DIM = Style(dim=True)
 
@@ -119,8 +123,21 @@ def principal_row(risk: PrincipalRisk, palette: SeverityPalette) -> TableRow:
     return TableRow(s.arn, cells, sort_keys, search)
 
 
+class RisksReady(Message):
+    """The worker has computed every principal's risk (posted to the IamScreen)."""
+
+    def __init__(self, risks: list[PrincipalRisk]) -> None:
+        super().__init__()
+        self.risks = risks
+
+
 class IamScreen(TableScreen):
-    """Principals table: `enter` opens the principal, `/` filters, `s` sorts."""
+    """Principals table: `enter` opens the principal, `/` filters, `s` sorts.
+
+    The rows (a summary per principal: bitset counts per service and level, wildcard statements,
+    escalation paths) take seconds at thousands of roles, so a thread worker computes them while
+    the table shows a loading indicator, and posts them back in a `RisksReady` message.
+    """
 
     CSS_PATH = "iam.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -132,13 +149,44 @@ class IamScreen(TableScreen):
 
     def __init__(self, analysis: Analysis) -> None:
         super().__init__(analysis, id="iam-screen")
+        self.risks: list[PrincipalRisk] | None = None  # None until the worker has reported
 
     def columns(self) -> Sequence[ColumnSpec]:
         return COLUMNS
 
     def rows(self) -> Sequence[TableRow]:
+        if self.risks is None:
+            return []
         palette = SeverityPalette(self.app.get_css_variables())
-        return [principal_row(r, palette) for r in principal_risks(self.analysis)]
+        return [principal_row(r, palette) for r in self.risks]
+
+    def on_mount(self) -> None:  # TableScreen.on_mount runs too (Textual dispatches along the MRO)
+        if self.risks is None:
+            self.table.loading = True
+            self.query_one("#status", Static).update(Text("computing principals' permissions…", "italic"))
+            self.compute_risks()
+
+    @work(thread=True, exclusive=True, group="iam-risks", exit_on_error=False)
+    def compute_risks(self) -> None:
+        risks = principal_risks(self.analysis)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RisksReady(risks))
+
+    def on_risks_ready(self, message: RisksReady) -> None:
+        message.stop()
+        self.risks = message.risks
+        self.table.loading = False
+        self.table.replace_rows(self.rows())
+
+    def on_resource_table_view_changed(self, event: ResourceTable.ViewChanged) -> None:
+        if self.risks is None:  # the empty table before the worker reports: keep saying why
+            event.prevent_default()  # TableScreen's handler would write "0 of 0 principals"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "iam-risks" and event.state is WorkerState.ERROR:
+            self.table.loading = False
+            error = event.worker.error
+            self.query_one("#status", Static).update(Text(f"could not compute the principals: {error}"))
 
     def initial_sort(self) -> int:
         return RISK_COLUMN
