@@ -272,8 +272,15 @@ class _Collection:
         assert self.runner is not None
         self.plans.append(plan)
         global_ctx = self.context(plan.account, "global", plan.clients, plan.regions)
+        # Only the management account (or a delegated administrator) may read which SCPs/RCPs
+        # apply to a member: ask with the caller's credentials, record under the member account.
+        org_ctx = (
+            global_ctx
+            if plan.account == self.caller
+            else self.context(plan.account, "global", self.base, plan.regions)
+        )
         for fetcher in GLOBAL_FETCHERS:
-            self._unit(global_ctx, fetcher)
+            self._unit(org_ctx if fetcher is organizations.fetch_organization else global_ctx, fetcher)
         for region in plan.regions:
             ctx = self.context(plan.account, region, plan.clients, plan.regions)
             ctx.tick(0, 1)
