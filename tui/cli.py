@@ -20,6 +20,7 @@ from estate.errors import LambdascopeError
 
 if TYPE_CHECKING:
     from analyzers.analysis import Analysis
+    from analyzers.settings import Settings
     from estate.snapshot import Snapshot
     from estate.sources.live import CollectOptions
 
@@ -112,25 +113,48 @@ def _add_live_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=8, help="concurrent API calls (default 8)")
 
 
+def _add_config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="project settings and suppressions (default: ./lambdascope.toml if present)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from analyzers.settings import load_settings
+
+    return load_settings(args.config, Path.cwd())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lambdascope", description="Explore the security posture of an AWS Lambda estate.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
     p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
+    _add_config_arg(p)
     p = sub.add_parser("open", help="open the TUI on a snapshot file")
     p.add_argument("snapshot", type=Path)
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    _add_config_arg(p)
     p = sub.add_parser("collect", help="collect a live estate into a snapshot file")
     _add_live_args(p)
     p.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (.lsnap)")
     p = sub.add_parser("live", help="collect a live estate, then open the TUI on it")
     _add_live_args(p)
     p.add_argument("-o", "--output", type=Path, help="also keep the snapshot in this file")
+    _add_config_arg(p)
     p = sub.add_parser("findings", help="print the findings of a snapshot")
     p.add_argument("snapshot", type=Path)
     p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
-    p.add_argument("--fail-on", choices=("critical", "high", "medium", "low", "info"))
+    p.add_argument(
+        "--fail-on",
+        choices=("critical", "high", "medium", "low", "info"),
+        help="exit 1 if an open (not suppressed) finding is at or above this severity",
+    )
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    _add_config_arg(p)
     for register in _plugin_commands():
         register(sub)
     return parser
@@ -139,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugin_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
     `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
-    return []
+    from tui import cli_synth
+
+    return [cli_synth.register]
 
 
 def _collect_options(args: argparse.Namespace) -> CollectOptions:
@@ -222,6 +248,7 @@ def _live(args: argparse.Namespace) -> int:
     from tui.app import create_app
 
     options = _collect_options(args)
+    settings = _settings(args)  # a bad config fails before collecting
 
     def collection(progress: Callable[[str, int, int], None], cancelled: threading.Event) -> Snapshot:
         snapshot = collect(replace(options, progress=progress, cancelled=cancelled))
@@ -229,17 +256,22 @@ def _live(args: argparse.Namespace) -> int:
             export_snapshot(snapshot, args.output)
         return snapshot
 
-    app = create_app(collection=collection)
+    app = create_app(collection=collection, settings=settings)
     app.run()
     if args.output and app.analysis is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     return int(app.return_code or 0)
 
 
-def _run_tui(path: Path | None, analysis: Analysis | None = None, today: dt.date | None = None) -> int:
+def _run_tui(
+    path: Path | None,
+    analysis: Analysis | None = None,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+) -> int:
     from tui.app import create_app
 
-    app = create_app(path, analysis=analysis, today=today)
+    app = create_app(path, analysis=analysis, today=today, settings=settings)
     app.run()
     return int(app.return_code or 0)
 
@@ -250,12 +282,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     if handler is not None:
         return int(handler(args))
     if args.command == "demo":
-        return _run_tui(demo_snapshot_path(), today=args.as_of)
+        return _run_tui(demo_snapshot_path(), today=args.as_of, settings=_settings(args))
     if args.command == "open":
         from estate.snapshot import load_snapshot
 
         load_snapshot(args.snapshot)  # fail fast, before the screen takes over
-        return _run_tui(args.snapshot, today=args.as_of)
+        return _run_tui(args.snapshot, today=args.as_of, settings=_settings(args))
     if args.command == "collect":
         from estate.snapshot import export_snapshot
 
@@ -276,11 +308,12 @@ def _findings(args: argparse.Namespace) -> int:
     from estate.snapshot import load_snapshot
     from tui.reports import render
 
-    analysis = analyze_snapshot(load_snapshot(args.snapshot), today=args.as_of)
+    settings = _settings(args)
+    analysis = analyze_snapshot(load_snapshot(args.snapshot), today=args.as_of, settings=settings)
     sys.stdout.write(render(analysis, args.format) + "\n")
     if args.fail_on:
         threshold = Severity(args.fail_on).rank
-        if any(f.severity.rank >= threshold for f in analysis.findings):
+        if any(f.severity.rank >= threshold for f in analysis.open_findings):
             return EXIT_FINDINGS
     return EXIT_OK
 
