@@ -23,6 +23,7 @@ from typing import Literal
 from analyzers.findings import Evidence
 from analyzers.iam_grant import Grant, Outcome, account_of, loose_regex, trust_naming
 from analyzers.iam_org import org_layers, scp_evidence
+from analyzers.iam_signature import ResourceSignatures
 from estate.model import Estate, IamPrincipal, LambdaFunction, PolicyJSON
 from policy.actions import statement_applies_to_action
 from policy.conditions import evaluate_conditions
@@ -92,6 +93,8 @@ class IamModel:
         self._trust: dict[str, NamedPolicy | None] = {}
         self._effective: dict[tuple[str, str], EffectivePermissions] = {}
         self._decisions: dict[tuple[str, ...], Grant | None] = {}
+        self._signatures = ResourceSignatures(self._request_policies)
+        self._by_signature: dict[tuple[object, ...], Grant | None] = {}
         self._scoped: dict[tuple[str, str, str], Grant | None] = {}
         self._everywhere: dict[tuple[str, str], Grant | None] = {}
         self._filters: dict[tuple[str, str], re.Pattern[str] | None] = {}
@@ -259,7 +262,18 @@ class IamModel:
             if pattern is not None and pattern.fullmatch(resource) is None:
                 self._decisions[key] = None
                 return None
-        context = {**self.principal_context(arn), **self.resource_context(resource)}
+        resource_context = self.resource_context(resource)
+        signature_key = None
+        if trust == "none" and not resource_context:
+            signature = self._signatures.of(arn, action, resource)
+            if signature is not None:
+                signature_key = (arn, action.lower(), passed_to or "", signature)
+                if signature_key in self._by_signature:
+                    alike = self._by_signature[signature_key]
+                    grant = None if alike is None else replace(alike, resource=resource)
+                    self._decisions[key] = grant
+                    return grant
+        context = {**self.principal_context(arn), **resource_context}
         if passed_to:
             context["iam:PassedToService"] = passed_to
         resource_policy = None
@@ -285,7 +299,19 @@ class IamModel:
             outcome: Outcome = "allowed" if decision.allowed else "conditional"
             grant = Grant(action, resource, outcome, allows, decision.conditions)
         self._decisions[key] = grant
+        if signature_key is not None:
+            self._by_signature[signature_key] = grant
         return grant
+
+    def _request_policies(self, arn: str, resource_account: str) -> tuple[NamedPolicy, ...]:
+        """Every policy an identity-route request by `arn` on that account's resources meets."""
+        bound = self.boundary(arn)
+        return (
+            *self.identity_policies(arn),
+            *((bound,) if bound is not None else ()),
+            *self.scps_for(arn),
+            *self.rcps.get(resource_account, ()),
+        )
 
     def everywhere(self, arn: str, action: str) -> Grant | None:
         """The grant when the action is allowed unconditionally on every resource, else None."""
