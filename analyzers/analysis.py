@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
+from analyzers.config_function import env_secret_findings, no_tracing_findings
 from analyzers.findings import RULES, Finding, Severity, sort_findings
 from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
 from analyzers.reachability import public_invoke_findings
@@ -69,6 +70,8 @@ def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | N
             *public_invoke_findings(estate, graph),
             *env_no_cmk_findings(estate),
             *runtime_deprecated_findings(estate, day),
+            *env_secret_findings(estate),
+            *no_tracing_findings(estate),
             *unparseable_policy_findings(estate, graph),
             *iam.findings,
         ]
