@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -20,6 +21,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
@@ -43,7 +45,29 @@ Progress = Callable[[str, int, int], None]
 # stopping early when the event is set (the user quit while it ran)
 Collection = Callable[[Progress, threading.Event], Snapshot]
 
-VIEWS = ("functions", "findings", "iam", "coverage")
+# The top-level views: name -> (screen factory, app-wide key or "", label). Adding a pane is one
+# entry here; `1`..`9` also switch to the views in this order. (`f` and `i` are bound by the
+# screens themselves, where they toggle between functions, findings and IAM.)
+VIEWS: dict[str, tuple[Callable[[Analysis], Screen[None]], str, str]] = {
+    "functions": (FunctionsScreen, "", "Functions"),
+    "findings": (FindingsScreen, "", "Findings"),
+    "iam": (IamScreen, "", "IAM"),
+    "coverage": (CoverageScreen, "c", "Coverage gaps"),
+}
+
+
+def _view_bindings() -> list[BindingType]:
+    by_number = [
+        Binding(str(number), f"show_view('{view}')", label, show=False)
+        for number, (view, (_f, _k, label)) in enumerate(VIEWS.items(), start=1)
+        if number <= 9
+    ]
+    by_key = [
+        Binding(key, f"show_view('{view}')", label, show=False)
+        for view, (_f, key, label) in VIEWS.items()
+        if key
+    ]
+    return [*by_number, *by_key]
 
 
 @runtime_checkable
@@ -63,7 +87,7 @@ class LambdascopeApp(App[None]):
         # Declared here (not left to Textual) because `:` also opens the palette, k9s-style.
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
         Binding("colon", "command_palette", "Jump to…", show=False),
-        Binding("c", "show_view('coverage')", "Coverage", show=False),
+        *_view_bindings(),
     ]
 
     def __init__(
@@ -154,10 +178,8 @@ class LambdascopeApp(App[None]):
             f" · {len(analysis.findings)} findings"
             + (f" · {len(analysis.estate.gaps)} coverage gaps (c)" if analysis.estate.gaps else "")
         )
-        self.add_mode("functions", lambda: FunctionsScreen(analysis))
-        self.add_mode("findings", lambda: FindingsScreen(analysis))
-        self.add_mode("iam", lambda: IamScreen(analysis))
-        self.add_mode("coverage", lambda: CoverageScreen(analysis))
+        for view, (factory, _key, _label) in VIEWS.items():
+            self.add_mode(view, partial(factory, analysis))
         self.switch_mode("functions")
 
     def exit(self, *args: Any, **kwargs: Any) -> None:

@@ -20,7 +20,7 @@ from tui.widgets.resource_table import ResourceTable
 pytestmark = pytest.mark.tui
 
 
-async def test_c_lists_every_coverage_gap_and_a_shows_all(snapshot_path: Path, analysis: Analysis) -> None:
+async def test_c_lists_every_coverage_gap_and_t_shows_all(snapshot_path: Path, analysis: Analysis) -> None:
     gaps = analysis.estate.gaps
     assert gaps, "the demo snapshot records coverage gaps (moto lacks some APIs)"
     app = create_app(snapshot_path, today=TODAY)
@@ -34,9 +34,9 @@ async def test_c_lists_every_coverage_gap_and_a_shows_all(snapshot_path: Path, a
         shown = {(table.cell_text(r, 4), table.cell_text(r, 0)) for r in range(table.row_count)}
         assert shown == {(g.operation, g.status) for g in gaps}
         assert "ok" not in {table.cell_text(r, 0) for r in range(table.row_count)}
-        await pilot.press("a")
+        await pilot.press("t")
         assert table.row_count == len(analysis.estate.manifest.coverage)
-        await pilot.press("a", "escape")
+        await pilot.press("t", "escape")
         assert table.row_count == len(gaps)
         await pilot.press("escape")
         assert isinstance(app.screen, FunctionsScreen)
@@ -113,3 +113,15 @@ def test_coverage_row_keeps_hostile_text_literal() -> None:
     row = coverage_row(0, entry)
     assert "[red]x" in row.cells[5].plain
     assert "\x1b" not in row.cells[5].plain
+
+
+async def test_number_keys_switch_between_the_top_level_views(snapshot_path: Path) -> None:
+    from tui.app import VIEWS
+
+    app = create_app(snapshot_path, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        for number, view in enumerate(VIEWS, start=1):
+            await pilot.press(str(number))
+            await pilot.app.workers.wait_for_complete()
+            assert app.current_mode == view

@@ -2,7 +2,7 @@
 
 Partial data is a first-class state: an analysis over a region whose `GetPolicy` was denied is not
 a clean bill of health. This table lists each gap (account, region, service, operation, status and
-the error AWS gave) so a reviewer knows exactly which verdicts rest on missing evidence. `a`
+the error AWS gave) so a reviewer knows exactly which verdicts rest on missing evidence. `t`
 toggles between the gaps alone and everything the collector tried.
 """
 
@@ -64,10 +64,10 @@ def coverage_row(index: int, entry: CoverageEntry) -> TableRow:
 
 
 class CoverageScreen(TableScreen):
-    """The snapshot's coverage gaps; `a` shows every collected operation too."""
+    """The snapshot's coverage gaps; `t` shows every collected operation too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_all", "All/gaps"),
+        Binding("t", "toggle_all", "Gaps/all"),
         Binding("f", "app.show_view('functions')", "Functions"),
     ]
     noun = "collector records"
