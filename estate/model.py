@@ -16,7 +16,12 @@ from estate.secrets import REDACTED_MARK, detect_secret
 from estate.snapshot import CoverageEntry, Manifest, Record, Snapshot
 
 if TYPE_CHECKING:
+    from estate.model_audit import Alarm, LogGroup, Trail
+    from estate.model_invokers import Invokers
+    from estate.model_lambda import AccountSettings, Alias, LayerRef
+    from estate.model_network import Network
     from estate.model_org import AccountOrgPolicies
+    from estate.model_stores import DataStore, KmsKey
 
 PolicyJSON = Mapping[str, Any]
 METRICS = ("Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions")
@@ -91,6 +96,24 @@ class LambdaFunction:
     # "present", "absent" (collected, none exists) or "unknown" (not collected / failed)
     url_state: str = "unknown"
     policy_state: str = "unknown"
+    # Per-function extras (estate/model_lambda.py); each *_state as above.
+    tags: Mapping[str, str] = field(default_factory=dict)
+    tags_state: str = "unknown"
+    reserved_concurrency: int | None = None
+    reserved_concurrency_state: str = "unknown"
+    code_signing_config_arn: str | None = None
+    code_signing_state: str = "unknown"
+    aliases: tuple[Alias, ...] = ()
+    aliases_state: str = "unknown"
+    versions: tuple[str, ...] = ()  # published versions ("$LATEST" left out)
+    versions_state: str = "unknown"
+    layer_refs: tuple[LayerRef, ...] = ()
+    log_group: str | None = None  # LoggingConfig.LogGroup when set (moto drops it)
+
+    @property
+    def log_group_name(self) -> str:
+        """Where the function logs: its LoggingConfig group, else Lambda's default group."""
+        return self.log_group or f"/aws/lambda/{self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +178,19 @@ class Estate:
     iam_accounts: frozenset[str] = frozenset()
     # account -> the SCPs/RCPs applying to it (estate/model_org.py); absent: never derived
     org_policies: dict[str, AccountOrgPolicies] = field(default_factory=dict)
+    # (account, region) -> GetAccountSettings; absent: not collected (estate/model_lambda.py)
+    account_settings: dict[tuple[str, str], AccountSettings] = field(default_factory=dict)
+    # (account, region) -> VPCs, subnets, routes, endpoints, SGs (estate/model_network.py)
+    networks: dict[tuple[str, str], Network] = field(default_factory=dict)
+    # ARN -> store / key (estate/model_stores.py)
+    data_stores: dict[str, DataStore] = field(default_factory=dict)
+    kms_keys: dict[str, KmsKey] = field(default_factory=dict)
+    invokers: Invokers | None = None  # estate/model_invokers.py
+    trails: dict[str, Trail] = field(default_factory=dict)  # ARN -> trail (estate/model_audit.py)
+    alarms: dict[str, Alarm] = field(default_factory=dict)  # ARN -> alarm
+    log_groups: dict[tuple[str, str, str], LogGroup] = field(default_factory=dict)  # (acct, region, name)
+    # (account, region, service, operation) of every stored response (see `collected`)
+    responded: frozenset[tuple[str, str, str, str]] = frozenset()
 
     def function(self, arn: str) -> LambdaFunction | None:
         return self._functions_by_arn().get(arn)
@@ -174,11 +210,98 @@ class Estate:
     def gaps(self) -> tuple[CoverageEntry, ...]:
         return tuple(c for c in self.manifest.coverage if c.status != "ok")
 
+    def collected(
+        self, service: str, operation: str, account: str | None = None, region: str | None = None
+    ) -> bool | None:
+        """Was this read done: True (succeeded), False (a failure was recorded), None (nothing known).
+
+        Any recorded failure (denied, throttled, unsupported, error, external) wins over success:
+        a partial read is not a complete one, so analyzers should say "unknown". Success is an
+        "ok" coverage entry or a stored response (per-resource reads leave only the latter). A
+        region also matches "global" (account-wide services such as S3 and IAM are keyed so).
+        None for account or region means any.
+        """
+        return coverage_verdict(self.manifest.coverage, self.responded, service, operation, account, region)
+
+    def function_vpc_id(self, function: LambdaFunction) -> str | None:
+        """The VPC a function runs in, from its subnets (moto fakes VpcConfig.VpcId)."""
+        if function.vpc is None:
+            return None
+        network = self.networks.get((function.account, function.region))
+        found = network.vpc_of_subnets(function.vpc.subnet_ids) if network is not None else None
+        return found or function.vpc.vpc_id
+
 
 def _error_code(response: Any) -> str | None:
     if isinstance(response, Mapping) and isinstance(response.get("Error"), Mapping):
         return str(response["Error"].get("Code", "Error"))
     return None
+
+
+error_code = _error_code
+
+
+def coverage_verdict(
+    coverage: Iterable[CoverageEntry],
+    responded: frozenset[tuple[str, str, str, str]],
+    service: str,
+    operation: str,
+    account: str | None,
+    region: str | None,
+) -> bool | None:
+    """See `Estate.collected`."""
+    regions = None if region is None else {region, "global"}
+    seen_ok = False
+    for entry in coverage:
+        if entry.operation != operation or entry.service != service:
+            continue
+        if (account is not None and entry.account != account) or (
+            regions is not None and entry.region not in regions
+        ):
+            continue
+        if entry.status != "ok":
+            return False
+        seen_ok = True
+    if seen_ok:
+        return True
+    for acct, reg, svc, op in responded:
+        if (
+            op == operation
+            and svc == service
+            and (account is None or acct == account)
+            and (regions is None or reg in regions)
+        ):
+            return True
+    return None
+
+
+def index_responses(
+    records: Iterable[Record], *params: str
+) -> dict[tuple[str, str, tuple[str, ...]], list[Any]]:
+    """Responses by (account, region, the named request params as text): one pass, for lookups."""
+    out: dict[tuple[str, str, tuple[str, ...]], list[Any]] = {}
+    for record in records:
+        key = tuple(str(record.key.params.get(p, "")) for p in params)
+        out.setdefault((record.key.account, record.key.region, key), []).append(record.response)
+    return out
+
+
+def response_state(response: Any) -> str:
+    """present (an answer), absent (a not-found fact) or unknown (never read)."""
+    if response is None:
+        return "unknown"
+    return "absent" if _error_code(response) else "present"
+
+
+def tag_map(tags: Any) -> dict[str, str]:
+    """Tags as a dict, from either AWS shape: [{"Key": k, "Value": v}, ...] or {k: v}."""
+    if isinstance(tags, Mapping):
+        return {str(k): "" if v is None else str(v) for k, v in tags.items()}
+    out: dict[str, str] = {}
+    for tag in tags or ():
+        if isinstance(tag, Mapping) and "Key" in tag:
+            out[str(tag["Key"])] = str(tag.get("Value", "") or "")
+    return out
 
 
 def parse_environment(variables: Mapping[str, Any] | None) -> tuple[EnvVar, ...]:
