@@ -1,0 +1,139 @@
+"""Per-resource dump files (`<stem>/<name>.json`): resolve each to its resource, store its record,
+and say per operation whether the dump answered it for every resource the collector would ask.
+
+A resource's file is matched by name against its region's listing (which gives the ARN, URL or
+id the collector keys by), so a file for a resource the listing does not hold is an error, not a
+silent orphan record. The CLI's not-found error text (or an empty file, for the reads whose
+"none" is an error) becomes the same not-found record the collector stores; any other saved
+error becomes a gap with the collector's classification (denied, throttled, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from estate.errors import LambdascopeError
+from estate.sources.dumps.files import CliError, read_dump_file, shown
+from estate.sources.dumps.kinds import FUNCTION, TABLE, TRAIL, FileKind, Resource
+from estate.sources.dumps.layout import DumpFile, ScopeFiles
+from estate.sources.live.calls import NOT_FOUND_CODES, classify_error
+
+if TYPE_CHECKING:
+    from estate.sources.dumps.importer import ImportBuilder
+
+_SHOW_NAMES = 10
+
+
+def _url_config(content: Mapping[str, Any], function_arn: str) -> dict[str, Any]:
+    """ListFunctionUrlConfigs as GetFunctionUrlConfig of the unqualified function (the collector's read)."""
+    for config in content.get("FunctionUrlConfigs") or ():
+        if isinstance(config, Mapping) and config.get("FunctionArn") == function_arn:
+            return dict(config)
+    return {
+        "Error": {"Code": "ResourceNotFoundException", "Message": "no unqualified function URL in the dump"}
+    }
+
+
+class PerResource:
+    """The per-resource files of one scope."""
+
+    def __init__(
+        self, builder: ImportBuilder, files: ScopeFiles, resources: dict[str, dict[str, Resource]]
+    ) -> None:
+        self.builder = builder
+        self.files = files
+        self.resources = resources
+        self.answered: dict[tuple[str, str], set[str]] = {}  # (service, operation) -> resource names
+        self.responses: dict[tuple[str, str], Mapping[str, Any]] = {}  # (stem, name) -> response
+
+    def run(self, kinds: list[FileKind]) -> None:
+        for kind in kinds:
+            for dump in self.files.per_resource.get(kind.stem, ()):
+                self._file(kind, dump)
+        seen: set[tuple[str, str]] = set()
+        for kind in kinds:
+            if (kind.service, kind.record_operation) not in seen:
+                seen.add((kind.service, kind.record_operation))
+                self._coverage(kind)
+
+    def _resolve(self, kind: FileKind, dump: DumpFile) -> tuple[Resource, bool]:
+        """The resource a file is about, and whether it is a function alias (`<function>@<alias>`)."""
+        assert kind.per is not None and dump.resource is not None
+        listed = self.resources.get(kind.per.listing)
+        where = shown(dump.path, self.builder.root)
+        if listed is None:
+            raise LambdascopeError(
+                f"{where}: needs {kind.per.listing}.json in the same directory "
+                f"(it names each {kind.per.noun[:-1]})"
+            )
+        name, alias = dump.resource, ""
+        if kind.per is FUNCTION and kind.operation == "GetPolicy" and "@" in name:
+            name, _, alias = name.partition("@")
+        resource = listed.get(name)
+        if resource is None:
+            raise LambdascopeError(
+                f"{where}: {kind.per.listing}.json lists no {kind.per.noun[:-1]} named {name!r}"
+            )
+        if alias:
+            return Resource(dump.resource, f"{resource.ident}:{alias}", resource.extra), True
+        return resource, False
+
+    def _file(self, kind: FileKind, dump: DumpFile) -> None:
+        resource, is_alias = self._resolve(kind, dump)
+        content = read_dump_file(dump.path, self.builder.root, kind)
+        scope = self.files.scope
+        if not is_alias:
+            self.answered.setdefault((kind.service, kind.record_operation), set()).add(resource.name)
+        if isinstance(content, CliError):
+            if content.code in NOT_FOUND_CODES:
+                error = {"Error": {"Code": content.code, "Message": content.message}}
+                self.builder.put(scope, kind, resource, error)
+            else:
+                detail = f"{content.code}: {content.message} ({shown(dump.path, self.builder.root)})"
+                self.builder.note(scope, kind, classify_error(content.code), detail)
+            return
+        if kind.subject is not None:
+            subject = kind.subject(content)
+            if subject is not None and subject != resource.name:
+                raise LambdascopeError(
+                    f"{shown(dump.path, self.builder.root)}: is about {subject!r}, not {resource.name!r} "
+                    "(file name and content differ)"
+                )
+        self.responses[(kind.stem, resource.name)] = content
+        if kind.stored_as == "GetFunctionUrlConfig":
+            content = _url_config(content, resource.ident)
+        if kind.per is TABLE:
+            arn = (content.get("Table") or {}).get("TableArn")
+            if arn:  # the ARN AWS gave wins over the one built from account and region
+                self.resources[TABLE.listing][resource.name] = Resource(resource.name, str(arn))
+        if kind.operation == "ListVersionsByFunction" and not self.builder.keep_secrets:
+            content = self.builder.redact_versions(content)
+        self.builder.put(scope, kind, resource, content)
+
+    def _coverage(self, kind: FileKind) -> None:
+        assert kind.per is not None
+        scope, noun = self.files.scope, kind.per.noun
+        listed = self.resources.get(kind.per.listing)
+        if listed is None:
+            self.builder.note(scope, kind, "missing", "not in the dump")
+            return
+        wanted = [
+            name
+            for name, resource in sorted(listed.items())
+            if (
+                kind.wanted is None
+                or kind.wanted(resource, self.responses.get(("kms-describe-key", name), {}))
+            )
+            and (kind.per is not TRAIL or resource.extra.get("HomeRegion", scope) == scope)  # read at home
+        ]
+        answered = self.answered.get((kind.service, kind.record_operation), set())
+        lacking = [name for name in wanted if name not in answered]
+        if not lacking:
+            self.builder.note(scope, kind, "ok", f"{len(wanted)} {noun}")
+        elif len(lacking) == len(wanted):
+            self.builder.note(scope, kind, "missing", "not in the dump")
+        else:
+            names = ", ".join(lacking[:_SHOW_NAMES]) + (" ..." if len(lacking) > _SHOW_NAMES else "")
+            detail = f"not in the dump for {len(lacking)} of {len(wanted)} {noun}: {names}"
+            self.builder.note(scope, kind, "missing", detail)

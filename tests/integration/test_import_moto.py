@@ -1,0 +1,203 @@
+"""Import an AWS CLI dump of a moto estate and compare it with a live collection of the same state.
+
+The dump is written the way the AWS CLI prints responses (json of the boto3 response minus
+ResponseMetadata, datetimes as ISO strings) into the layout scripts/dump-estate.sh produces;
+functions, invokers and reach.public-invoke findings must be the same as the live collector's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from analyzers.analysis import analyze
+from estate.load import load_estate
+from estate.snapshot import export_snapshot, load_snapshot
+from estate.sources.dumps import ImportOptions, import_dump
+from estate.sources.live import CollectOptions, collect
+
+pytestmark = pytest.mark.integration
+
+REGION = "eu-west-1"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def _cli_json(response: Any) -> str:
+    """What `aws ... --output json` prints for a boto3 response."""
+    data = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    return (
+        ""
+        if data == {}
+        else json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, dt.datetime) else str(v))
+    )
+
+
+def _write(path: Path, response: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_cli_json(response))
+
+
+def _deploy(endpoint: str) -> dict[str, str]:
+    client = lambda service: boto3.client(service, region_name=REGION, endpoint_url=endpoint)  # noqa: E731
+    role = client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.2.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, az in enumerate("ab")
+    ]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnets[0])
+    group = ec2.create_security_group(GroupName="fn", Description="functions", VpcId=vpc)["GroupId"]
+    lam = client("lambda")
+    arns = {}
+    for name in ("public", "url", "worker", "private"):
+        extra: dict[str, Any] = {}
+        if name == "private":
+            extra["VpcConfig"] = {"SubnetIds": subnets, "SecurityGroupIds": [group]}
+        arns[name] = lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="handler.handle",
+            Code={"ZipFile": _zip()},
+            Environment={"Variables": {"API_TOKEN": "sk_live_4eC39HqLyjWDarjtT1zdp7dc"}},
+            **extra,
+        )["FunctionArn"]
+    lam.add_permission(
+        FunctionName="public", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
+    )
+    lam.create_function_url_config(FunctionName="url", AuthType="NONE")
+    lam.add_permission(
+        FunctionName="url",
+        StatementId="url",
+        Action="lambda:InvokeFunctionUrl",
+        Principal="*",
+        FunctionUrlAuthType="NONE",
+    )
+    queue = client("sqs").create_queue(QueueName="jobs")["QueueUrl"]
+    queue_arn = client("sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName="worker")
+    return arns
+
+
+def _dump(endpoint: str, root: Path, arns: dict[str, str]) -> None:
+    """The files scripts/dump-estate.sh writes for the parts this test covers."""
+    client = lambda service: boto3.client(service, region_name=REGION, endpoint_url=endpoint)  # noqa: E731
+    _write(
+        root / "global/iam-get-account-authorization-details.json",
+        client("iam").get_account_authorization_details(),
+    )
+    lam, ec2, r = client("lambda"), client("ec2"), root / REGION
+    _write(r / "lambda-list-functions.json", lam.list_functions())
+    _write(r / "lambda-list-event-source-mappings.json", lam.list_event_source_mappings())
+    for name, arn in arns.items():
+        try:
+            _write(r / f"lambda-get-policy/{name}.json", lam.get_policy(FunctionName=name))
+        except lam.exceptions.ResourceNotFoundException as exc:
+            (r / "lambda-get-policy").mkdir(exist_ok=True)
+            (r / f"lambda-get-policy/{name}.json").write_text(
+                f"\nAn error occurred (ResourceNotFoundException) "
+                f"when calling the GetPolicy operation: {exc}\n"
+            )
+        try:
+            _write(
+                r / f"lambda-get-function-url-config/{name}.json",
+                lam.get_function_url_config(FunctionName=name),
+            )
+        except lam.exceptions.ResourceNotFoundException:
+            _write(r / f"lambda-get-function-url-config/{name}.json", {})  # an empty file: no URL
+        _write(r / f"lambda-list-tags/{name}.json", lam.list_tags(Resource=arn))
+    for op, stem in (
+        ("describe_vpcs", "ec2-describe-vpcs"),
+        ("describe_subnets", "ec2-describe-subnets"),
+        ("describe_route_tables", "ec2-describe-route-tables"),
+        ("describe_security_groups", "ec2-describe-security-groups"),
+        ("describe_internet_gateways", "ec2-describe-internet-gateways"),
+    ):
+        _write(r / f"{stem}.json", getattr(ec2, op)())
+
+
+@pytest.fixture
+def compared(moto_endpoint: str, tmp_path: Path) -> tuple[Any, Any, Any]:
+    arns = _deploy(moto_endpoint)
+    _dump(moto_endpoint, tmp_path / "dump", arns)
+    imported = import_dump(ImportOptions(tmp_path / "dump"))
+    live = collect(
+        CollectOptions(
+            regions=(REGION,), endpoint_url=moto_endpoint, metrics_days=0, cache_dir=tmp_path / "cache"
+        )
+    )
+    return imported, live, arns
+
+
+def _invokes(analysis: Any) -> set[tuple[str, str]]:
+    return {(u, v) for u, v, k in analysis.graph.edges(keys=True) if k == "invokes"}
+
+
+def _public(analysis: Any) -> set[str]:
+    return {f.resource for f in analysis.findings if f.rule.id == "reach.public-invoke"}
+
+
+def test_import_matches_live_collection(compared: tuple[Any, Any, Any], tmp_path: Path) -> None:
+    imported, live, arns = compared
+    path = export_snapshot(imported, tmp_path / "import.lsnap")
+    assert path.stat().st_mode & 0o777 == 0o600
+    mine, theirs = analyze(load_estate(load_snapshot(path))), analyze(load_estate(live))
+    assert [f.arn for f in mine.estate.functions] == [f.arn for f in theirs.estate.functions]
+    assert [(f.policy_state, f.url_state) for f in mine.estate.functions] == [
+        (f.policy_state, f.url_state) for f in theirs.estate.functions
+    ]
+    assert _invokes(mine) == _invokes(theirs)
+    assert [m.function_arn for m in mine.estate.event_source_mappings] == [arns["worker"]]
+    assert mine.estate.event_source_mappings == theirs.estate.event_source_mappings
+    assert _public(mine) == _public(theirs) == {arns["public"], arns["url"]}
+    vpc_fn, live_fn = mine.estate.function(arns["private"]), theirs.estate.function(arns["private"])
+    assert vpc_fn is not None and live_fn is not None
+    assert mine.estate.function_vpc_id(vpc_fn) == theirs.estate.function_vpc_id(live_fn)
+
+
+def test_import_redacts_like_the_collector_and_records_gaps(compared: tuple[Any, Any, Any]) -> None:
+    imported, live, _arns = compared
+    listing = next(r for r in imported.records if r.key.operation == "ListFunctions")
+    assert "sk_live_" not in json.dumps(listing.response)
+    live_listing = next(r for r in live.records if r.key.operation == "ListFunctions")
+    assert listing.key == live_listing.key
+    mine = {(e.service, e.operation): e for e in imported.manifest.coverage if e.region == REGION}
+    assert mine[("lambda", "GetPolicy")].status == "ok"
+    assert mine[("ec2", "DescribeNatGateways")].status == "missing"
+    assert mine[("ec2", "DescribeNatGateways")].detail == "not in the dump"
+    assert mine[("lambda", "ListAliases")].status == "missing"
+    keys = {
+        (r.key.service, r.key.operation, json.dumps(r.key.params, sort_keys=True)) for r in imported.records
+    }
+    live_keys = {
+        (r.key.service, r.key.operation, json.dumps(r.key.params, sort_keys=True)) for r in live.records
+    }
+    assert keys <= live_keys  # every imported record sits where the collector puts the same data
