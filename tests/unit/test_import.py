@@ -104,6 +104,20 @@ def test_cli_not_found_text_is_absent_and_access_denied_is_a_gap(tmp_path: Path)
     assert status == "denied" and "AccessDeniedException" in detail
 
 
+def test_a_call_that_never_reached_aws_is_a_gap_not_a_crash(tmp_path: Path) -> None:
+    root = _base(
+        tmp_path,
+        **{
+            f"{REGION}/lambda-get-policy/unread.json": '\nCould not connect to the endpoint URL: "https://x/"\n'
+        },
+    )
+    snapshot = _import(root)
+    states = {f.name: f.policy_state for f in load_estate(snapshot).functions}
+    assert states["unread"] == "unknown"
+    status, detail = _gap(snapshot, "lambda", "GetPolicy")
+    assert status != "ok" and "Could not connect" in detail
+
+
 def test_gaps_for_everything_the_dump_lacks(tmp_path: Path) -> None:
     snapshot = _import(_base(tmp_path))
     assert _gap(snapshot, "lambda", "GetPolicy") == (

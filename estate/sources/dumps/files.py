@@ -23,6 +23,12 @@ _CLI_ERROR = re.compile(
     r"(?: \(reached max retries: \d+\))?: ?(?P<message>.*)",
     re.DOTALL,
 )
+# What the AWS CLI prints when a call never reached the API (no status code, no operation name);
+# the dump script saves it like any other failure, and the import records it as a gap.
+_CLI_TRANSPORT_ERROR = re.compile(
+    r"(Could not connect to the endpoint URL|Connect timeout on endpoint URL|Read timeout on endpoint URL"
+    r"|Unable to locate credentials|The config profile \(.*\) could not be found)[^\n]*"
+)
 _MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -64,6 +70,8 @@ def read_dump_file(path: Path, root: Path, kind: FileKind) -> dict[str, Any] | C
         raise LambdascopeError(f"{name}: empty file; expected the JSON output of {_command(kind)}")
     if not stripped.startswith(("{", "[")):
         found = _CLI_ERROR.search(stripped)
+        if found is None and (transport := _CLI_TRANSPORT_ERROR.search(stripped)) is not None:
+            return CliError("EndpointConnectionError", " ".join(transport.group(0).split())[:300])
         if found is None:
             raise LambdascopeError(f"{name}: neither JSON nor an AWS CLI error message")
         if found["op"] not in {kind.operation, kind.record_operation}:
