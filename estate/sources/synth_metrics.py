@@ -88,7 +88,9 @@ def _shape(profile: NDArray, peak_hour: NDArray, weekend: NDArray, epoch: NDArra
     return np.where(profile[:, None] == 3, batch, out)
 
 
-def _incidents(rng: np.random.Generator, rate: NDArray, profile: NDArray, n_points: int, share: float):
+def _incidents(
+    rng: np.random.Generator, rate: NDArray, profile: NDArray, peak_hour: NDArray, n_points: int, share: float
+) -> list[SyntheticIncident]:
     found = []
     history = min(n_points // 2, 7 * PER_DAY)
     for fn in range(rate.size):
@@ -99,7 +101,8 @@ def _incidents(rng: np.random.Generator, rate: NDArray, profile: NDArray, n_poin
         kind = kinds[int(rng.integers(len(kinds)))]
         start = int(rng.integers(history, n_points - PER_DAY // 2))
         if profile[fn] == 3:  # a batch function's incidents happen while it runs
-            start -= start % PER_DAY
+            start = start - start % PER_DAY + int(np.ceil(peak_hour[fn] * 12)) % PER_DAY
+            start = start if start < n_points - 6 else start - PER_DAY
         length: int = {
             "throttle-storm": rng.integers(6, 25),
             "error-burst": rng.integers(4, 19),
@@ -131,7 +134,7 @@ def generate_fleet(
     weekend = rng.uniform(0.3, 0.8, size=functions)
     shape = _shape(profile, peak_hour, weekend, epoch)
     mean = base[:, None] * shape * rng.lognormal(0.0, 0.1, size=(functions, n_points))
-    incidents = _incidents(rng, base, profile, n_points, incident_share)
+    incidents = _incidents(rng, base, profile, peak_hour, n_points, incident_share)
     invocations = rng.poisson(mean).astype(np.float64)
     err_rate = np.exp(rng.uniform(np.log(0.0005), np.log(0.01), size=functions))
     duration_ms = np.exp(rng.uniform(np.log(20.0), np.log(2000.0), size=functions))
