@@ -5,7 +5,9 @@ same nodes stay apart. Every edge carries `evidence`: the statement or configura
 created it, so any path can be explained line by line.
 
 Edge kinds used so far: `invokes`, `executes-as`, `has-policy` (principal -> managed or inline
-policy) and `bounded-by` (principal -> permissions boundary).
+policy) and `bounded-by` (principal -> permissions boundary); estate/graph_invokers.py adds the
+other triggers' `invokes` edges and estate/graph_network.py `in-subnet`, `in-security-group` and
+`routes-to`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import networkx as nx
 
+from estate.graph_invokers import add_invokers
+from estate.graph_network import add_network
 from estate.invokers import INTERNET, InvokeGrant, grants_from_policy, url_reachable
 from estate.model import Estate, LambdaFunction
 
@@ -167,6 +171,8 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
             public=False,
             evidence={"UUID": esm.uuid, "State": esm.state, "BatchSize": esm.batch_size},
         )
+    add_invokers(graph, estate, _add_node)  # API routes, rules, topics, buckets, logs, aliases
+    add_network(graph, estate, _add_node)  # subnets, routes, gateways, endpoints, egress
     _add_iam(graph, estate)
     return graph
 

@@ -53,6 +53,13 @@ def function(
     return raw
 
 
+def record(
+    service: str, operation: str, response: Any, region: str = REGION, **params: Any
+) -> Record:
+    """One stored response of this test account (for `snapshot_of(extra=...)`)."""
+    return Record(RecordKey(ACCOUNT, region, service, operation, params), response)
+
+
 def statement(
     principal: Any, action: Any = "lambda:InvokeFunction", condition: Any = None, **extra: Any
 ) -> dict[str, Any]:
@@ -76,8 +83,9 @@ def snapshot_of(
     policies: dict[str, list[dict[str, Any]]] | None = None,
     urls: dict[str, dict[str, Any]] | None = None,
     iam: dict[str, Any] | None = None,
+    extra: list[Record] | None = None,
 ) -> Snapshot:
-    """A snapshot where every listed function's policy and URL were collected."""
+    """A snapshot where every listed function's policy and URL were collected (plus `extra` records)."""
     records = [Record(RecordKey(ACCOUNT, REGION, "lambda", "ListFunctions", {}), {"Functions": functions})]
     for fn in functions:
         arn, region = fn["FunctionArn"], fn["FunctionArn"].split(":")[3]
@@ -99,6 +107,7 @@ def snapshot_of(
         )
     if iam is not None:
         records.append(Record(RecordKey(ACCOUNT, "global", "iam", "GetAccountAuthorizationDetails", {}), iam))
+    records.extend(extra or ())
     manifest = Manifest(
         created_at="2026-11-01T00:00:00+00:00",
         source="test",

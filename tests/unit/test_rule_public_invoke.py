@@ -185,3 +185,82 @@ def test_scoped_grants_are_attributed_to_what_the_condition_names() -> None:
     assert set(sources) == {"org:o-abc123", "account:210987654321", "service:s3.amazonaws.com"}
     assert sources["service:s3.amazonaws.com"]["conditional"] is True
     assert not any(data["public"] for data in sources.values())
+
+
+# --- API Gateway routes and aliases -----------------------------------------------------------
+
+
+def _api_public(records: list[Any], stmts: list[dict[str, Any]] | None) -> list[Any]:
+    from tests.builders import function as fn_raw
+
+    snap = snapshot_of([fn_raw("orders")], policies={"orders": stmts} if stmts else None, extra=records)
+    return [f for f in analyze_snapshot(snap, TODAY).findings if f.rule.id == RULE]
+
+
+APIGW_FOR_A1 = statement(
+    {"Service": "apigateway.amazonaws.com"},
+    condition={"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:a1/*/GET/orders/*"}},
+)
+
+
+@rule_case(RULE, "positive")
+def test_unauthenticated_route_on_public_api_is_public() -> None:
+    from tests.unit.test_graph_invokers import rest_api
+
+    (found,) = _api_public(rest_api("orders"), [APIGW_FOR_A1])
+    route = f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:a1/*/GET/orders/{{id}}"
+    assert found.path == ("internet", route, fn_arn("orders"))
+    assert "unauthenticated API route shop GET /orders/{id}" in found.title
+    labels = {e.label: e.value for e in found.evidence}
+    assert labels["authorization"] == "NONE" and labels["stages"] == ["prod"]
+
+
+@rule_case(RULE, "negative")
+def test_authorised_private_keyed_or_unpermitted_routes_are_not_public() -> None:
+    from tests.unit.test_graph_invokers import http_api, rest_api
+
+    assert not _api_public(rest_api("orders", auth="AWS_IAM"), [APIGW_FOR_A1])
+    assert not _api_public(rest_api("orders", auth="CUSTOM"), [APIGW_FOR_A1])
+    assert not _api_public(
+        http_api("orders", auth="JWT"), [statement({"Service": "apigateway.amazonaws.com"})]
+    )
+    assert not _api_public(rest_api("orders", endpoint="PRIVATE"), [APIGW_FOR_A1])
+    assert not _api_public(rest_api("orders", api_key=True), [APIGW_FOR_A1])
+    # the function only trusts API Gateway for another API: not a known working path
+    other = statement(
+        {"Service": "apigateway.amazonaws.com"},
+        condition={"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:eu-west-1:{ACCOUNT}:zz/*/GET/*"}},
+    )
+    assert not _api_public(rest_api("orders"), [other])
+    assert not _api_public(rest_api("orders", stages=()), [APIGW_FOR_A1])  # never deployed
+
+
+@rule_case(RULE, "positive")
+def test_public_alias_makes_the_function_public() -> None:
+    from tests.unit.test_graph_invokers import alias_records
+
+    (found,) = _api_public(alias_records("orders", [statement("*", Sid="alias-open")]), None)
+    assert found.path == ("internet", f"{fn_arn('orders')}:live", fn_arn("orders"))
+    assert "public alias" in found.title
+
+
+@rule_case(RULE, "negative")
+def test_alias_scoped_to_an_account_is_not_public() -> None:
+    from tests.unit.test_graph_invokers import alias_records
+
+    scoped = statement("*", condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+    assert not _api_public(alias_records("orders", [scoped]), None)
+
+
+def test_demo_public_functions_match_the_plants() -> None:
+    from estate.snapshot import load_snapshot
+    from estate.sources.demo.plants import NOT_PUBLIC_TRAPS, PUBLIC_API_ROUTE_FUNCTIONS, PUBLIC_FUNCTIONS
+
+    analysis = analyze_snapshot(load_snapshot("estate/sources/demo/demo.lsnap"), TODAY)
+    names = {f.resource.rsplit(":", 1)[-1] for f in analysis.findings if f.rule.id == RULE}
+    assert names == set(PUBLIC_FUNCTIONS) | set(PUBLIC_API_ROUTE_FUNCTIONS)
+    assert not names & set(NOT_PUBLIC_TRAPS)
+    (status,) = [
+        f for f in analysis.findings if f.rule.id == RULE and f.resource.endswith(":payments-status")
+    ]
+    assert len(status.path) == 3 and "/GET/payments/{paymentId}" in status.path[1]
