@@ -44,6 +44,7 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
         "findings": ["f"],
         "help": ["question_mark"],
         "iam": ["i"],
+        "coverage": ["c"],
     }
     fn = most_exposed_function(analysis)
     if fn is not None:
@@ -63,9 +64,11 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
 async def shoot(analysis: Analysis, name: str, press: Sequence[str], size: tuple[int, int]) -> Path:
     app = create_app(analysis=analysis)
     async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         for key in press:
             await pilot.press(key)
+            await app.workers.wait_for_complete()  # panes compute their rows in workers
         await pilot.pause(0.3 if name == "palette" else 0)
         await pilot.wait_for_scheduled_animations()
         path = OUT / f"{name}.svg"
