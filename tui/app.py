@@ -31,6 +31,7 @@ from estate.errors import LambdascopeError
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.safe_text import clean, literal
+from tui.screens.config import ConfigScreen
 from tui.screens.coverage import CoverageScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.estate import FunctionsScreen
@@ -38,6 +39,7 @@ from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen, key_help
 from tui.screens.iam import IamScreen
 from tui.screens.principal import PrincipalDetailScreen
+from tui.screens.reach import ReachScreen
 from tui.widgets.collect_progress import CollectProgress
 
 Progress = Callable[[str, int, int], None]
@@ -53,6 +55,8 @@ VIEWS: dict[str, tuple[Callable[[Analysis], Screen[None]], str, str]] = {
     "findings": (FindingsScreen, "", "Findings"),
     "iam": (IamScreen, "", "IAM"),
     "coverage": (CoverageScreen, "c", "Coverage gaps"),
+    "config": (ConfigScreen, "o", "Posture"),
+    "reach": (ReachScreen, "e", "Reachability"),
 }
 
 
@@ -181,6 +185,19 @@ class LambdascopeApp(App[None]):
         for view, (factory, _key, _label) in VIEWS.items():
             self.add_mode(view, partial(factory, analysis))
         self.switch_mode("functions")
+
+    async def replace_analysis(self, analysis: Analysis) -> None:
+        """Adopt a re-settled analysis (after a suppression): every view but the current one is
+        rebuilt from it when next shown; the current one (which asked) refreshes itself."""
+        self.analysis = analysis
+        base = self.sub_title
+        if base.endswith(" suppressed"):  # set by an earlier suppression: replace the count
+            base = base.rsplit(" · ", 1)[0]
+        self.sub_title = f"{base} · {analysis.suppressed} suppressed"
+        for view, (factory, _key, _label) in VIEWS.items():
+            if view != self.current_mode:
+                await self.remove_mode(view)
+                self.add_mode(view, partial(factory, analysis))
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Quitting mid-collection stops the collector's threads instead of waiting for them."""

@@ -163,9 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugin_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
     `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
-    from tui import cli_import, cli_synth
+    from tui import cli_import, cli_reach, cli_synth
 
-    return [cli_synth.register, cli_import.register]
+    return [cli_synth.register, cli_import.register, cli_reach.register]
 
 
 def _collect_options(args: argparse.Namespace) -> CollectOptions:

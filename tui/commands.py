@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
 from tui.safe_text import clean, literal
+from tui.screens.config import posture_commands
 
 if TYPE_CHECKING:
     from tui.app import LambdascopeApp
@@ -52,9 +53,18 @@ class LambdascopeCommands(Provider):
                 "What the collector could not read (denied, unsupported, failed)",
                 partial(app.action_show_view, "coverage"),
             ),
+            *posture_commands(app),
+            ("reach: from internet", "What anyone on the internet reaches, hop by hop", self._reach_internet),
             ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),
             ("help: key bindings", "What every key does here", app.action_help),
         ]
+
+    async def _reach_internet(self) -> None:
+        from tui.screens.reach import ReachScreen  # the screen imports this module's app
+
+        await self._app.action_show_view("reach")
+        if isinstance(self._app.screen, ReachScreen):
+            self._app.screen.show_from("internet")
 
     async def discover(self) -> Hits:
         if self._app.analysis is None:

@@ -1,0 +1,111 @@
+"""A Tree of reachability paths: each tree node is one hop, its children the next hops.
+
+The widget only shows what it is given: the screen computes each node's hops (on expand, in a
+worker when the fan-out is large) and hands them over with `show_hops`. Every label is built
+from `Text` (never markup), so resource names from AWS are shown literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from analyzers.reach_types import Hop
+from tui.safe_text import literal
+
+_DIM = Style(dim=True)
+_ACCESS_STYLE = {
+    "permissions-management": Style(bold=True, reverse=True),
+    "write": Style(bold=True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """What a tree node stands for: the node reached, the hop that reached it (None at the
+    root), and the nodes on the path so far (never revisited)."""
+
+    node: str
+    hop: Hop | None
+    path: frozenset[str]
+    loaded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFacts:
+    """How to name a node in a label: its label and kind (subkind when it has one)."""
+
+    label: str
+    kind: str
+    leaf: bool  # no further hops: not expandable
+
+
+def step_label(facts: NodeFacts, hop: Hop | None, direction: str) -> Text:
+    """`invokes → payments-webhook (function)  write  conditional  · evidence`, literal."""
+    text = Text()
+    if hop is not None:
+        arrow = "→" if direction == "forward" else "←"
+        text.append(f"{hop.kind} {arrow} ", _DIM)
+    text.append_text(literal(facts.label, "bold"))
+    text.append(f" ({facts.kind})", _DIM)
+    if hop is not None:
+        if hop.access:
+            text.append("  ")
+            text.append_text(literal(hop.access, _ACCESS_STYLE.get(hop.access, "")))
+        if hop.public:
+            text.append("  public", "bold")
+        if hop.conditional:
+            text.append("  conditional", "italic")
+        if hop.evidence:
+            text.append("  · ", _DIM)
+            text.append_text(literal(hop.evidence, _DIM))
+    return text
+
+
+class PathTree(Tree[PathStep]):
+    """The reach tree; `space` expands a hop, `enter` selects it (the screen opens its detail)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.auto_expand = False  # enter opens the detail; space expands
+        self.direction = "forward"
+
+    def show_start(self, node: str, facts: NodeFacts, direction: str) -> None:
+        """Start over at `node` (the root), in `direction`."""
+        self.direction = direction
+        self.clear()
+        self.root.set_label(step_label(facts, None, direction))
+        self.root.data = PathStep(node, None, frozenset({node}))
+        self.root.allow_expand = not facts.leaf
+
+    def show_hops(
+        self, parent: TreeNode[PathStep], hops: list[tuple[Hop, NodeFacts]], *, hidden: int = 0
+    ) -> None:
+        """Add `parent`'s next hops (already filtered and sorted by the screen)."""
+        step = parent.data
+        assert step is not None
+        parent.remove_children()
+        parent.data = PathStep(step.node, step.hop, step.path, loaded=True)
+        for hop, facts in hops:
+            other = hop.target if self.direction == "forward" else hop.source
+            child = PathStep(other, hop, step.path | {other})
+            parent.add(step_label(facts, hop, self.direction), data=child, allow_expand=not facts.leaf)
+        if hidden:
+            parent.add_leaf(Text(f"{hidden} hop(s) hidden by the classification filter", "italic dim"))
+        if not hops and not hidden:
+            parent.add_leaf(Text("no further hops", "italic dim"))
+
+    def show_loading(self, parent: TreeNode[PathStep]) -> None:
+        parent.remove_children()
+        parent.add_leaf(Text("computing hops…", "italic dim"))
