@@ -9,11 +9,30 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
+from analyzers.anomalies import anomaly_findings
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
+from analyzers.config_audit import (
+    log_retention_findings,
+    no_alarms_findings,
+    no_trail_data_events_findings,
+)
 from analyzers.config_function import env_secret_findings, no_tracing_findings
+from analyzers.config_lambda import (
+    cross_account_layer_findings,
+    no_code_signing_findings,
+    no_dlq_findings,
+    no_reserved_concurrency_findings,
+    region_not_allowed_findings,
+    url_cors_wildcard_findings,
+)
+from analyzers.config_stores import kms_no_rotation_findings, tls_findings, unencrypted_store_findings
+from analyzers.config_unclassified import unclassified_store_findings
 from analyzers.findings import RULES, Finding, Severity, sort_findings
 from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
-from analyzers.reachability import public_invoke_findings
+from analyzers.network_rules import network_findings
+from analyzers.reach_access import add_access_edges
+from analyzers.reach_sensitive import no_vpc_findings, public_to_sensitive_findings
+from analyzers.reachability import cross_account_findings, public_invoke_findings
 from analyzers.settings import Settings
 from analyzers.suppressions import Suppression, apply_severity_overrides, apply_suppressions
 from estate.graph import build_graph
@@ -65,15 +84,35 @@ def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | N
     settings.check_rules(rule.id for rule in RULES)
     graph = build_graph(estate)
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
+    tag_key = settings.classification_tag_key
+    add_access_edges(estate, graph, iam.model, classification_tag=tag_key)  # store nodes, `can` edges
     findings = sort_findings(
         [
             *public_invoke_findings(estate, graph),
+            *cross_account_findings(estate, graph),
+            *network_findings(estate, iam.model),
             *env_no_cmk_findings(estate),
             *runtime_deprecated_findings(estate, day),
             *env_secret_findings(estate),
             *no_tracing_findings(estate),
+            *unencrypted_store_findings(estate, settings),
+            *kms_no_rotation_findings(estate),
+            *tls_findings(estate, settings),
+            *unclassified_store_findings(estate, graph, settings),
+            *no_code_signing_findings(estate),
+            *cross_account_layer_findings(estate),
+            *no_dlq_findings(estate),
+            *no_reserved_concurrency_findings(estate, graph),
+            *url_cors_wildcard_findings(estate),
+            *region_not_allowed_findings(estate, settings),
+            *log_retention_findings(estate, settings),
+            *no_trail_data_events_findings(estate),
+            *no_alarms_findings(estate, graph),
             *unparseable_policy_findings(estate, graph),
             *iam.findings,
+            *anomaly_findings(estate),
+            *public_to_sensitive_findings(estate, graph, tag_key=tag_key),
+            *no_vpc_findings(estate, graph, tag_key=tag_key),
         ]
     )
     analysis = Analysis(estate, graph, findings, day, {}, iam, settings, raw_findings=findings)

@@ -30,6 +30,10 @@ DESIGN_RULE_IDS = {
     *("config.no-code-signing", "config.unencrypted-store", "config.tls-below-1.2", "config.log-retention"),
     *("config.no-trail-data-events", "config.no-alarms", "config.region-not-allowed"),
     "config.unclassified-store",
+    # added with the config posture rules (proposed for DESIGN.md section 5)
+    *("config.kms-no-rotation", "config.url-cors-wildcard", "config.cross-account-layer"),
+    "config.no-reserved-concurrency",
+    "config.no-vpc-endpoint",  # added with the network rules
     *(
         "anomaly.throttles",
         "anomaly.errors",
