@@ -31,6 +31,7 @@ from estate.errors import LambdascopeError
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.safe_text import clean, literal
+from tui.screens.anomalies import AnomaliesScreen
 from tui.screens.config import ConfigScreen
 from tui.screens.coverage import CoverageScreen
 from tui.screens.detail import FunctionDetailScreen
@@ -57,6 +58,7 @@ VIEWS: dict[str, tuple[Callable[[Analysis], Screen[None]], str, str]] = {
     "coverage": (CoverageScreen, "c", "Coverage gaps"),
     "config": (ConfigScreen, "o", "Posture"),
     "reach": (ReachScreen, "e", "Reachability"),
+    "anomalies": (AnomaliesScreen, "a", "Anomalies"),
 }
 
 
@@ -84,6 +86,8 @@ class HasSelection(Protocol):
 class LambdascopeApp(App[None]):
     CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "widgets/widgets.tcss"]  # type: ignore[assignment]
     TITLE = "lambdascope"
+    # `lambdascope live`: how often the Anomalies pane re-scores the metrics (seconds)
+    anomaly_refresh_seconds: float = 60.0
     COMMANDS = App.COMMANDS | {LambdascopeCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -113,6 +117,11 @@ class LambdascopeApp(App[None]):
         self._preloaded = analysis
         self._collection = collection
         self._cancel_collection = threading.Event()
+
+    @property
+    def is_live(self) -> bool:
+        """Started by `lambdascope live` (a collection), not from a snapshot file."""
+        return self._collection is not None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")

@@ -53,6 +53,11 @@ class LambdascopeCommands(Provider):
                 "What the collector could not read (denied, unsupported, failed)",
                 partial(app.action_show_view, "coverage"),
             ),
+            (
+                "view: anomalies",
+                "Functions ranked by metric anomalies, with their posture",
+                partial(app.action_show_view, "anomalies"),
+            ),
             *posture_commands(app),
             ("reach: from internet", "What anyone on the internet reaches, hop by hop", self._reach_internet),
             ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),

@@ -1,0 +1,34 @@
+"""SVG snapshot of the Anomalies pane on the demo: the storm's function selected, 7 d range.
+
+Regenerate after an intended change with
+`pytest tests/tui/test_snapshots_anomalies.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import SIZE, TODAY
+from tests.tui.helpers import wait_loaded
+from tui.app import create_app
+
+pytestmark = pytest.mark.tui
+
+SnapCompare = Callable[..., bool]
+
+
+async def open_anomalies(pilot: Pilot[object]) -> None:
+    await wait_loaded(pilot)
+    await pilot.press("a")
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_anomalies_pane(snap_compare: SnapCompare, snapshot_path: Path) -> None:
+    app = create_app(snapshot_path, today=TODAY)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_anomalies)
