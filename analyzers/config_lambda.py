@@ -58,7 +58,7 @@ NO_DLQ = RULES.register(
         id="config.no-dlq",
         analyzer="config",
         severity=Severity.MEDIUM,
-        title="Asynchronously invoked function has no dead-letter queue",
+        title="Asynchronously invoked function has no dead-letter queue or on-failure destination",
         rationale=(
             "S3, SNS, EventBridge, Scheduler and CloudWatch Logs invoke asynchronously: after the "
             "retries an event that keeps failing is dropped without trace unless a dead-letter "
@@ -226,18 +226,27 @@ def _async_triggers(estate: Estate) -> dict[str, list[str]]:
 
 
 def no_dlq_findings(estate: Estate) -> Iterator[Finding]:
+    """A dead-letter queue or an on-failure destination on the function keeps failed events;
+    where the destinations were not read (older snapshot, refused) the answer is unknown."""
     for arn, triggers in sorted(_async_triggers(estate).items()):
         fn = estate.function(arn)
-        if fn is None or fn.dead_letter_target:
+        if fn is None or fn.dead_letter_target or fn.event_invoke_state != "absent":
             continue
+        unqualified = next((c for c in fn.event_invoke_configs if c.qualifier is None), None)
+        # Triggers are modelled unqualified: a destination on an alias only may or may not apply.
+        on_aliases = {
+            c.qualifier: c.on_failure for c in fn.event_invoke_configs if c.qualifier and c.on_failure
+        }
         yield _finding(
             NO_DLQ,
             fn,
-            f"no dead-letter queue for {len(triggers)} asynchronous trigger(s)",
+            f"no dead-letter queue or on-failure destination for {len(triggers)} asynchronous trigger(s)",
             NO_DLQ.severity,
             Evidence("DeadLetterConfig.TargetArn", None),
+            Evidence("DestinationConfig.OnFailure", None),
             Evidence("asynchronous triggers", sorted(triggers)),
-            Evidence("on-failure destination", "not collected"),
+            Evidence("MaximumRetryAttempts", unqualified.maximum_retry_attempts if unqualified else None),
+            Evidence("on-failure destinations of qualifiers", on_aliases or None),
         )
 
 

@@ -18,7 +18,7 @@ from estate.snapshot import CoverageEntry, Manifest, Record, Snapshot
 if TYPE_CHECKING:
     from estate.model_audit import Alarm, LogGroup, Trail
     from estate.model_invokers import Invokers
-    from estate.model_lambda import AccountSettings, Alias, LayerRef
+    from estate.model_lambda import AccountSettings, Alias, EventInvokeConfig, LayerRef
     from estate.model_network import Network
     from estate.model_org import AccountOrgPolicies
     from estate.model_stores import DataStore, KmsKey
@@ -103,6 +103,11 @@ class LambdaFunction:
     reserved_concurrency_state: str = "unknown"
     code_signing_config_arn: str | None = None
     code_signing_state: str = "unknown"
+    # Asynchronous invocation (ListFunctionEventInvokeConfigs): every qualifier's config, and the
+    # unqualified function's on-failure destination; the state is "present" only when it has one.
+    event_invoke_configs: tuple[EventInvokeConfig, ...] = ()
+    on_failure_destination: str | None = None
+    event_invoke_state: str = "unknown"
     aliases: tuple[Alias, ...] = ()
     aliases_state: str = "unknown"
     versions: tuple[str, ...] = ()  # published versions ("$LATEST" left out)

@@ -1,9 +1,9 @@
-"""Per-function extras (tags, concurrency, code signing, aliases, versions, layers, log group) and
-the per-region account settings, from the reads estate/sources/live/lambda_.py makes per function.
+"""Per-function extras (tags, concurrency, code signing, asynchronous invocation configs, aliases,
+versions, layers, log group) and the per-region account settings, from the reads
+estate/sources/live/lambda_.py makes per function.
 
 Each extra carries a state: "present", "absent" (read, and there is none) or "unknown" (not read,
-or refused), so a missing read never passes for "not configured". Destinations
-(GetFunctionEventInvokeConfig) are not collected, so they are not modelled.
+or refused), so a missing read never passes for "not configured".
 """
 
 from __future__ import annotations
@@ -33,6 +33,18 @@ class Alias:
     routing_weights: Mapping[str, float] = field(default_factory=dict)
     policy: ResourcePolicy | None = None
     policy_state: str = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class EventInvokeConfig:
+    """How Lambda handles asynchronous invocations of one qualifier (None: the unqualified
+    function / $LATEST): retries, maximum event age and the success and failure destinations."""
+
+    qualifier: str | None
+    on_failure: str | None = None
+    on_success: str | None = None
+    maximum_retry_attempts: int | None = None
+    maximum_event_age_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,38 @@ def _alias(raw: Mapping[str, Any], policies: Mapping[Any, list[Any]], account: s
     )
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _event_invoke_config(raw: Mapping[str, Any]) -> EventInvokeConfig:
+    parts = str(raw.get("FunctionArn", "")).split(":")
+    qualifier = parts[7] if len(parts) > 7 and parts[7] not in ("", "$LATEST") else None
+    destinations = raw.get("DestinationConfig") or {}
+    return EventInvokeConfig(
+        qualifier=qualifier,
+        on_failure=(destinations.get("OnFailure") or {}).get("Destination") or None,
+        on_success=(destinations.get("OnSuccess") or {}).get("Destination") or None,
+        maximum_retry_attempts=_optional_int(raw.get("MaximumRetryAttempts")),
+        maximum_event_age_seconds=_optional_int(raw.get("MaximumEventAgeInSeconds")),
+    )
+
+
+def _event_invoke(pages: list[Any] | None) -> tuple[tuple[EventInvokeConfig, ...], str | None, str]:
+    """(every qualifier's config, the unqualified function's on-failure destination, state).
+
+    The state is about the unqualified function, which the async triggers in the model invoke:
+    "present" when it has an on-failure destination, "absent" when the configs were read and it
+    has none (no config, or one without OnFailure), "unknown" when not read or refused.
+    """
+    raw, state = _listing(pages, "FunctionEventInvokeConfigs")
+    if state == "unknown":
+        return (), None, "unknown"
+    configs = tuple(_event_invoke_config(c) for c in raw if isinstance(c, Mapping))
+    destination = next((c.on_failure for c in configs if c.qualifier is None and c.on_failure), None)
+    return configs, destination, "present" if destination else "absent"
+
+
 def _listing(pages: list[Any] | None, key: str) -> tuple[list[Any], str]:
     if not pages:
         return [], "unknown"
@@ -131,6 +175,9 @@ def enrich_functions(functions: Iterable[LambdaFunction], snapshot: Snapshot) ->
     aliases = index_responses(snapshot.responses("lambda", "ListAliases"), "FunctionName")
     versions = index_responses(snapshot.responses("lambda", "ListVersionsByFunction"), "FunctionName")
     policies = index_responses(snapshot.responses("lambda", "GetPolicy"), "FunctionName")
+    invoke_configs = index_responses(
+        snapshot.responses("lambda", "ListFunctionEventInvokeConfigs"), "FunctionName"
+    )
     logging: dict[str, str] = {}
     for record in snapshot.responses("lambda", "ListFunctions"):
         for raw in record.response.get("Functions", ()) or ():
@@ -145,6 +192,7 @@ def enrich_functions(functions: Iterable[LambdaFunction], snapshot: Snapshot) ->
         reserved, reserved_state = _concurrency(concurrency.get(by_arn))
         csc, csc_state = _code_signing(signing.get(by_arn))
         raw_aliases, aliases_state = _listing(aliases.get(by_name), "Aliases")
+        event_configs, on_failure, event_state = _event_invoke(invoke_configs.get(by_arn))
         raw_versions, versions_state = _listing(versions.get(by_name), "Versions")
         published = tuple(
             str(v["Version"]) for v in raw_versions if v.get("Version") not in (None, "$LATEST")
@@ -158,6 +206,9 @@ def enrich_functions(functions: Iterable[LambdaFunction], snapshot: Snapshot) ->
                 reserved_concurrency_state=reserved_state,
                 code_signing_config_arn=csc,
                 code_signing_state=csc_state,
+                event_invoke_configs=event_configs,
+                on_failure_destination=on_failure,
+                event_invoke_state=event_state,
                 aliases=tuple(_alias(a, policies, fn.account, fn.region) for a in raw_aliases),
                 aliases_state=aliases_state,
                 versions=published,

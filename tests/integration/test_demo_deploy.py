@@ -385,6 +385,68 @@ def test_store_plants(demo: Demo) -> None:
     assert not kms.get_key_rotation_status(KeyId=aliases["alias/ledger-cmk"])["KeyRotationEnabled"]
 
 
+# --- audit and monitoring -------------------------------------------------------------------
+
+# Asynchronously invoked functions (catalogue_invokers.py: rules, SNS, S3), written out by hand.
+ASYNC_FUNCTIONS = {
+    *("settlement-batch", "settlement-report", "ledger-reconcile", "ledger-export-legacy"),
+    *("payouts-stripe-sync", "fx-rates-refresh", "fraud-model-refresh", "statements-render"),
+    *("platform-janitor", "audit-log-shipper", "statements-render-dr", "notify-digest"),
+    *("kyc-watchlist-sync", "dr-health-probe", "card-lifecycle-events", "statements-dispatch"),
+    *("notify-email", "notify-sms", "notify-push", "statements-ingest", "kyc-document-check"),
+    *("settlement-file-ingest", "statements-archive-dr"),
+}
+
+
+def test_log_groups_retention_as_planted(demo: Demo) -> None:
+    retention: dict[str, int | None] = {}
+    for region in (EU, US):
+        for group in demo.client("logs", region).describe_log_groups(logGroupNamePrefix="/aws/lambda/")[
+            "logGroups"
+        ]:
+            retention[group["logGroupName"].removeprefix("/aws/lambda/")] = group.get("retentionInDays")
+    assert set(retention) == plants.ALL_FUNCTIONS
+    odd = {name: days for name, days in retention.items() if days != plants.STANDARD_LOG_RETENTION_DAYS}
+    assert odd == plants.LOG_RETENTION_PLANTS
+
+
+def test_alarms_on_errors_and_throttles_but_the_planted(demo: Demo) -> None:
+    watched: dict[str, set[str]] = {}
+    for region in (EU, US):
+        for alarm in demo.client("cloudwatch", region).describe_alarms()["MetricAlarms"]:
+            assert alarm["Namespace"] == "AWS/Lambda" and alarm["AlarmActions"], alarm["AlarmName"]
+            (dimension,) = alarm["Dimensions"]
+            assert dimension["Name"] == "FunctionName"
+            assert FUNCTIONS_BY_NAME[dimension["Value"]].region == region
+            watched.setdefault(dimension["Value"], set()).add(alarm["MetricName"])
+    assert set(watched) == plants.ALL_FUNCTIONS - set(plants.NO_ALARM_FUNCTIONS)
+    assert all(metrics == {"Errors", "Throttles"} for metrics in watched.values())
+
+
+def test_trail_logs_lambda_data_events_in_eu_only(demo: Demo) -> None:
+    (trail,) = demo.client("cloudtrail").describe_trails()["trailList"]
+    assert trail["HomeRegion"] == EU and trail["IsMultiRegionTrail"] is False
+    cloudtrail = demo.client("cloudtrail")
+    assert cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
+    (selector,) = cloudtrail.get_event_selectors(TrailName=trail["TrailARN"])["EventSelectors"]
+    assert selector["DataResources"] == [{"Type": "AWS::Lambda::Function", "Values": ["arn:aws:lambda"]}]
+    assert demo.client("cloudtrail", US).describe_trails(includeShadowTrails=True)["trailList"] == []
+    assert {US} == plants.TRAIL_GAP_REGIONS
+
+
+def test_on_failure_destinations_on_async_functions_but_the_planted(demo: Demo) -> None:
+    configured: dict[str, str] = {}
+    for name in sorted(plants.ALL_FUNCTIONS):
+        region = FUNCTIONS_BY_NAME[name].region
+        configs = demo.client("lambda", region).list_function_event_invoke_configs(FunctionName=name)
+        for config in configs["FunctionEventInvokeConfigs"]:
+            configured[name] = config["DestinationConfig"]["OnFailure"]["Destination"]
+    assert set(configured) == ASYNC_FUNCTIONS - set(plants.NO_DLQ_FUNCTIONS)
+    for name, target in configured.items():
+        region = FUNCTIONS_BY_NAME[name].region
+        assert target.startswith(f"arn:aws:sqs:{region}:{DEMO_ACCOUNT}:lambda-async-failures-"), name
+
+
 # --- metrics --------------------------------------------------------------------------------
 
 

@@ -148,8 +148,19 @@ def test_alarms_and_log_groups() -> None:
     assert groups[(ACCT, EU, "/aws/lambda/g")].retention_days == 30
 
 
-def test_demo_has_no_trails_alarms_or_groups_but_they_were_collected() -> None:
+def test_demo_trail_alarms_and_log_groups_are_parsed() -> None:
+    from estate.sources.demo import plants
+
     demo = load_estate(load_snapshot("estate/sources/demo/demo.lsnap"))
-    assert demo.trails == {} and demo.alarms == {} and demo.log_groups == {}
+    assert len(demo.trails) == 1
+    (trail,) = demo.trails.values()
+    assert trail.lambda_data_events is True and trail.is_logging is True
+    assert trail.covers("eu-west-1") and not trail.covers("us-east-1")
+    assert len(demo.log_groups) == len(demo.functions)
+    never = {g.name for g in demo.log_groups.values() if g.retention_days is None}
+    planted_never = {f"/aws/lambda/{n}" for n, days in plants.LOG_RETENTION_PLANTS.items() if days is None}
+    assert never == planted_never
+    alarmed = {d.get("FunctionName") for a in demo.alarms.values() for d in [dict(a.dimensions)]}
+    assert not alarmed & set(plants.NO_ALARM_FUNCTIONS)
     assert demo.collected("cloudtrail", "DescribeTrails", region="eu-west-1") is True
-    assert demo.collected("cloudtrail", "GetEventSelectors") is None
+    assert demo.collected("cloudtrail", "GetEventSelectors") is True

@@ -157,3 +157,59 @@ def test_demo_extras_and_coverage() -> None:
     assert demo.account_settings == {}
     assert demo.collected("lambda", "GetAccountSettings", "123456789012", "eu-west-1") is False
     assert demo.collected("lambda", "ListFunctions", "123456789012", "eu-west-1") is True
+
+
+def _invoke_configs(arn: str, *configs: dict[str, Any]) -> Record:
+    return _rec(
+        "ListFunctionEventInvokeConfigs", {"FunctionName": arn}, {"FunctionEventInvokeConfigs": list(configs)}
+    )
+
+
+def test_event_invoke_configs_give_the_unqualified_on_failure_destination() -> None:
+    queue, topic = f"arn:aws:sqs:{EU}:{ACCT}:failures", f"arn:aws:sns:{EU}:{ACCT}:ok"
+    fns = _functions(
+        _invoke_configs(
+            ARN,
+            {  # AWS names the unqualified config $LATEST; moto leaves the qualifier out
+                "FunctionArn": f"{ARN}:$LATEST",
+                "MaximumRetryAttempts": 1,
+                "MaximumEventAgeInSeconds": 600,
+                "DestinationConfig": {
+                    "OnFailure": {"Destination": queue},
+                    "OnSuccess": {"Destination": topic},
+                },
+            },
+            {"FunctionArn": f"{ARN}:live", "DestinationConfig": {"OnFailure": {"Destination": topic}}},
+        ),
+        _invoke_configs(
+            ARN.replace(":f", ":g"),
+            {
+                "FunctionArn": f"{ARN.replace(':f', ':g')}:live",
+                "DestinationConfig": {"OnFailure": {"Destination": queue}},
+            },
+        ),
+    )
+    f, g = fns["f"], fns["g"]
+    assert (f.on_failure_destination, f.event_invoke_state) == (queue, "present")
+    assert [(c.qualifier, c.on_failure, c.on_success) for c in f.event_invoke_configs] == [
+        (None, queue, topic),
+        ("live", topic, None),
+    ]
+    assert (
+        f.event_invoke_configs[0].maximum_retry_attempts,
+        f.event_invoke_configs[0].maximum_event_age_seconds,
+    ) == (1, 600)
+    # only an alias has a destination: the unqualified function (what triggers invoke) has none
+    assert (g.on_failure_destination, g.event_invoke_state) == (None, "absent")
+
+
+def test_event_invoke_configs_none_unread_or_not_found() -> None:
+    gone = _rec(
+        "ListFunctionEventInvokeConfigs",
+        {"FunctionName": ARN},
+        {"Error": {"Code": "ResourceNotFoundException", "Message": "Function not found"}},
+    )
+    fns = _functions(gone, _invoke_configs(ARN.replace(":f", ":g")))
+    assert (fns["f"].event_invoke_state, fns["f"].event_invoke_configs) == ("unknown", ())
+    assert (fns["g"].event_invoke_state, fns["g"].on_failure_destination) == ("absent", None)
+    assert _functions()["f"].event_invoke_state == "unknown"  # never read

@@ -1,5 +1,5 @@
 """config.log-retention, config.no-trail-data-events and config.no-alarms, on snapshots in the
-collector's raw shapes, plus the demo estate (which deploys no trail, alarm or log group)."""
+collector's raw shapes, plus the demo estate (its planted gaps: plants.py)."""
 
 from __future__ import annotations
 
@@ -190,25 +190,45 @@ def demo_findings() -> dict[str, list[Finding]]:
     return out
 
 
-def _functions(findings: list[Finding]) -> set[str]:
-    return {f.resource.rsplit(":", 1)[-1] for f in findings}
-
-
 @rule_case("config.log-retention", "positive")
-@rule_case("config.no-trail-data-events", "positive")
-@rule_case("config.no-alarms", "positive")
-def test_demo_has_no_trail_alarm_or_log_group(demo_findings: dict[str, list[Finding]]) -> None:
-    from estate.sources.demo.plants import ALL_FUNCTIONS, PUBLIC_API_ROUTE_FUNCTIONS, PUBLIC_FUNCTIONS
+@rule_case("config.log-retention", "negative")
+def test_demo_log_retention_is_exactly_the_planted_groups(demo_findings: dict[str, list[Finding]]) -> None:
+    from estate.sources.demo.plants import LOG_RETENTION_PLANTS
 
-    # moto never runs the functions, so no log group exists; the demo deploys no trail or alarm
-    retention = demo_findings[RETENTION]
-    assert _functions(retention) == ALL_FUNCTIONS and len(retention) == len(ALL_FUNCTIONS)
-    assert all("no log group" in f.title for f in retention)
+    retention = {f.title.split(":", 1)[0]: f for f in demo_findings[RETENTION]}
+    # every other function's /aws/lambda/<name> group is kept 400 days (>= 365): no finding
+    assert set(retention) == set(LOG_RETENTION_PLANTS) and len(demo_findings[RETENTION]) == 2
+    for name, days in LOG_RETENTION_PLANTS.items():
+        assert evidence(retention[name], "retentionInDays") == days
+        assert evidence(retention[name], "log group").endswith(f"/aws/lambda/{name}")
+    assert retention["card-detokenize"].severity is Severity.LOW  # never expires
+    assert retention["ops-runbook-executor"].severity is Severity.MEDIUM  # 7 days
+
+
+@rule_case("config.no-trail-data-events", "positive")
+@rule_case("config.no-trail-data-events", "negative")
+def test_demo_trail_gap_is_the_uncovered_region_only(demo_findings: dict[str, list[Finding]]) -> None:
+    from estate.sources.demo.plants import FUNCTIONS_BY_REGION, TRAIL_GAP_REGIONS
+
     trails = demo_findings[TRAIL]
-    assert {f.resource for f in trails} == {f"account:{ACCOUNT}"}
-    assert sorted(f.region for f in trails) == [REGION, US]
-    assert all("no CloudTrail trail covers" in f.title for f in trails)
-    found = demo_findings[ALARMS]
-    assert _functions(found) == ALL_FUNCTIONS
-    exposed = _functions([f for f in found if f.severity is Severity.MEDIUM])
-    assert exposed == set(PUBLIC_FUNCTIONS) | set(PUBLIC_API_ROUTE_FUNCTIONS)
+    # fintech-audit logs data events for every eu-west-1 function but is single-region
+    assert {f.region for f in trails} == set(TRAIL_GAP_REGIONS) == {US} and len(trails) == 1
+    (gap,) = trails
+    assert gap.resource == f"account:{ACCOUNT}" and "no CloudTrail trail covers" in gap.title
+    assert evidence(gap, "functions not recorded") == sorted(FUNCTIONS_BY_REGION[US])
+
+
+@rule_case("config.no-alarms", "positive")
+@rule_case("config.no-alarms", "negative")
+def test_demo_unalarmed_functions_are_exactly_the_planted_ones(
+    demo_findings: dict[str, list[Finding]],
+) -> None:
+    from estate.sources.demo.plants import NO_ALARM_FUNCTIONS, PUBLIC_FUNCTIONS
+
+    found = {f.title.split(":", 1)[0]: f for f in demo_findings[ALARMS]}
+    # every other function has its own Errors and Throttles alarms (FunctionName dimension)
+    assert set(found) == set(NO_ALARM_FUNCTIONS) and len(demo_findings[ALARMS]) == 2
+    assert all(evidence(f, "alarms found") == {} for f in found.values())
+    exposed = {n for n, f in found.items() if f.severity is Severity.MEDIUM}
+    assert exposed == set(NO_ALARM_FUNCTIONS) & set(PUBLIC_FUNCTIONS) == {"fx-rates-public"}
+    assert "internet-facing" in found["fx-rates-public"].title

@@ -147,14 +147,49 @@ def async_triggers() -> list[Record]:
     ]
 
 
+def invoke_configs(name: str, *configs: dict[str, Any]) -> Record:
+    """ListFunctionEventInvokeConfigs for one function, as the collector keys it (by ARN)."""
+    return rec(
+        "lambda",
+        "ListFunctionEventInvokeConfigs",
+        {"FunctionEventInvokeConfigs": list(configs)},
+        FunctionName=fn_arn(name),
+    )
+
+
+def invoke_config(name: str, qualifier: str | None = None, **destinations: str) -> dict[str, Any]:
+    arn = fn_arn(name) + (f":{qualifier}" if qualifier else "")
+    return {
+        "FunctionArn": arn,
+        "MaximumRetryAttempts": 2,
+        "MaximumEventAgeInSeconds": 3600,
+        "DestinationConfig": {k: {"Destination": v} for k, v in destinations.items()},
+    }
+
+
+QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:failures"
+
+
 @rule_case("config.no-dlq", "positive")
-def test_async_invoked_functions_without_dlq_are_flagged() -> None:
+def test_async_invoked_functions_without_dlq_or_destination_are_flagged() -> None:
     functions = [function(n) for n in ("ingest", "notify", "batch", "hourly")]
-    found = run(snap(functions, async_triggers()), DLQ)
+    read = [
+        invoke_configs("ingest"),  # none configured
+        invoke_configs("notify", invoke_config("notify", OnSuccess=QUEUE_ARN)),  # success only
+        invoke_configs("batch", invoke_config("batch", "live", OnFailure=QUEUE_ARN)),  # an alias only
+        invoke_configs("hourly", invoke_config("hourly", "$LATEST")),  # retries tuned, no destination
+    ]
+    found = run(snap(functions, async_triggers(), read), DLQ)
     assert names(found) == {"ingest", "notify", "batch", "hourly"}
     ingest = next(f for f in found if f.title.startswith("ingest"))
-    assert evidence(ingest, "on-failure destination") == "not collected"
+    assert "no dead-letter queue or on-failure destination" in ingest.title
+    assert evidence(ingest, "DestinationConfig.OnFailure") is None
+    assert evidence(ingest, "MaximumRetryAttempts") is None
     assert evidence(ingest, "asynchronous triggers") == ["S3 notification arn:aws:s3:::inbox"]
+    batch = next(f for f in found if f.title.startswith("batch"))
+    assert evidence(batch, "on-failure destinations of qualifiers") == {"live": QUEUE_ARN}
+    hourly = next(f for f in found if f.title.startswith("hourly"))
+    assert evidence(hourly, "MaximumRetryAttempts") == 2
 
 
 @rule_case("config.no-dlq", "negative")
@@ -170,8 +205,38 @@ def test_functions_with_a_dlq_or_only_synchronous_triggers_pass() -> None:
     records = [
         *async_triggers(),
         rec("lambda", "ListEventSourceMappings", {"EventSourceMappings": [mapping]}),
+        *(invoke_configs(n) for n in ("ingest", "notify", "batch", "hourly", "poller")),
     ]
     assert run(snap([*with_dlq, function("poller")], records), DLQ) == []
+
+
+@rule_case("config.no-dlq", "negative")
+def test_an_on_failure_destination_is_enough() -> None:
+    functions = [function(n) for n in ("ingest", "notify", "batch", "hourly")]
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:failures"
+    read = [
+        invoke_configs("ingest", invoke_config("ingest", OnFailure=QUEUE_ARN)),
+        invoke_configs("notify", invoke_config("notify", OnFailure=topic, OnSuccess=QUEUE_ARN)),
+        invoke_configs("batch", invoke_config("batch", "$LATEST", OnFailure=QUEUE_ARN)),
+        invoke_configs(
+            "hourly", invoke_config("hourly", "live"), invoke_config("hourly", OnFailure=QUEUE_ARN)
+        ),
+    ]
+    assert run(snap(functions, async_triggers(), read), DLQ) == []
+
+
+@rule_case("config.no-dlq", "negative")
+def test_destinations_not_collected_or_refused_is_unknown() -> None:
+    functions = [function(n) for n in ("ingest", "notify", "batch", "hourly")]
+    assert run(snap(functions, async_triggers()), DLQ) == []  # never read (an older snapshot)
+    denied = rec(
+        "lambda",
+        "ListFunctionEventInvokeConfigs",
+        {"Error": {"Code": "ResourceNotFoundException", "Message": "Function not found"}},
+        FunctionName=fn_arn("ingest"),
+    )
+    # not found here means the function is gone, not "none configured"
+    assert run(snap(functions, async_triggers(), denied), DLQ) == []
 
 
 # --- config.no-reserved-concurrency ------------------------------------------------------
@@ -283,13 +348,17 @@ DEMO_ASYNC = {
 @rule_case("config.url-cors-wildcard", "positive")
 def test_demo_function_deployment_rules(demo: Snapshot) -> None:
     from estate.sources.demo.plants import (
+        NO_DLQ_FUNCTIONS,
         PUBLIC_API_ROUTE_FUNCTIONS,
         PUBLIC_FUNCTIONS,
         RESERVED_CONCURRENCY,
     )
 
     found = by_rule(demo)
-    assert set(found[DLQ]) == DEMO_ASYNC
+    # every other asynchronously invoked function has an on-failure destination (an SQS queue)
+    assert set(NO_DLQ_FUNCTIONS) < DEMO_ASYNC
+    assert set(found[DLQ]) == set(NO_DLQ_FUNCTIONS)
+    assert all(evidence(f, "DestinationConfig.OnFailure") is None for f in found[DLQ].values())
     public = set(PUBLIC_FUNCTIONS) | set(PUBLIC_API_ROUTE_FUNCTIONS)
     assert set(found[CONCURRENCY]) == public - set(RESERVED_CONCURRENCY)
     assert set(found[CORS]) == {"partner-webhook-receiver"}
@@ -309,6 +378,8 @@ def test_demo_us_resources_are_outside_an_eu_only_policy(demo: Snapshot) -> None
         "notify/sms-provider-key",
         "customer-notifications",
         "email-bounces",
+        "lambda-async-failures-us",
+        "platform-alerts-us",
         "/fintech/notify/sender-id",
     }
     assert set(found) == set(FUNCTIONS_BY_REGION[US]) | us_stores

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .catalogue_audit import ALARMS, ASYNC_FAILURE_DESTINATIONS, LOG_GROUPS, TRAILS
 from .catalogue_functions_ledger import LEDGER_FUNCTIONS
 from .catalogue_functions_payments import PAYMENTS_FUNCTIONS
 from .catalogue_functions_risk import RISK_FUNCTIONS
@@ -36,6 +37,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = EU_FUNCTIONS + US_FUNCTIONS
 FUNCTIONS_BY_NAME: dict[str, FunctionSpec] = {f.name: f for f in FUNCTIONS}
 
 __all__ = [
+    "ALARMS",
+    "ASYNC_FAILURE_DESTINATIONS",
     "BUCKETS",
     "BUCKET_TRIGGERS",
     "DATABASES",
@@ -45,6 +48,7 @@ __all__ = [
     "GROUPS",
     "HTTP_APIS",
     "KMS_KEYS",
+    "LOG_GROUPS",
     "MANAGED_POLICIES",
     "PARAMETERS",
     "PLACEMENTS",
@@ -58,6 +62,7 @@ __all__ = [
     "TABLES",
     "TOPICS",
     "TOPIC_SUBSCRIPTIONS",
+    "TRAILS",
     "URLS",
     "USERS",
     "VPCS",

@@ -50,6 +50,10 @@ BUCKETS: tuple[BucketSpec, ...] = (
     BucketSpec("fintech-settlement-inbox-eu", EU, "confidential", "AES256"),
     BucketSpec("fintech-public-assets-eu", EU, "public", "AES256", public_read=True),
     BucketSpec("fintech-statements-dr-us", US, "confidential", "aws:kms", kms="dr-cmk"),
+    # CloudTrail log files (catalogue_audit.py): PCI asks for audit trails protected from change
+    BucketSpec(
+        "fintech-cloudtrail-eu", EU, "confidential", "aws:kms", kms="payments-cmk", cloudtrail_delivery=True
+    ),
 )
 
 SECRETS: tuple[SecretSpec, ...] = (
@@ -71,12 +75,18 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("partner-events", EU, "confidential", "sqs"),
     QueueSpec("legacy-settlement-jobs", EU, None, None),
     QueueSpec("email-bounces", US, "internal", "sqs"),
+    # on-failure destinations of asynchronous invocations (catalogue_audit.py); events may carry card data
+    QueueSpec("lambda-async-failures-eu", EU, "pci", "kms", kms="payments-cmk"),
+    QueueSpec("lambda-async-failures-us", US, "confidential", "kms", kms="dr-cmk"),
 )
 
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("card-events", EU, "pci", kms="payments-cmk"),
     TopicSpec("statements-ready", EU, "confidential", kms=None),
     TopicSpec("customer-notifications", US, "confidential", kms="dr-cmk"),
+    # on-call notifications of the CloudWatch alarms (catalogue_audit.py)
+    TopicSpec("platform-alerts-eu", EU, "internal", kms="env-cmk"),
+    TopicSpec("platform-alerts-us", US, "internal", kms="dr-cmk"),
 )
 
 PARAMETERS: tuple[ParameterSpec, ...] = (

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from .aws import Aws
 from .catalogue import FUNCTIONS
 from .constants import DEMO_METRICS_END, DEMO_REGIONS, MOTO_SEED
+from .deploy_audit import deploy_audit
 from .deploy_data import deploy_data
 from .deploy_iam import deploy_iam
 from .deploy_invokers import deploy_invokers
@@ -56,6 +57,8 @@ _WARM_UP: tuple[tuple[str, str], ...] = (
     ("apigatewayv2", "get_apis"),
     ("events", "list_rules"),
     ("cloudwatch", "list_dashboards"),
+    ("logs", "describe_log_groups"),
+    ("cloudtrail", "describe_trails"),
 )
 
 
@@ -92,6 +95,7 @@ def deploy_demo(
     deploy_functions(aws, refs)
     deploy_event_source_mappings(aws, refs)
     deploy_invokers(aws, refs)
+    deploy_audit(aws, refs)
     metrics_started = time.perf_counter()
     datums = put_metrics(endpoint_url, FUNCTIONS, metrics_days, metrics_end) if (metrics_days > 0) else 0
     finished = time.perf_counter()

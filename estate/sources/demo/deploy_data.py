@@ -22,7 +22,7 @@ from .catalogue_stores import (
     TABLES,
     TOPICS,
 )
-from .constants import US
+from .constants import DEMO_ACCOUNT, US
 from .planted_values import LEDGER_DB_PASSWORD
 from .refs import Refs
 from .specs import BucketSpec, TableSpec
@@ -109,6 +109,8 @@ def _bucket(aws: Aws, refs: Refs, spec: BucketSpec) -> None:
             "RestrictPublicBuckets": not spec.public_read,
         },
     )
+    if spec.cloudtrail_delivery:
+        s3.put_bucket_policy(Bucket=spec.name, Policy=json.dumps(cloudtrail_bucket_policy(spec.name)))
     if spec.public_read:
         s3.put_bucket_policy(
             Bucket=spec.name,
@@ -127,6 +129,45 @@ def _bucket(aws: Aws, refs: Refs, spec: BucketSpec) -> None:
                 }
             ),
         )
+
+
+def cloudtrail_bucket_policy(bucket: str) -> dict[str, Any]:
+    """The bucket policy AWS documents for CloudTrail log delivery, scoped to this account's
+    trails, plus a deny of any request not made over TLS."""
+    from_trails = {"aws:SourceArn": f"arn:aws:cloudtrail:*:{DEMO_ACCOUNT}:trail/*"}
+    service = {"Service": "cloudtrail.amazonaws.com"}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": service,
+                "Action": "s3:GetBucketAcl",
+                "Resource": arns.bucket(bucket),
+                "Condition": {"StringLike": from_trails},
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": service,
+                "Action": "s3:PutObject",
+                "Resource": f"{arns.bucket(bucket)}/AWSLogs/{DEMO_ACCOUNT}/*",
+                "Condition": {
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
+                    "StringLike": from_trails,
+                },
+            },
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [arns.bucket(bucket), f"{arns.bucket(bucket)}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
 
 
 def _secrets(aws: Aws, refs: Refs) -> None:

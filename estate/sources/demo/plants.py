@@ -350,6 +350,24 @@ UNENCRYPTED_STORES: dict[str, str] = {
     "legacy-settlement-jobs": "SQS without SSE",
     "statements-ready": "SNS without KMS",
 }
+# Audit and monitoring (catalogue_audit.py). Every other function has /aws/lambda/<name> kept 400
+# days, alarms on Errors and Throttles, and (when triggered asynchronously) an on-failure queue.
+LOG_RETENTION_PLANTS: dict[str, int | None] = {
+    "card-detokenize": None,  # never expires: detokenised card data in logs kept forever
+    "ops-runbook-executor": 7,  # break-glass automation, a week of evidence (< 365)
+}
+STANDARD_LOG_RETENTION_DAYS = 400
+NO_ALARM_FUNCTIONS: dict[str, str] = {
+    "fx-rates-public": "internet-facing (Principal *), no alarm on Errors or Throttles",
+    "kyc-watchlist-sync": "sanctions watchlist sync fails silently",
+}
+# The one trail (fintech-audit, eu-west-1, logging, Lambda data events for every function) is not
+# multi-region: nothing records Lambda Invoke in these regions.
+TRAIL_GAP_REGIONS: frozenset[str] = frozenset({US})
+NO_DLQ_FUNCTIONS: dict[str, str] = {
+    "settlement-file-ingest": "S3 notification from the partner settlement inbox; failed files are dropped",
+    "notify-push": "SNS customer-notifications subscription; failed pushes are dropped",
+}
 UNCLASSIFIED_STORES: frozenset[str] = frozenset({"idempotency-keys", "legacy-settlement-jobs"})
 # Rich markup plus an ANSI escape in three places of one function; the UI must show it literally.
 HOSTILE_TEXT_FUNCTION = "promo-banner-render"
@@ -404,6 +422,24 @@ PLANTS: tuple[Plant, ...] = (
         Plant("config.unclassified-store", s, EU, "no DataClassification tag")
         for s in sorted(UNCLASSIFIED_STORES)
     ),
+    *(
+        Plant(
+            "config.log-retention",
+            n,
+            EU,
+            "log group never expires" if days is None else f"log group kept {days} days",
+        )
+        for n, days in LOG_RETENTION_PLANTS.items()
+    ),
+    *(
+        Plant("config.no-alarms", n, US if n == "kyc-watchlist-sync" else EU, w)
+        for n, w in NO_ALARM_FUNCTIONS.items()
+    ),
+    *(
+        Plant("config.no-trail-data-events", "account", r, "no trail covers the region")
+        for r in sorted(TRAIL_GAP_REGIONS)
+    ),
+    *(Plant("config.no-dlq", n, US if n == "notify-push" else EU, w) for n, w in NO_DLQ_FUNCTIONS.items()),
     *(
         Plant("anomaly.throttles", n, EU, "throttling storm, 70 min, 36 h before metrics end")
         for n in THROTTLE_STORM_FUNCTIONS

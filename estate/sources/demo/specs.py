@@ -150,6 +150,7 @@ class BucketSpec:
     encryption: Literal["aws:kms", "AES256"] | None
     kms: str | None = None
     public_read: bool = False
+    cloudtrail_delivery: bool = False  # bucket policy for CloudTrail log delivery, TLS only
 
 
 @dataclass(frozen=True)
@@ -290,3 +291,48 @@ class ExtraPermission:
     source_arn: str | None = None
     source_account: str | None = None
     org_id: str | None = None
+
+
+@dataclass(frozen=True)
+class LogGroupSpec:
+    """A function's CloudWatch log group, /aws/lambda/<function>; retention None = never expire."""
+
+    function: str
+    region: str
+    retention_days: int | None
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """An alarm on one AWS/Lambda metric of one function (Sum over 5 minutes), notifying a topic."""
+
+    function: str
+    region: str
+    metric: Literal["Errors", "Throttles"]
+    threshold: float
+    topic: str
+    evaluation_periods: int = 1
+
+
+@dataclass(frozen=True)
+class TrailSpec:
+    """A CloudTrail trail: management events plus Lambda data events for `lambda_data_values`
+    (ARN prefixes; "arn:aws:lambda" = every function)."""
+
+    name: str
+    region: str
+    bucket: str
+    multi_region: bool
+    lambda_data_values: tuple[str, ...]
+    logging: bool = True
+
+
+@dataclass(frozen=True)
+class AsyncFailureDestination:
+    """Where asynchronous invocations that exhaust their retries go (an SQS queue or SNS topic)."""
+
+    function: str
+    kind: Literal["queue", "topic"]
+    target: str
+    maximum_retry_attempts: int = 2
+    maximum_event_age_seconds: int = 21600

@@ -3,8 +3,10 @@
 ListFunctions already carries each function's configuration (VPC, environment, KMS key, layers,
 tracing, DLQ, architectures, ephemeral storage, SnapStart), so nothing per function repeats it.
 Per function, a fixed set of reads (O(1), whatever the estate's size): resource policy, URL
-config, tags, reserved concurrency, provisioned concurrency, code signing, aliases and versions,
-plus the resource policy of each alias (a function's aliases carry their own policies).
+config, tags, reserved concurrency, provisioned concurrency, code signing, asynchronous invocation
+configs (on-failure destinations, retries: ListFunctionEventInvokeConfigs, one page for the function
+and all its qualifiers; an empty list means none is configured), aliases and versions, plus the
+resource policy of each alias (a function's aliases carry their own policies).
 `ListTags` is used rather than `GetFunction` because GetFunction also returns a presigned code
 URL and needs a permission that allows downloading the code.
 """
@@ -24,6 +26,7 @@ PER_FUNCTION = (
     "GetFunctionConcurrency",
     "ListProvisionedConcurrencyConfigs",
     "GetFunctionCodeSigningConfig",
+    "ListFunctionEventInvokeConfigs",
     "ListAliases",
     "ListVersionsByFunction",
 )
@@ -66,6 +69,10 @@ def fetch_function_details(ctx: CallContext, fn: Mapping[str, Any]) -> None:
     ctx.call("lambda", "GetFunctionConcurrency", FunctionName=arn)
     ctx.call("lambda", "ListProvisionedConcurrencyConfigs", FunctionName=arn)
     ctx.call("lambda", "GetFunctionCodeSigningConfig", FunctionName=arn)
+    for _page in ctx.paginate(
+        "lambda", "ListFunctionEventInvokeConfigs", "Marker", "NextMarker", FunctionName=arn
+    ):
+        pass
     # By name: both accept an ARN on AWS, but a local AWS (moto) mis-reads ARNs here.
     aliases = [
         alias

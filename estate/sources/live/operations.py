@@ -22,6 +22,7 @@ _READ: dict[str, tuple[str, ...]] = {
         "GetFunctionConcurrency",
         "ListProvisionedConcurrencyConfigs",
         "GetFunctionCodeSigningConfig",
+        "ListFunctionEventInvokeConfigs",
         "ListAliases",
         "ListVersionsByFunction",
         "ListLayers",
