@@ -42,8 +42,25 @@ def _lines(values: tuple[str, ...] | list[str], empty: str) -> Text:
     return Text("\n").join(literal(v) for v in values)
 
 
+_STATE_WORDS = {"absent": "none", "unknown": "not collected"}
+
+
+def _stated(value: object, state: str) -> Text:
+    """A value read from AWS, or why there is none: "none" (read, nothing set) or "not collected"."""
+    if value is not None and state == "present":
+        return literal(str(value))
+    return _none(_STATE_WORDS.get(state, "none" if value is None else state))
+
+
+def _stated_lines(values: list[str], state: str) -> Text:
+    if values:
+        return _lines(values, "none")
+    return _none(_STATE_WORDS.get(state, "none"))
+
+
 def configuration(fn: LambdaFunction) -> list[KeyValue]:
     vpc = fn.vpc
+    aliases = [f"{a.name} -> {a.function_version}" for a in fn.aliases]
     url = (
         literal(f"{fn.url.url} (AuthType {fn.url.auth_type})")
         if fn.url
@@ -64,6 +81,12 @@ def configuration(fn: LambdaFunction) -> list[KeyValue]:
         ("KMS key", literal(fn.kms_key_arn) if fn.kms_key_arn else _none("AWS-managed key (no CMK)")),
         ("Layers", _lines(fn.layers, "none")),
         ("Dead-letter", literal(fn.dead_letter_target) if fn.dead_letter_target else _none("none")),
+        ("On failure", _stated(fn.on_failure_destination, fn.event_invoke_state)),
+        ("Reserved concurrency", _stated(fn.reserved_concurrency, fn.reserved_concurrency_state)),
+        ("Code signing", _stated(fn.code_signing_config_arn, fn.code_signing_state)),
+        ("Aliases", _stated_lines(aliases, fn.aliases_state)),
+        ("Log group", literal(fn.log_group_name)),
+        ("Tags", _stated_lines([f"{k}={v}" for k, v in sorted(fn.tags.items())], fn.tags_state)),
         ("Function URL", url),
         ("Last modified", literal(fn.last_modified) if fn.last_modified else _none("unknown")),
     ]
