@@ -67,6 +67,8 @@ for region in "$@"; do
       --function-name "$fn" "${a[@]}"
     dump "$r/lambda-get-function-code-signing-config/$fn.json" lambda get-function-code-signing-config \
       --function-name "$fn" "${a[@]}"
+    dump "$r/lambda-list-function-event-invoke-configs/$fn.json" lambda list-function-event-invoke-configs \
+      --function-name "$fn" "${a[@]}"
     dump "$r/lambda-list-aliases/$fn.json" lambda list-aliases --function-name "$fn" "${a[@]}"
     dump "$r/lambda-list-versions-by-function/$fn.json" lambda list-versions-by-function --function-name "$fn" "${a[@]}"
     for alias in $(values "$r/lambda-list-aliases/$fn.json" '.Aliases[]?.Name'); do

@@ -128,8 +128,10 @@ async def test_posture_panel_shows_public_stores_findings_alarms_changes(snapsho
         assert "Internet-invocable   yes  via api-gateway" in text
         assert "payments-transactions" in text and "pci" in text
         assert "config.env-no-cmk" in text
-        assert "no AWS/Lambda alarm watches this function" in text
+        assert "no AWS/Lambda alarm watches this function" not in text  # the demo alarms it
         assert "change history not collected (CloudTrail LookupEvents)" in text
+        await select(pilot, screen, "fx-rates-public")  # planted: public and without alarms
+        assert "no AWS/Lambda alarm watches this function" in str(card.render())
         await select(pilot, screen, "payments-authorize")
         text = str(card.render())
         assert "Internet-invocable  no" in text

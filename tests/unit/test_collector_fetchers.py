@@ -260,6 +260,7 @@ def _lambda_stub(functions: list[dict[str, Any]], unsupported: bool = True) -> S
             "get_function_concurrency": {},
             "list_provisioned_concurrency_configs": error("404", 404) if unsupported else {},
             "get_function_code_signing_config": {},
+            "list_function_event_invoke_configs": {"FunctionEventInvokeConfigs": []},
             "list_aliases": lambda FunctionName: {"Aliases": [{"AliasArn": f"arn:{FunctionName}:live"}]},
             "list_versions_by_function": {
                 "Versions": [{"Version": "$LATEST", "Environment": {"Variables": {"K": "v"}}}]
@@ -282,8 +283,8 @@ def test_lambda_makes_a_fixed_number_of_calls_per_function(store: SnapshotStore)
     ctx = context(store, stub)
     lambda_.fetch_lambda(ctx)
     per_function = [n for n in stub.names() if n not in {"list_functions", "list_event_source_mappings"}]
-    # 8 reads plus one alias policy per function; provisioned concurrency asked once (moto lacks it)
-    assert len(per_function) == 4 * 9 - 3
+    # 9 reads plus one alias policy per function; provisioned concurrency asked once (moto lacks it)
+    assert len(per_function) == 4 * 10 - 3
     assert stub.names().count("list_provisioned_concurrency_configs") == 1
     alias_policies = [
         p["FunctionName"] for n, p in stub.calls if n == "get_policy" and p["FunctionName"].endswith(":live")

@@ -239,6 +239,15 @@ KINDS: tuple[FileKind, ...] = (
         FUNCTION,
     ),
     FileKind(
+        "lambda-list-function-event-invoke-configs",
+        "lambda",
+        "ListFunctionEventInvokeConfigs",
+        "region",
+        ("FunctionEventInvokeConfigs",),
+        by("FunctionName"),
+        FUNCTION,
+    ),
+    FileKind(
         "lambda-list-aliases",
         "lambda",
         "ListAliases",
