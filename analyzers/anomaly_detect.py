@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzers.anomaly_generic import LEVEL_SHIFT, SPIKE_UP, GenericConfig, generic_alerts
 from analyzers.anomaly_model import ModelConfig, score_continuous, score_counts
 from analyzers.anomaly_windows import (
     COUNT_METRICS,
@@ -17,6 +18,7 @@ from analyzers.anomaly_windows import (
     ERROR_BURST,
     GENERIC,
     SHIFT,
+    SPIKE,
     THROTTLING_STORM,
     BlockAlerts,
     Run,
@@ -202,6 +204,32 @@ def _window(
     )
 
 
+def generic_windows(
+    name: str, grid: Grid, values: NDArray, config: GenericConfig | None = None
+) -> list[AnomalyWindow]:
+    """One single-period window per generic alert (alerts are a day apart, see anomaly_generic)."""
+    found = generic_alerts(values, grid.step, config)
+    kinds = {SPIKE_UP: SPIKE, LEVEL_SHIFT: SHIFT}
+    return [
+        AnomalyWindow(
+            function=name,
+            metric=GENERIC,
+            kind=kinds.get(int(k), DROP),
+            start=_utc(grid.epoch[at]),
+            end=_utc(grid.epoch[at] + grid.step),
+            peak_at=_utc(grid.epoch[at]),
+            observed=float(values[at]),
+            expected=round(float(expected), 3),
+            score=round(float(score), 2),
+            severity=Severity.MEDIUM,
+            points=1,
+        )
+        for at, k, score, expected in zip(
+            found.index.tolist(), found.kind, found.score, found.expected, strict=True
+        )
+    ]
+
+
 def _utc(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(float(seconds), dt.UTC)
 
@@ -218,7 +246,8 @@ def detect(
     """Anomaly windows of one series, each point scored from its past only.
 
     `metric` is a Lambda metric name (Invocations, Errors, Throttles, Duration, Duration:p99,
-    ConcurrentExecutions) or "generic" for any other series (both directions, no count model).
+    ConcurrentExecutions) or "generic" for any other series (judged against its own last week, see
+    anomaly_generic; `thresholds` and `invocations` do not apply to it).
     `invocations` (same timestamps) turns the Errors count model into an error-rate model, and
     weighs each Duration / Duration:p99 point by the invocations behind it (cold starts).
     """
@@ -228,6 +257,8 @@ def detect(
     if epoch.size == 0:
         return []
     grid = make_grid(epoch, 300 if metric != GENERIC else None)
+    if metric == GENERIC:
+        return generic_windows(function, grid, place(grid, epoch, vals, metric))
     row = place(grid, epoch, vals, metric)[None, :]
     exposure = None
     if invocations is not None:

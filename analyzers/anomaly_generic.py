@@ -1,0 +1,140 @@
+"""Causal anomaly detection for any metric that is not a Lambda metric (EC2, ELB, RDS, ...).
+
+The Lambda kinds lean on what Lambda metrics are (counts, cold starts, a daily rhythm) and stay
+quiet unless an incident is large in plain terms. A generic series has no such prior, so it is
+judged against its own recent past: a week of history (excluding the hour a point falls in) gives
+each point a robust level (median), a robust scale and an envelope (the week's extremes).
+
+Two detectors, each requiring two tests to agree, so that noise must fool both:
+
+- a point alerts (spike or drop) when it breaks the week's envelope (a new maximum or minimum)
+  AND sits more than `point_z` robust scales from the week's median;
+- a level shift alerts when the median of the last `shift_points` points leaves the envelope of
+  the week's hourly medians AND sits more than `shift_z` scales from the week's median.
+
+After an alert the series is quiet for `quiet` (a day): an ongoing incident is one page, not
+hundreds. Everything at a point is computed from earlier points only (the rolling median from the
+current point and those before it), so a series scored live gives the same alerts as one scored
+after the fact. Periods are given in time and turned into points by the series' own step.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+SPIKE_UP, SPIKE_DOWN, LEVEL_SHIFT = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class GenericConfig:
+    """One global configuration for every generic series (no per-series tuning); times in seconds."""
+
+    history: int = 7 * 86400  # the past a point is judged against
+    block: int = 3600  # statistics are refreshed once per block, from the blocks before it
+    min_history: int = 86400  # no alert before this much history exists
+    quiet: int = 86400  # after an alert, the series stays quiet this long
+    point_z: float = 3.0  # a spike or drop: robust z-score beyond the week's envelope
+    shift_z: float = 3.0  # a level shift: the same for the recent median
+    shift_span: int = 3 * 3600  # the recent median spans this long
+    envelope_rank: float = 0.99  # a shift must leave this quantile (and 1 - it) of hourly medians
+    relative_floor: float = 0.01  # the scale is at least this share of the level (flat series)
+    range_share: float = 1.0 / 20.0  # ... and at least this share of the week's 1..99 % range
+
+
+@dataclass(frozen=True, slots=True)
+class GenericAlerts:
+    """Alerting points of one series: grid index, kind, robust z-score, expected (median) value."""
+
+    index: NDArray[np.int64]
+    kind: NDArray[np.int8]
+    score: Array
+    expected: Array
+
+
+def _points(seconds: int, step: int) -> int:
+    return max(1, round(seconds / step))
+
+
+def _past_windows(values: Array, width: int, block: int) -> NDArray[np.float64]:
+    """Row j: the `width` points before block j's first point (NaN before the series began)."""
+    padded = np.concatenate([np.full(width, np.nan), values])
+    starts = np.arange(0, values.size, block)
+    return sliding_window_view(padded, width)[starts]
+
+
+def _block_stats(values: Array, block: int, fn: str) -> Array:
+    """Per block of `block` points: its max, min or median (NaN for an empty block)."""
+    nb = -(-values.size // block)
+    padded = np.full(nb * block, np.nan)
+    padded[: values.size] = values
+    table = padded.reshape(nb, block)
+    if fn == "max":
+        return np.nanmax(table, axis=1)
+    return np.nanmin(table, axis=1) if fn == "min" else np.nanmedian(table, axis=1)
+
+
+def _rolling_median(values: Array, width: int) -> Array:
+    """Median of each point and the `width - 1` before it (causal)."""
+    padded = np.concatenate([np.full(width - 1, np.nan), values])
+    return np.nanmedian(sliding_window_view(padded, width), axis=1)
+
+
+def generic_alerts(values: Array, step: int, cfg: GenericConfig | None = None) -> GenericAlerts:
+    """Score one series on a regular grid of `step` seconds (NaN = no datapoint)."""
+    cfg = cfg or GenericConfig()
+    n = values.size
+    if n == 0:
+        empty = np.zeros(0)
+        return GenericAlerts(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), empty, empty)
+    block = _points(cfg.block, step)
+    width = _points(cfg.history, step)
+    hours = max(1, width // block)
+    at = np.arange(n) // block  # each point's block: its statistics come from earlier blocks only
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN, never alert
+        past = _past_windows(values, width, block)
+        seen = (~np.isnan(past)).sum(axis=1)
+        q01, med, q99, top, bottom = np.nanquantile(past, [0.01, 0.5, 0.99, 1, 0], axis=1)
+        mad = np.nanmedian(np.abs(past - med[:, None]), axis=1)
+        b_max, b_min = _block_stats(values, block, "max"), _block_stats(values, block, "min")
+        b_med = _block_stats(values, block, "median")
+        hourly = _past_windows(b_med, hours, 1)
+        h_lo, h25, h_med, h75, h_hi = np.nanquantile(
+            hourly, [1 - cfg.envelope_rank, 0.25, 0.5, 0.75, cfg.envelope_rank], axis=1
+        )
+        spread = np.nanmedian(_past_windows(b_max - b_min, hours, 1), axis=1)
+        recent = _rolling_median(values, _points(cfg.shift_span, step))
+    floor = np.maximum(cfg.relative_floor * np.abs(med), np.finfo(np.float64).tiny)
+    point_scale = np.maximum.reduce([1.4826 * mad, floor, cfg.range_share * (q99 - q01)])[at]
+    shift_scale = np.maximum.reduce([(h75 - h25) / 1.349, 0.5 * spread, cfg.relative_floor * np.abs(h_med)])
+    shift_scale = np.maximum(shift_scale, np.finfo(np.float64).tiny)[at]
+    ready = (seen >= _points(cfg.min_history, step))[at] & ~np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        z = (values - med[at]) / point_scale
+        zs = (recent - h_med[at]) / shift_scale
+        up = ready & (values > top[at]) & (z > cfg.point_z)
+        down = ready & (values < bottom[at]) & (z < -cfg.point_z)
+        shift = ready & (
+            ((recent > h_hi[at]) & (zs > cfg.shift_z)) | ((recent < h_lo[at]) & (zs < -cfg.shift_z))
+        )
+    kind = np.where(up, SPIKE_UP, np.where(down, SPIKE_DOWN, LEVEL_SHIFT)).astype(np.int8)
+    score = np.where(up | down, np.abs(z), np.abs(zs))
+    expected = np.where(up | down, med[at], h_med[at])
+    fired = _quiet_after(np.flatnonzero(up | down | shift), _points(cfg.quiet, step))
+    return GenericAlerts(fired, kind[fired], score[fired], expected[fired])
+
+
+def _quiet_after(candidates: NDArray[np.int64], quiet: int) -> NDArray[np.int64]:
+    """The candidates that fire: each one more than `quiet` points after the last that fired."""
+    fired: list[int] = []
+    for t in candidates.tolist():
+        if not fired or t - fired[-1] > quiet:
+            fired.append(t)
+    return np.array(fired, dtype=np.int64)
