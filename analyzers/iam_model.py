@@ -56,6 +56,25 @@ def _tag_context(prefixes: tuple[str, ...], tags: Mapping[str, str]) -> dict[str
     return {f"{prefix}/{key}": value for prefix in prefixes for key, value in tags.items()}
 
 
+def _relevant(policy: NamedPolicy, actions: tuple[str, ...]) -> tuple[object, ...] | None:
+    """What the engine reads of a policy for these actions, hashable; None when such a statement
+    has a Condition or a policy variable (answers that may depend on who asks)."""
+    found: list[object] = []
+    for index, s in enumerate(policy.document.statements):
+        if not any(statement_applies_to_action(s, action) for action in actions):
+            continue
+        patterns = (*(s.resources or ()), *(s.not_resources or ()))
+        if s.conditions or any("${" in p for p in patterns):
+            return None
+        principals = (s.principals, s.not_principals)
+        found.append(
+            (index, s.effect, s.sid, *principals, s.actions, s.not_actions, s.resources, s.not_resources)
+        )
+    if found:
+        found.append(policy.document.version)
+    return tuple(found)
+
+
 class IamModel:
     """Policies per principal from an Estate, and cached engine answers about them."""
 
@@ -99,6 +118,7 @@ class IamModel:
         self._everywhere: dict[tuple[str, str], Grant | None] = {}
         self._filters: dict[tuple[str, str], re.Pattern[str] | None] = {}
         self._patterns: dict[tuple[str, str], tuple[str, ...] | None] = {}
+        self._sharing: dict[tuple[str, tuple[str, ...]], tuple[object, ...] | None] = {}
         for arn in self.actors:  # parse everything now, so `problems` is complete
             self.identity_policies(arn)
             self.boundary(arn)
@@ -194,6 +214,36 @@ class IamModel:
                 else None
             )
         return self._trust[role_arn]
+
+    def sharing_key(self, arn: str, actions: tuple[str, ...]) -> tuple[object, ...] | None:
+        """Principals with equal keys get the same identity-route answers from the engine on these
+        actions, so the escalation search may check one of them for all (None: check it alone).
+
+        Equal when kind and account are, and so are the statements that apply to the actions in
+        every layer (identity policies, boundary, SCPs; compared by policy name, ARN, kind and
+        content), and none of them has a Condition or a policy variable: then nothing of the
+        principal itself (ARN, tags) reaches a decision.
+        """
+        key = (arn, actions)
+        if key not in self._sharing:
+            self._sharing[key] = self._sharing_key(arn, actions)
+        return self._sharing[key]
+
+    def _sharing_key(self, arn: str, actions: tuple[str, ...]) -> tuple[object, ...] | None:
+        principal = self.estate.principals.get(arn)
+        if principal is None:
+            return None
+        bound = self.boundary(arn)
+        parts: list[object] = [principal.kind, account_of(arn), "/aws-service-role/" in arn]
+        capping = (*((bound,) if bound is not None else ()), *self.scps_for(arn))
+        for layer, policies in (("identity", self.identity_policies(arn)), ("cap", capping)):
+            for policy in policies:
+                found = _relevant(policy, actions)
+                if found is None:
+                    return None
+                if found or layer == "cap":  # a cap without a statement for it still denies
+                    parts.append((policy.name, policy.arn, policy.kind, policy.org_level, *found))
+        return tuple(parts)
 
     # -- context ----------------------------------------------------------------------------
     def principal_context(self, arn: str) -> dict[str, ContextInput]:

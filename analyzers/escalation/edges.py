@@ -12,8 +12,9 @@ Two phases: methods that work on the caller itself or on what it already becomes
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.escalation.methods import METHODS, SERVICE_ASSUMES
@@ -61,23 +62,27 @@ class EscalationEdge:
     grants: tuple[Grant, ...]
     via: str | None = None
     prior: EscalationEdge | None = None  # how the caller already becomes the target (HELD)
+    # Derived once (read ~a million times on large estates): not compared, not shown.
+    conditional: bool = field(init=False, compare=False, repr=False)
+    hinges: tuple[Hinge, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        prior, grants = self.prior, self.grants
+        conditional = self.method.unknown is not None or (prior is not None and prior.conditional)
+        hinges: tuple[Hinge, ...] = ()
+        for grant in grants:
+            if grant.outcome == "conditional":
+                conditional = True
+            if grant.conditions:
+                hinges += grant.conditions
+        if prior is not None and prior.hinges:
+            hinges += prior.hinges
+        object.__setattr__(self, "conditional", conditional)
+        object.__setattr__(self, "hinges", hinges)
 
     @property
     def yields(self) -> Yields:
         return self.method.yields
-
-    @property
-    def conditional(self) -> bool:
-        return (
-            self.method.unknown is not None
-            or any(g.conditional for g in self.grants)
-            or (self.prior is not None and self.prior.conditional)
-        )
-
-    @property
-    def hinges(self) -> tuple[Hinge, ...]:
-        own = tuple(h for g in self.grants for h in g.conditions)
-        return own + (self.prior.hinges if self.prior is not None else ())
 
     @property
     def key(self) -> str:
@@ -98,6 +103,105 @@ class EscalationEdge:
             "after": self.prior.evidence() if self.prior is not None else None,
             "notes": self.method.notes,
         }
+
+
+# Reaches whose candidates depend on the caller only through its account, the Resource patterns
+# of its Allows, and never being their own target: callers alike share one check of them.
+_SHARED_REACH = frozenset({Reach.FUNCTION_ROLE, Reach.SERVICE_ROLE, Reach.ACCOUNT_ROLE, Reach.OTHER_USER})
+_NOBODY = "\x00nobody"  # a caller name no principal has: candidates then leave nobody out
+
+# target, via, grants, and the edge's conditional and hinges
+Checked = tuple[str, str | None, tuple[Grant, ...], bool, tuple[Hinge, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """A method's checks for one caller, valid for every caller with the same sharing key: the
+    engine's grants per candidate (those that pass), in candidate order, nobody left out."""
+
+    checked: tuple[Checked, ...]
+    targets: frozenset[str]
+    best: tuple[Checked, ...]  # the edges of a caller that is no target and has nothing settled
+
+    @classmethod
+    def check(
+        cls,
+        index: TargetIndex,
+        caller: str,
+        method: EscalationMethod,
+        narrowing: Mapping[On, tuple[str, ...]],
+        filters: Sequence[tuple[On, re.Pattern[str]]],
+        fixed: dict[Need, Grant],
+    ) -> _Shared:
+        model = index.model
+        nobody = f"arn:aws:iam::{account_of(caller)}:role/{_NOBODY}"
+        checked: list[Checked] = []
+        for candidate in candidates(index, nobody, method, [], narrowing):
+            target = candidate.target
+            if _target_kind(model, target) not in method.target_kinds:
+                continue
+            if filters and any(
+                p.fullmatch((target if on is On.TARGET else candidate.via) or "") is None for on, p in filters
+            ):
+                continue
+            edge = _check(model, caller, method, candidate, fixed)
+            if edge is not None:
+                checked.append((target, edge.via, edge.grants, edge.conditional, edge.hinges))
+        found = tuple(checked)
+        return cls(found, frozenset(t for t, *_ in found), _replay(found, nobody, set()))
+
+    def edges_for(self, caller: str, method: EscalationMethod, settled: set[str]) -> list[EscalationEdge]:
+        """What the candidate loop of `_method_edges` yields for this caller, from the checks."""
+        plain = caller not in self.targets and (not settled or self.targets.isdisjoint(settled))
+        best = self.best if plain else _replay(self.checked, caller, settled)
+        return [
+            _edge(caller, target, method, grants, via, c, hinges) for target, via, grants, c, hinges in best
+        ]
+
+
+_SLOTS = tuple(
+    getattr(EscalationEdge, name).__set__
+    for name in ("source", "target", "method", "grants", "via", "prior", "conditional", "hinges")
+)
+
+
+def _edge(
+    source: str,
+    target: str,
+    method: EscalationMethod,
+    grants: tuple[Grant, ...],
+    via: str | None,
+    conditional: bool,
+    hinges: tuple[Hinge, ...],
+) -> EscalationEdge:
+    """`EscalationEdge(source, target, method, grants, via)` (no prior), its derived fields given:
+    half the cost of the frozen dataclass's __init__, for the million edges of a large estate."""
+    edge = object.__new__(EscalationEdge)
+    put_source, put_target, put_method, put_grants, put_via, put_prior, put_conditional, put_hinges = _SLOTS
+    put_source(edge, source)
+    put_target(edge, target)
+    put_method(edge, method)
+    put_grants(edge, grants)
+    put_via(edge, via)
+    put_prior(edge, None)
+    put_conditional(edge, conditional)
+    put_hinges(edge, hinges)
+    return edge
+
+
+def _replay(checked: tuple[Checked, ...], caller: str, settled: set[str]) -> tuple[Checked, ...]:
+    """The candidate loop's choice (first certain way per target, else the last conditional
+    one), over checks made for a caller alike."""
+    best: dict[str, Checked] = {}
+    for item in checked:
+        target, _, _, conditional, _ = item
+        if target == caller or target in settled:
+            continue
+        if target not in best or not conditional:
+            best[target] = item
+            if not conditional:
+                settled.add(target)
+    return tuple(best.values())
 
 
 def _target_kind(model: IamModel, arn: str) -> str:
@@ -132,9 +236,13 @@ def _method_edges(
     method: EscalationMethod,
     first: list[EscalationEdge],
     covered: set[str] | frozenset[str] = frozenset(),
+    shares: dict[tuple[object, ...], _Shared] | None = None,
 ) -> Iterator[EscalationEdge]:
     """`method`'s edges from `caller`; identity edges to roles in `covered` (reached already
-    through a service) are not repeated."""
+    through a service) are not repeated. `shares` holds the checks made for callers the engine
+    answers alike (IamModel.sharing_key), reused instead of asking again."""
+    if shares is None:
+        shares = {}
     model = index.model
     kind = model.actors[caller].kind
     if kind not in method.caller_kinds:
@@ -174,6 +282,16 @@ def _method_edges(
     best: dict[str, EscalationEdge] = {}
     # one certain way to a target is enough (e.g. one function of the many running as a role)
     settled = set(covered) if method.yields is Yields.IDENTITY else set()
+    if method.reach in _SHARED_REACH and all(n.trust == "none" for n in method.needs):
+        key = model.sharing_key(caller, method.actions)
+        if key is not None:
+            shared = shares.get((key, method.id))
+            if shared is None:
+                shared = shares[key, method.id] = _Shared.check(
+                    index, caller, method, narrowing, filters, fixed
+                )
+            yield from shared.edges_for(caller, method, settled)
+            return
     for candidate in candidates(index, caller, method, first, narrowing, settled):
         target = candidate.target
         if target in settled or _target_kind(model, target) not in method.target_kinds:
@@ -195,6 +313,8 @@ def escalation_edges(model: IamModel) -> list[EscalationEdge]:
     """Every method's edges for every role and user, in a stable order."""
     index = TargetIndex(model)
     edges: list[EscalationEdge] = []
+    shares: dict[tuple[object, ...], _Shared] = {}
+    hubs: set[tuple[str, str]] = set()  # (service, account) that some caller reaches
     for caller in model.actors:
         if model.effective(caller).is_full_access():
             continue  # an administrator has nothing to escalate to
@@ -203,7 +323,7 @@ def escalation_edges(model: IamModel) -> list[EscalationEdge]:
         for method in METHODS:
             if method.reach in _SECOND_PHASE:
                 continue
-            for edge in _method_edges(index, caller, method, first, covered):
+            for edge in _method_edges(index, caller, method, first, covered, shares):
                 first.append(edge)
                 if is_service(edge.target) and not edge.conditional:
                     service = edge.target.removeprefix(SERVICE_NODE)
@@ -212,13 +332,16 @@ def escalation_edges(model: IamModel) -> list[EscalationEdge]:
         second: list[EscalationEdge] = []
         for method in METHODS:
             if method.reach in _SECOND_PHASE:
-                second.extend(_method_edges(index, caller, method, first))
+                second.extend(_method_edges(index, caller, method, first, shares=shares))
         edges.extend(first)
         edges.extend(second)
-    hubs = sorted(
-        {(e.target.removeprefix(SERVICE_NODE), account_of(e.source)) for e in edges if is_service(e.target)}
-    )
-    for service, account in hubs:
+        hubs.update(
+            (e.target.removeprefix(SERVICE_NODE), account_of(e.source))
+            for part in (first, second)
+            for e in part
+            if e.target.startswith(SERVICE_NODE)
+        )
+    for service, account in sorted(hubs):
         for role, grant in sorted(index.service_roles(account, service).items()):
             edges.append(EscalationEdge(f"{SERVICE_NODE}{service}", role, SERVICE_ASSUMES, (grant,)))
     return edges

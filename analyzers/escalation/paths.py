@@ -22,16 +22,16 @@ lesser role on the way).
 
 from __future__ import annotations
 
-import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from analyzers.escalation.edges import EscalationEdge
 from analyzers.escalation.methods import RANK, SERVICE_ASSUMES
-from analyzers.escalation.targets import is_service
+from analyzers.escalation.search import RouteSearches, State
+from analyzers.escalation.targets import SERVICE_NODE, is_service
 from analyzers.escalation.types import Yields
 from analyzers.iam_grant import account_of
 from analyzers.iam_model import IamModel
@@ -40,7 +40,6 @@ from policy.catalogue import load_catalogue
 from policy.decision import Hinge
 
 MAX_HOPS = 5
-State = tuple[str, ...]
 
 
 def _from_state(edge: EscalationEdge) -> State:
@@ -49,14 +48,20 @@ def _from_state(edge: EscalationEdge) -> State:
     return ("as", edge.source)
 
 
+_CONTROL, _MEMBERSHIP = Yields.CONTROL, Yields.MEMBERSHIP  # (enum attribute reads are slow)
+_STEPS_BACK = frozenset({"control", "member"})  # states that step back to the plain one for free
+
+
 def _to_state(edge: EscalationEdge) -> State:
-    if is_service(edge.target):
-        return ("service", edge.target, account_of(edge.source))
-    if edge.yields is Yields.CONTROL:
-        return ("control", edge.target)
-    if edge.yields is Yields.MEMBERSHIP:
-        return ("member", edge.source, edge.target)
-    return ("as", edge.target)
+    target = edge.target
+    if target.startswith(SERVICE_NODE):
+        return ("service", target, account_of(edge.source))
+    yields = edge.method.yields
+    if yields is _CONTROL:
+        return ("control", target)
+    if yields is _MEMBERSHIP:
+        return ("member", edge.source, target)
+    return ("as", target)
 
 
 def _node(state: State) -> str:
@@ -150,18 +155,16 @@ def _weight(edge: EscalationEdge) -> int:
     return _HOP + penalty + RANK[edge.method.id]
 
 
-def _add(graph: nx.DiGraph, source: State, target: State, edge: EscalationEdge) -> None:
-    weight = _weight(edge)
-    data = graph.get_edge_data(source, target)
-    if data is None:
-        graph.add_edge(source, target, weight=weight, arc=_Arc(edge, weight))
-        return
-    arc: _Arc = data["arc"]
+Arcs = dict[State, dict[State, _Arc]]  # state -> next state -> the best edge between them
+
+
+def _prefer(arc: _Arc, edge: EscalationEdge, weight: int) -> None:
+    """A second edge between the same two states: what `nx.DiGraph.add_edge` would keep (the
+    lighter edge wins; the other becomes an alternative)."""
     if weight < arc.weight:
         assert arc.edge is not None
         arc.alternatives.append(arc.edge.method.id)
         arc.edge, arc.weight = edge, weight
-        data["weight"] = weight
     else:
         arc.alternatives.append(edge.method.id)
 
@@ -180,14 +183,17 @@ def _maximal(paths: Iterable[EscalationPath]) -> list[EscalationPath]:
     """Targets not dominated by another reached at least as certainly; of equally privileged
     targets, those reached in the fewest hops (a longer way to an equal prize adds nothing)."""
     found = list(paths)
-    kept = [
-        p
-        for p in found
-        if not any(
-            q is not p and q.privilege.strictly_above(p.privilege) and (p.conditional or not q.conditional)
-            for q in found
+    # Dominance depends on privilege and certainty only: decided once per distinct pair.
+    kinds = list(dict.fromkeys((p.privilege, p.conditional) for p in found))
+    dominated = {
+        (privilege, conditional)
+        for privilege, conditional in kinds
+        if any(
+            other.strictly_above(privilege) and (conditional or not other_conditional)
+            for other, other_conditional in kinds
         )
-    ]
+    }
+    kept = [p for p in found if (p.privilege, p.conditional) not in dominated]
     fewest: dict[tuple[object, ...], int] = {}
     for p in kept:
         key = _prize(p)
@@ -203,28 +209,93 @@ def _prize(path: EscalationPath) -> tuple[object, ...]:
 
 
 class EscalationGraph:
-    """The state graph of every escalation edge (networkx), searched per start principal."""
+    """The state graph of every escalation edge, searched per start principal.
+
+    Arcs are kept in plain dicts, in the order networkx would hold them (the graphs `certain`
+    and `everything` are built from them on request); starts whose searches would be the same
+    step for step (the same arcs out, to states that never lead back to either) share one."""
 
     def __init__(self, model: IamModel, edges: Iterable[EscalationEdge]) -> None:
         self.model = model
-        self.certain: nx.DiGraph = nx.DiGraph()
-        self.everything: nx.DiGraph = nx.DiGraph()
+        self._certain: Arcs = {}
+        self._everything: Arcs = {}
+        self._order: dict[int, dict[State, None]] = {id(self._certain): {}}
+        self._graphs: dict[str, nx.DiGraph] = {}
         self._privileges: dict[State, Privilege] = {}
         self._conditional = False  # any conditional edge at all (else one search is enough)
         self._adjacencies: dict[int, dict[State, list[tuple[State, int]]]] = {}
         self._spent_bits: dict[str, int] = {}  # method id -> the actions its first step spends
         self._interned: dict[tuple[bool, int, int], Privilege] = {}
         self._above: dict[tuple[int, int, int], bool] = {}  # (base id, privilege id, spent) -> verdict
+        self._route_searches: dict[int, RouteSearches] = {}
+        edges = list(edges)
+        self._conditional = any(e.conditional for e in edges)
+        if self._conditional:
+            self._order[id(self._everything)] = {}
+        else:  # the same arcs: paths_from then searches the certain ones only
+            self._everything = self._certain
+        pairs = [(arcs, self._order[id(arcs)]) for arcs in (self._everything, self._certain)]
+        both = tuple(pairs) if self._conditional else (pairs[1],)
+        everything = (pairs[0],)
+        privileges, admin_sources = self._privileges, set[State]()
+        sources: dict[str, State] = {}
         for edge in edges:
-            source, target = _from_state(edge), _to_state(edge)
-            if self.privilege(source).admin:
+            source_arn = edge.source
+            known = sources.get(source_arn)
+            if known is not None:
+                source = known
+            elif source_arn.startswith(SERVICE_NODE):
+                source = _from_state(edge)  # a service acts per account: the target's
+            else:
+                source = sources[source_arn] = ("as", source_arn)
+            if source in admin_sources:
+                continue
+            held = privileges.get(source)
+            if (held if held is not None else self.privilege(source)).admin:
+                admin_sources.add(source)
                 continue  # an administrator has nothing left to gain: paths end there
-            self._conditional = self._conditional or edge.conditional
-            graphs = (self.everything,) if edge.conditional else (self.everything, self.certain)
-            for graph in graphs:
-                _add(graph, source, target, edge)
-                if target[0] in {"control", "member"} and not self.privilege(target).admin:
-                    graph.add_edge(target, ("as", target[1]), weight=0, arc=_Arc(None, 0))
+            target = _to_state(edge)
+            conditional = edge.conditional
+            weight = _weight(edge)
+            for arcs, order in everything if conditional else both:
+                if source not in order:
+                    order[source] = None
+                if target not in order:
+                    order[target] = None
+                nexts = arcs.get(source)
+                if nexts is None:
+                    nexts = arcs[source] = {}
+                arc = nexts.get(target)
+                if arc is None:
+                    nexts[target] = _Arc(edge, weight)
+                else:
+                    _prefer(arc, edge, weight)
+                if target[0] in _STEPS_BACK and not self.privilege(target).admin:
+                    back = ("as", target[1])
+                    order.setdefault(back)
+                    arcs.setdefault(target, {})[back] = _Arc(None, 0)
+
+    @property
+    def certain(self) -> nx.DiGraph:
+        """The certain edges as a networkx graph (weight and arc on each edge)."""
+        return self._graph("certain", self._certain)
+
+    @property
+    def everything(self) -> nx.DiGraph:
+        """Every edge, certain or conditional, as a networkx graph."""
+        return self._graph("everything", self._everything)
+
+    def _graph(self, name: str, arcs: Arcs) -> nx.DiGraph:
+        graph = self._graphs.get(name)
+        if graph is None:
+            graph = self._graphs[name] = nx.DiGraph()
+            graph.add_nodes_from(self._order[id(arcs)])
+            graph.add_edges_from(
+                (u, v, {"weight": arc.weight, "arc": arc})
+                for u, nexts in arcs.items()
+                for v, arc in nexts.items()
+            )
+        return graph
 
     def privilege(self, state: State) -> Privilege:
         cached = self._privileges.get(state)
@@ -244,10 +315,10 @@ class EscalationGraph:
             )
         return cached
 
-    def _path(self, graph: nx.DiGraph, start: str, route: list[State]) -> EscalationPath:
+    def _path(self, arcs: Arcs, start: str, route: list[State]) -> EscalationPath:
         hops: list[Hop] = []
         for u, v in itertools.pairwise(route):
-            arc: _Arc = graph.edges[u, v]["arc"]
+            arc = arcs[u][v]
             if arc.edge is None:
                 continue
             if arc.edge.method is SERVICE_ASSUMES and hops:
@@ -257,12 +328,12 @@ class EscalationGraph:
         functions = tuple(sorted(f.arn for f in self.model.functions_by_role.get(start, ())))
         return EscalationPath(start, _node(route[-1]), tuple(hops), self.privilege(route[-1]), functions)
 
-    def _adjacency(self, graph: nx.DiGraph) -> dict[State, list[tuple[State, int]]]:
-        """The graph's successors with their weights, in networkx's own order (built once)."""
-        held = self._adjacencies.get(id(graph))
+    def _adjacency(self, arcs: Arcs) -> dict[State, list[tuple[State, int]]]:
+        """The successors with their weights, in networkx's own order (built once)."""
+        held = self._adjacencies.get(id(arcs))
         if held is None:
-            held = {u: [(v, data["weight"]) for v, data in nbrs.items()] for u, nbrs in graph.adj.items()}
-            self._adjacencies[id(graph)] = held
+            held = {u: [(v, arc.weight) for v, arc in nexts.items()] for u, nexts in arcs.items()}
+            self._adjacencies[id(arcs)] = held
         return held
 
     def _spent(self, edge: EscalationEdge | None) -> int:
@@ -273,68 +344,54 @@ class EscalationGraph:
             held = self._spent_bits[edge.method.id] = load_catalogue().patterns_bits(edge.method.actions)
         return held
 
+    def _search(self, arcs: Arcs, origin: State, base: Privilege) -> list[list[State]]:
+        """The routes (from `origin`) to states strictly above `base`."""
+        searches = self._route_searches.get(id(arcs))
+        if searches is None:
+            adjacency = self._adjacency(arcs)
+            searches = self._route_searches[id(arcs)] = RouteSearches(adjacency, _CUTOFF, _node)
+        found = searches.routes(origin)
+        if found is None:
+            return []
+        order, pred, start, extra = found
+        tails: list[list[State]] = []
+        privileges, above, out_arcs, base_id = self._privileges, self._above, arcs[origin], id(base)
+        spent_by_step: dict[State, int] = {}
+        for state, first_step in order:
+            privilege = privileges.get(state) or self.privilege(state)
+            if privilege.is_empty:
+                continue
+            spent = spent_by_step.get(first_step)
+            if spent is None:
+                spent = spent_by_step[first_step] = self._spent(out_arcs[first_step].edge)
+            verdict_key = (base_id, id(privilege), spent)
+            verdict = above.get(verdict_key)
+            if verdict is None:
+                verdict = above[verdict_key] = privilege.strictly_above(base, spent)
+            if verdict:
+                tail = extra.get(state)
+                if tail is None:
+                    tail = [state]
+                    while (state := pred[state]) != start:
+                        tail.append(state)
+                    tail.reverse()
+                tails.append(tail)
+        return [[origin, *tail] for tail in tails]
+
     def paths_from(self, start: str) -> list[EscalationPath]:
         """The strictly more privileged principals `start` can become, each by its best path."""
         origin: State = ("as", start)
-        if origin not in self.everything:
+        if origin not in self._order[id(self._everything)]:
             return []
         base = self.privilege(origin)
         if base.admin:
             return []
         paths: dict[str, EscalationPath] = {}
-        graphs = (self.certain, self.everything) if self._conditional else (self.certain,)
-        for graph in graphs:  # certain ways first; conditional ones fill in
-            adjacency = self._adjacency(graph)
-            if origin not in adjacency:
-                continue
-            for state, route in _shortest_routes(adjacency, origin):
-                privilege = self.privilege(state)
-                if privilege.is_empty:
-                    continue
-                first = graph.edges[route[0], route[1]]["arc"].edge
-                spent = self._spent(first)
-                key = (id(base), id(privilege), spent)
-                verdict = self._above.get(key)
-                if verdict is None:
-                    verdict = self._above[key] = privilege.strictly_above(base, spent)
-                if not verdict:
-                    continue
-                path = self._path(graph, start, route)
+        graphs = (self._certain, self._everything) if self._conditional else (self._certain,)
+        for arcs in graphs:  # certain ways first; conditional ones fill in
+            for route in self._search(arcs, origin, base):
+                path = self._path(arcs, start, route)
                 held = paths.get(path.target)
                 if held is None or _better(path, held):
                     paths[path.target] = path
         return sorted(_maximal(paths.values()), key=lambda p: (p.conditional, not p.admin, p.target))
-
-
-def _shortest_routes(
-    adjacency: dict[State, list[tuple[State, int]]], origin: State
-) -> Iterator[tuple[State, list[State]]]:
-    """Every state within _CUTOFF of `origin` but itself, with its shortest route, nearest first.
-
-    networkx's single-source Dijkstra step for step (same heap order, same tie-breaks, so the
-    same routes), minus its per-edge overhead; routes are rebuilt only for the states asked for.
-    """
-    dist: dict[State, int] = {}
-    seen: dict[State, int] = {origin: 0}
-    pred: dict[State, State] = {}
-    counter = itertools.count()
-    fringe: list[tuple[int, int, State]] = [(0, next(counter), origin)]
-    routes: dict[State, list[State]] = {origin: [origin]}
-    push, pop, cutoff, nothing = heapq.heappush, heapq.heappop, _CUTOFF, ()
-    while fringe:
-        dist_v, _, v = pop(fringe)
-        if v in dist:
-            continue
-        dist[v] = dist_v
-        if v != origin:
-            route = routes[v] = [*routes[pred[v]], v]
-            yield v, route
-        for u, cost in adjacency.get(v, nothing):
-            vu_dist = dist_v + cost
-            if vu_dist > cutoff or u in dist:
-                continue
-            held = seen.get(u)
-            if held is None or vu_dist < held:
-                seen[u] = vu_dist
-                push(fringe, (vu_dist, next(counter), u))
-                pred[u] = v
