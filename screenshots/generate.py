@@ -45,6 +45,10 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
         "help": ["question_mark"],
         "iam": ["i"],
         "coverage": ["c"],
+        "posture": ["o"],
+        "posture-by-requirement": ["o", "b", "b"],
+        "reach": ["e", "down", "space", "down", "space"],
+        "anomalies": ["a"],
     }
     fn = most_exposed_function(analysis)
     if fn is not None:
