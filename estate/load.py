@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from estate.model import Estate, parse_event_source_mappings, parse_functions
-from estate.model_audit import parse_alarms, parse_log_groups, parse_trails
+from estate.model_audit import parse_alarms, parse_function_changes, parse_log_groups, parse_trails
 from estate.model_iam import parse_iam
 from estate.model_invokers import parse_invokers
 from estate.model_lambda import enrich_functions, parse_account_settings
@@ -35,6 +35,7 @@ def load_estate(snapshot: Snapshot, classification_tag: str = DEFAULT_CLASSIFICA
         trails=parse_trails(snapshot),
         alarms=parse_alarms(snapshot),
         log_groups=parse_log_groups(snapshot),
+        function_changes=parse_function_changes(snapshot),
         responded=frozenset(
             (r.key.account, r.key.region, r.key.service, r.key.operation) for r in snapshot.records
         ),

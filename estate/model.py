@@ -16,7 +16,7 @@ from estate.secrets import REDACTED_MARK, detect_secret
 from estate.snapshot import CoverageEntry, Manifest, Record, Snapshot
 
 if TYPE_CHECKING:
-    from estate.model_audit import Alarm, LogGroup, Trail
+    from estate.model_audit import Alarm, ChangeHistory, LogGroup, Trail
     from estate.model_invokers import Invokers
     from estate.model_lambda import AccountSettings, Alias, EventInvokeConfig, LayerRef
     from estate.model_network import Network
@@ -194,6 +194,7 @@ class Estate:
     trails: dict[str, Trail] = field(default_factory=dict)  # ARN -> trail (estate/model_audit.py)
     alarms: dict[str, Alarm] = field(default_factory=dict)  # ARN -> alarm
     log_groups: dict[tuple[str, str, str], LogGroup] = field(default_factory=dict)  # (acct, region, name)
+    function_changes: ChangeHistory | None = None  # CloudTrail LookupEvents (estate/model_audit.py)
     # (account, region, service, operation) of every stored response (see `collected`)
     responded: frozenset[tuple[str, str, str, str]] = frozenset()
 

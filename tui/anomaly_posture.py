@@ -7,6 +7,7 @@ in the graph, the change history was not collected; each says so rather than "no
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import networkx as nx
@@ -15,17 +16,11 @@ from analyzers.analysis import Analysis
 from analyzers.config_lambda import internet_facing
 from analyzers.findings import Finding, sort_findings
 from estate.model import Estate, LambdaFunction
-from estate.model_audit import Alarm
+from estate.model_audit import Alarm, FunctionChange
 
 # Graph nodes holding data: stores proper, plus queues and topics (kind "invoker" as they can
 # also trigger functions).
 _DATA_SUBKINDS = frozenset({"queue", "topic"})
-CHANGE_EVENTS = (
-    "UpdateFunctionCode",
-    "UpdateFunctionConfiguration",
-    "AddPermission",
-    "PutFunctionConcurrency",
-)
 CHANGES_NOT_COLLECTED = "change history not collected (CloudTrail LookupEvents)"
 
 
@@ -52,7 +47,8 @@ class FunctionPosture:
     suppressed_config: int
     alarms: tuple[Alarm, ...] | None  # None: DescribeAlarms not collected for its account/region
     last_modified: str | None
-    changes: str  # the change history, or why there is none
+    changes: tuple[FunctionChange, ...] | None  # in the range, newest first; None: not collected
+    changes_note: str  # why there are none, or what of the history is not known
 
 
 def internet_invocable(graph: nx.MultiDiGraph) -> dict[str, str]:
@@ -121,11 +117,50 @@ def _short(label: str) -> str:
     return label.rsplit(":", 1)[-1] if label.startswith("arn:") else label
 
 
-def function_posture(analysis: Analysis, fn: LambdaFunction, public: dict[str, str]) -> FunctionPosture:
-    """`public` is `internet_invocable(analysis.graph)`, computed once per analysis."""
+def function_changes(
+    estate: Estate, fn: LambdaFunction, since: dt.datetime | None = None
+) -> tuple[tuple[FunctionChange, ...] | None, str]:
+    """The function's changes (CHANGE_EVENTS) at or after `since`, and a note on what is unknown:
+    not collected, refused (with the coverage status), or read only partly (the page cap)."""
+    state = estate.collected("cloudtrail", "LookupEvents", fn.account, fn.region)
+    history = estate.function_changes
+    if state is None or history is None:
+        return None, CHANGES_NOT_COLLECTED
+    gaps = sorted(
+        {
+            c.status
+            for c in estate.gaps
+            if (c.service, c.operation, c.account) == ("cloudtrail", "LookupEvents", fn.account)
+            and c.region == fn.region
+        }
+    )
+    read_since = history.read_since.get((fn.account, fn.region))
+    if state is False and read_since is None:
+        return None, f"{CHANGES_NOT_COLLECTED[:-1]}: {', '.join(gaps) or 'failed'})"
+    changes = tuple(
+        c for c in history.changes(fn.account, fn.region, fn.name) if since is None or c.time >= since
+    )
+    notes = []
+    if not changes:
+        notes.append(
+            "no code, configuration, permission or concurrency change" + (" in the range" if since else "")
+        )
+    if read_since is not None and (since is None or read_since > since):
+        notes.append(f"history read from {read_since:%m-%d %H:%M} only (older events not read)")
+    if gaps:
+        notes.append(f"incomplete: LookupEvents {', '.join(gaps)}")
+    return changes, "; ".join(notes)
+
+
+def function_posture(
+    analysis: Analysis, fn: LambdaFunction, public: dict[str, str], since: dt.datetime | None = None
+) -> FunctionPosture:
+    """`public` is `internet_invocable(analysis.graph)`, computed once per analysis; `since` is
+    the start of the range the pane shows (changes before it are left out)."""
     config = [f for f in analysis.findings_for(fn.arn) if f.analyzer == "config"]
     open_config = tuple(sort_findings(f for f in config if f.suppression is None))
     via = public.get(fn.arn)
+    changes, note = function_changes(analysis.estate, fn, since)
     return FunctionPosture(
         public_via=via,
         public_known=via is not None or fn.policy_state != "unknown",
@@ -135,5 +170,6 @@ def function_posture(analysis: Analysis, fn: LambdaFunction, public: dict[str, s
         suppressed_config=len(config) - len(open_config),
         alarms=alarms_on(analysis.estate, fn),
         last_modified=fn.last_modified or None,
-        changes=CHANGES_NOT_COLLECTED,
+        changes=changes,
+        changes_note=note,
     )

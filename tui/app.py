@@ -28,6 +28,8 @@ from textual.worker import Worker, WorkerState
 from analyzers.analysis import Analysis, analyze_snapshot
 from analyzers.settings import Settings
 from estate.errors import LambdascopeError
+from estate.model import Estate
+from estate.model_metrics import MetricsUpdate
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.safe_text import clean, literal
@@ -47,6 +49,9 @@ Progress = Callable[[str, int, int], None]
 # `lambdascope live`: collects with the given progress callback (called from worker threads),
 # stopping early when the event is set (the user quit while it ran)
 Collection = Callable[[Progress, threading.Event], Snapshot]
+# `lambdascope live`: re-reads the estate's metrics (blocking: the Anomalies pane calls it from a
+# thread worker on its timer) and returns the estate with them merged in
+MetricsRefresh = Callable[[Estate], MetricsUpdate]
 
 # The top-level views: name -> (screen factory, app-wide key or "", label). Adding a pane is one
 # entry here; `1`..`9` also switch to the views in this order. (`f` and `i` are bound by the
@@ -106,6 +111,8 @@ class LambdascopeApp(App[None]):
         collection: Collection | None = None,
         today: dt.date | None = None,
         settings: Settings | None = None,
+        refresh_metrics: MetricsRefresh | None = None,
+        refresh_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -117,6 +124,9 @@ class LambdascopeApp(App[None]):
         self._preloaded = analysis
         self._collection = collection
         self._cancel_collection = threading.Event()
+        self.refresh_metrics = refresh_metrics if collection is not None else None
+        if refresh_seconds is not None:
+            self.anomaly_refresh_seconds = refresh_seconds
 
     @property
     def is_live(self) -> bool:
@@ -261,14 +271,24 @@ def create_app(
     collection: Collection | None = None,
     today: dt.date | None = None,
     settings: Settings | None = None,
+    refresh_metrics: MetricsRefresh | None = None,
+    refresh_seconds: float | None = None,
 ) -> LambdascopeApp:
     """The app for a snapshot file (loaded in a worker), an analysis already in hand, or a live
     collection (run in a worker behind per-account/region progress bars, then analysed).
 
     `today` fixes the date the analyzers evaluate against (runtime deprecation and the like), so
     tests and screenshots are deterministic. `settings` (lambdascope.toml) brings severity
-    overrides and suppressions; None is the built-in defaults.
+    overrides and suppressions; None is the built-in defaults. With a collection,
+    `refresh_metrics` re-reads the metrics every `refresh_seconds` (default 60; 0: never) while the
+    Anomalies pane is open; without it the pane only re-scores what was collected.
     """
     return LambdascopeApp(
-        snapshot_path, analysis=analysis, collection=collection, today=today, settings=settings
+        snapshot_path,
+        analysis=analysis,
+        collection=collection,
+        today=today,
+        settings=settings,
+        refresh_metrics=refresh_metrics,
+        refresh_seconds=refresh_seconds,
     )

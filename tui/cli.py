@@ -144,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("live", help="collect a live estate, then open the TUI on it")
     _add_live_args(p)
     p.add_argument("-o", "--output", type=Path, help="also keep the snapshot in this file")
+    p.add_argument(
+        "--refresh-seconds",
+        type=_positive,
+        default=60.0,
+        metavar="N",
+        help="re-read the functions' CloudWatch metrics every N seconds while the Anomalies pane is "
+        "open (default 60; 0: off; GetMetricData is billed per metric read)",
+    )
     _add_config_arg(p)
     p = sub.add_parser("findings", help="print the findings of a snapshot")
     p.add_argument("snapshot", type=Path)
@@ -245,6 +253,7 @@ def _live(args: argparse.Namespace) -> int:
     """Open the TUI at once; it collects in a worker behind per-account/region progress bars."""
     from estate.snapshot import export_snapshot
     from estate.sources.live import collect
+    from estate.sources.live.metrics_refresh import MetricsRefresher
     from tui.app import create_app
 
     options = _collect_options(args)
@@ -256,8 +265,16 @@ def _live(args: argparse.Namespace) -> int:
             export_snapshot(snapshot, args.output)
         return snapshot
 
-    app = create_app(collection=collection, settings=settings)
+    refresher = MetricsRefresher(options)
+    refresh = args.refresh_seconds > 0 and options.metrics_days > 0
+    app = create_app(
+        collection=collection,
+        settings=settings,
+        refresh_metrics=refresher.refresh if refresh else None,
+        refresh_seconds=args.refresh_seconds,
+    )
     app.run()
+    refresher.cancel()  # a refresh still waiting on AWS stops instead of holding the exit
     if args.output and app.analysis is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     return int(app.return_code or 0)

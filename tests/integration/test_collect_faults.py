@@ -360,7 +360,7 @@ def test_a_full_collection_makes_only_read_only_calls(estate: Deployed, tmp_path
     operations = {(service, operation) for service, operation, _params in made}
     allowed = READ_ONLY_OPERATIONS | SESSION_OPERATIONS
     assert operations <= allowed, operations - allowed
-    assert all(op.startswith(("Get", "List", "Describe")) for _svc, op in operations)
+    assert all(op.startswith(("Get", "List", "Describe", "Lookup")) for _svc, op in operations)
     # every read the collector knows was exercised (DescribeRegions: --all-regions only)
     assert READ_ONLY_OPERATIONS - operations == {("ec2", "DescribeRegions")}
     assert snap.manifest.accounts == (estate.account,)  # moto's organization has only this account
@@ -389,7 +389,7 @@ def test_a_full_demo_collection_makes_only_read_only_calls(
     operations = {(service, operation) for service, operation, _params in made}
     assert operations <= READ_ONLY_OPERATIONS | SESSION_OPERATIONS, operations - READ_ONLY_OPERATIONS
     assert all(
-        op.startswith(("Get", "List", "Describe")) or (svc, op) in SESSION_OPERATIONS
+        op.startswith(("Get", "List", "Describe", "Lookup")) or (svc, op) in SESSION_OPERATIONS
         for svc, op in operations
     )
     assert ("sts", "AssumeRole") in operations and len(operations) > 60

@@ -90,4 +90,4 @@ def test_only_read_only_operations_can_be_called(tmp_path: Path) -> None:
     ctx = _ctx(tmp_path, PagedLambda())
     with pytest.raises(PermissionError):
         ctx.call("lambda", "DeleteFunction", FunctionName="x")
-    assert all(op.startswith(("Get", "List", "Describe")) for _svc, op in READ_ONLY_OPERATIONS)
+    assert all(op.startswith(("Get", "List", "Describe", "Lookup")) for _svc, op in READ_ONLY_OPERATIONS)

@@ -188,7 +188,7 @@ def test_every_operation_exists_and_only_reads() -> None:
     session = botocore.session.get_session()
     for service, operation in READ_ONLY_OPERATIONS | SESSION_OPERATIONS:
         assert operation in session.get_service_model(service).operation_names, (service, operation)
-    assert all(op.startswith(("Get", "List", "Describe")) for _s, op in READ_ONLY_OPERATIONS)
+    assert all(op.startswith(("Get", "List", "Describe", "Lookup")) for _s, op in READ_ONLY_OPERATIONS)
 
 
 def test_the_published_policy_names_real_read_actions() -> None:

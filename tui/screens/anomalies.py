@@ -5,11 +5,14 @@ function's posture (public? what its role reaches, open config findings, alarms,
 `t` cycles the range (1 h, 24 h, 7 d, 14 d), `m` the charted metric, `enter` opens the function,
 `esc` goes back. Scoring every function runs in a thread worker (the table fills when it is
 ready); one function's series are prepared in another when it is selected. Under `lambdascope
-live` a timer re-scores the current analysis' metrics every `anomaly_refresh_seconds`.
+live` a timer fires every `anomaly_refresh_seconds`: with the app's `refresh_metrics` it re-reads
+the metrics in a thread worker and re-scores them (a failure is shown and retried next tick),
+without it it re-scores the metrics collected at start.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -25,9 +28,12 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
+from analyzers.anomalies import anomaly_findings
 from analyzers.anomaly_windows import METRIC_KINDS
+from analyzers.findings import sort_findings
 from estate.model import LambdaFunction
 from estate.model_audit import Alarm
+from estate.model_metrics import MetricsUpdate
 from tui.anomaly_board import (
     DEFAULT_RANGE,
     RANGES,
@@ -71,6 +77,22 @@ class BoardReady(Message):
         self.generation, self.board = generation, board
 
 
+class MetricsRefreshed(Message):
+    """A refresh worker re-read the metrics and re-scored them."""
+
+    def __init__(self, analysis: Analysis, board: AnomalyBoard, update: MetricsUpdate) -> None:
+        super().__init__()
+        self.analysis, self.board, self.update = analysis, board, update
+
+
+def rescored(analysis: Analysis, update: MetricsUpdate) -> Analysis:
+    """The analysis over the refreshed estate: anomaly findings re-run as of the data's new end,
+    every other finding kept (nothing else changed), settings re-applied."""
+    others = [f for f in analysis.raw_findings if f.analyzer != "anomaly"]
+    raw = sort_findings([*others, *anomaly_findings(update.estate, update.data_end)])
+    return replace(analysis, estate=update.estate, raw_findings=raw).with_settings(analysis.settings)
+
+
 class SeriesReady(Message):
     def __init__(self, generation: int, arn: str, series: SeriesMap) -> None:
         super().__init__()
@@ -102,6 +124,8 @@ class AnomaliesScreen(Screen[None]):
         self._pending: tuple[int, str] | None = None
         self._public: dict[str, str] = {}
         self._alarms: dict[str, tuple[Alarm, ...] | None] = {}
+        self.last_update: MetricsUpdate | None = None  # the last successful metrics refresh
+        self.refresh_error: str | None = None  # why the last metrics refresh failed
 
     @property
     def span_label(self) -> str:
@@ -124,10 +148,18 @@ class AnomaliesScreen(Screen[None]):
         self.table.loading = True
         self._update_status()
         self._score(self.generation, self.analysis)
-        app = self.app
-        if getattr(app, "is_live", False):
-            seconds = float(getattr(app, "anomaly_refresh_seconds", DEFAULT_REFRESH_SECONDS))
-            self.set_interval(seconds, self.refresh_scores, name="anomaly-refresh")
+        if getattr(self.app, "is_live", False) and self.refresh_seconds > 0:
+            self.set_interval(self.refresh_seconds, self._tick, name="anomaly-refresh")
+
+    @property
+    def refresh_seconds(self) -> float:
+        return float(getattr(self.app, "anomaly_refresh_seconds", DEFAULT_REFRESH_SECONDS))
+
+    def _tick(self) -> None:
+        if getattr(self.app, "refresh_metrics", None) is not None:
+            self.refresh_metrics()
+        else:
+            self.refresh_scores()
 
     @property
     def table(self) -> ResourceTable:
@@ -150,13 +182,47 @@ class AnomaliesScreen(Screen[None]):
         self.generation += 1
         self._score(self.generation, self.analysis)
 
+    def refresh_metrics(self) -> None:
+        """Re-read the metrics (the app's `refresh_metrics`, blocking: in a thread worker)."""
+        if any(w.group == "anomaly-refresh" and not w.is_finished for w in self.workers):
+            return  # the previous refresh is still waiting on AWS: never pile calls up
+        current = getattr(self.app, "analysis", None)
+        self._refresh(current if isinstance(current, Analysis) else self.analysis)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="anomaly-refresh", exit_on_error=False)
+    def _refresh(self, analysis: Analysis) -> None:
+        refresh = getattr(self.app, "refresh_metrics", None)
+        assert refresh is not None
+        update = refresh(analysis.estate)
+        fresh = rescored(analysis, update)
+        board = score_board(fresh, update.data_end)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MetricsRefreshed(fresh, board, update))
+
+    def on_metrics_refreshed(self, message: MetricsRefreshed) -> None:
+        message.stop()
+        self.last_update, self.refresh_error = message.update, None
+        current = getattr(self.app, "analysis", None)
+        fresh = message.analysis
+        if isinstance(current, Analysis) and current.settings is not fresh.settings:
+            fresh = fresh.with_settings(current.settings)  # suppressed while the refresh ran
+        self.analysis = fresh
+        if current is not None:
+            self.app.analysis = fresh  # type: ignore[attr-defined]
+        self.generation += 1  # a scoring still running is of the old metrics: drop its answer
+        self._install_board(message.board)
+
     def on_board_ready(self, message: BoardReady) -> None:
         message.stop()
         if message.generation != self.generation:
             return
+        self._install_board(message.board)
+
+    def _install_board(self, board: AnomalyBoard) -> None:
         if self.board is not None:
             self.refreshes += 1
-        self.board = message.board
+        self.board = board
         self._series.clear()
         self._public = internet_invocable(self.analysis.graph)
         self._alarms = {fn.arn: alarms_on(self.analysis.estate, fn) for fn in self.analysis.estate.functions}
@@ -165,6 +231,14 @@ class AnomaliesScreen(Screen[None]):
         self._show_selected()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "anomaly-refresh":
+            if event.state is WorkerState.ERROR:  # shown in the status line; the next tick retries
+                self.refresh_error = clean(
+                    str(event.worker.error).splitlines()[0] if event.worker.error else ""
+                )
+            if event.worker.is_finished:
+                self._update_status()
+            return
         if event.worker.group.startswith("anomaly-") and event.state is WorkerState.ERROR:
             self.table.loading = False
             self.notify(
@@ -234,7 +308,9 @@ class AnomaliesScreen(Screen[None]):
         if fn is None or self.board is None:
             card.show(None)
             return
-        card.show(function_posture(self.analysis, fn, self._public), role_name(self.analysis, fn.role_arn))
+        since = self.board.now - RANGES[self.range_index][1]
+        posture = function_posture(self.analysis, fn, self._public, since)
+        card.show(posture, role_name(self.analysis, fn.role_arn))
         series = self._series.get(fn.arn)
         if series is None:
             if self._pending != (self.generation, fn.arn):  # never cancel the same request
@@ -315,13 +391,37 @@ class AnomaliesScreen(Screen[None]):
             text.append(f"  ·  {hit} of {total} functions anomalous")
             text.append(f"  ·  times UTC, data as of {self.board.now.strftime('%Y-%m-%d %H:%M')}", "dim")
         if getattr(self.app, "is_live", False):
-            seconds = getattr(self.app, "anomaly_refresh_seconds", DEFAULT_REFRESH_SECONDS)
-            text.append(
-                f"\nlive: re-scored {self.refreshes}× (every {seconds:g} s) from the metrics collected "
+            text.append("\n")
+            text.append_text(self._live_status())
+        self.query_one("#anomaly-status", Static).update(text)
+
+    def _live_status(self) -> Text:
+        seconds = self.refresh_seconds
+        if seconds <= 0:
+            return Text("live: metrics refresh off (--refresh-seconds 0)", "italic")
+        if getattr(self.app, "refresh_metrics", None) is None:
+            return Text(
+                f"live: re-scored {self.refreshes}× (every {seconds:g} s) from the metrics collected "
                 "at start; metrics are not re-collected",
                 "italic",
             )
-        self.query_one("#anomaly-status", Static).update(text)
+        text = Text("live: ", "italic")
+        update = self.last_update
+        if update is None:
+            text.append(f"metrics re-read every {seconds:g} s", "italic")
+        else:
+            text.append(f"metrics refreshed at {update.data_end:%H:%M:%S} (data time)", "bold")
+            text.append(f" · {update.new_points} new datapoints · every {seconds:g} s", "italic")
+            if update.gaps:
+                statuses = ", ".join(sorted({g.status for g in update.gaps}))
+                text.append(f" · partial: {len(update.gaps)} gaps ({statuses})", "italic")
+        if any(w.group == "anomaly-refresh" and not w.is_finished for w in self.workers):
+            text.append(" · refreshing…", "italic dim")
+        if self.refresh_error:
+            text.append(" · refresh failed: ", "bold")
+            text.append_text(literal(self.refresh_error))
+            text.append(f" (retrying in {seconds:g} s)", "italic")
+        return text
 
     # Actions -------------------------------------------------------------------------------
     def action_cycle_range(self) -> None:

@@ -1,5 +1,6 @@
 """A function's posture in a few lines, beside its metrics: is it public, what its role reaches,
-its open config findings, its alarms and its last changes. Every AWS string renders literally."""
+its open config findings, its alarms and its last changes (CloudTrail). Every AWS string renders
+literally."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def posture_text(posture: FunctionPosture, palette: SeverityPalette, role: str) 
     lines.append(_alarms(posture))
     lines.append(Text())
     lines.append(_heading("Last changes"))
-    lines.append(Text(f"  {posture.changes}", _DIM))
+    lines.extend(_changes(posture, palette))
     if posture.last_modified:
         lines.append(Text.assemble("  last modified (GetFunction) ", literal(posture.last_modified)))
     return Text("\n").join(lines)
@@ -96,6 +97,33 @@ def _alarms(posture: FunctionPosture) -> Text:
     if len(posture.alarms) > MAX_LINES:
         line.append(f"\n  … and {len(posture.alarms) - MAX_LINES} more", _DIM)
     return line
+
+
+def _changes(posture: FunctionPosture, palette: SeverityPalette) -> list[Text]:
+    """Newest first: when, what, who and from where, then what the request set."""
+    lines = []
+    for change in (posture.changes or ())[:MAX_LINES]:
+        line = Text("  ")
+        line.append(change.time.strftime("%m-%d %H:%M "))
+        line.append(
+            f"{change.event_name:<28}", palette.alarm if change.event_name == "AddPermission" else _HEAD
+        )
+        line.append_text(literal(change.actor))
+        if change.source_ip:
+            line.append("  from ", _DIM)
+            line.append_text(literal(change.source_ip))
+        lines.append(line)
+        detail = Text("      ")
+        detail.append_text(literal(change.summary, _DIM))
+        if change.error_code:
+            detail.append("  failed: ", _DIM)
+            detail.append_text(literal(change.error_code))
+        lines.append(detail)
+    if posture.changes and len(posture.changes) > MAX_LINES:
+        lines.append(Text(f"  … and {len(posture.changes) - MAX_LINES} more", _DIM))
+    if posture.changes_note:
+        lines.append(Text(f"  {posture.changes_note}", _DIM))
+    return lines
 
 
 def _more(lines: list[Text], count: int) -> None:

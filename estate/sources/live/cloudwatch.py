@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from estate.sources.live.calls import CallContext
 
@@ -83,18 +84,44 @@ def _batches(
     return pages, failed
 
 
+@dataclass(frozen=True, slots=True)
+class MetricsRead:
+    """What one read of a window cost and what it lost: batches that yielded no page are gaps."""
+
+    calls: int
+    failed: int
+    percentile_calls: int = 0
+    percentile_failed: int = 0
+
+
+def read_metrics(
+    ctx: CallContext,
+    names: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    period: int = 300,
+    percentiles: bool = True,
+) -> MetricsRead:
+    """Read every function's series over [start, end) (each page stored as its own record)."""
+    queries = list(_queries(names, period))
+    calls, failed = _batches(ctx, queries, start, end, best_effort=False)
+    if not failed:
+        ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(queries)} series in {calls} calls")
+    if not percentiles:
+        return MetricsRead(calls, failed)
+    extra = list(_queries(names, period, PERCENTILE_STATS, prefix="p"))
+    more, refused = _batches(ctx, extra, start, end, best_effort=True)
+    if not refused:
+        ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(extra)} percentile series in {more} calls")
+    return MetricsRead(calls, failed, more, refused)
+
+
 def fetch_metrics(
     ctx: CallContext, names: list[str], start: dt.datetime, end: dt.datetime, period: int = 300
 ) -> int:
     """Read every function's series; returns the number of GetMetricData calls made."""
-    queries = list(_queries(names, period))
-    calls, _failed = _batches(ctx, queries, start, end, best_effort=False)
-    ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(queries)} series in {calls} calls")
-    percentiles = list(_queries(names, period, PERCENTILE_STATS, prefix="p"))
-    more, failed = _batches(ctx, percentiles, start, end, best_effort=True)
-    if not failed:
-        ctx.mark_ok("cloudwatch", "GetMetricData", f"{len(percentiles)} percentile series in {more} calls")
-    return calls + more
+    read = read_metrics(ctx, names, start, end, period)
+    return read.calls + read.percentile_calls
 
 
 def fetch_alarms(ctx: CallContext) -> None:

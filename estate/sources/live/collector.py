@@ -323,6 +323,7 @@ class _Collection:
                 options.metrics_days, options.metrics_end, options.metrics_period
             )
             cloudwatch.fetch_metrics(ctx, names, start, end, options.metrics_period)
+            cloudtrail.fetch_function_changes(ctx, start, end)  # the same window's function changes
 
     def manifest(self) -> Manifest:
         options = self.options

@@ -79,7 +79,7 @@ _READ: dict[str, tuple[str, ...]] = {
     "secretsmanager": ("ListSecrets", "GetResourcePolicy"),
     "ssm": ("DescribeParameters",),
     "rds": ("DescribeDBInstances", "DescribeDBClusters"),
-    "cloudtrail": ("DescribeTrails", "GetEventSelectors", "GetTrailStatus"),
+    "cloudtrail": ("DescribeTrails", "GetEventSelectors", "GetTrailStatus", "LookupEvents"),
     "organizations": (
         "DescribeOrganization",
         "ListAccounts",
