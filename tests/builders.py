@@ -53,9 +53,7 @@ def function(
     return raw
 
 
-def record(
-    service: str, operation: str, response: Any, region: str = REGION, **params: Any
-) -> Record:
+def record(service: str, operation: str, response: Any, region: str = REGION, **params: Any) -> Record:
     """One stored response of this test account (for `snapshot_of(extra=...)`)."""
     return Record(RecordKey(ACCOUNT, region, service, operation, params), response)
 
