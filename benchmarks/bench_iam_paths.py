@@ -1,15 +1,18 @@
 """IAM paths benchmark: admin / wildcard / PassRole rules and privilege escalation at estate scale.
 
-Run: .venv/bin/python benchmarks/bench_iam_paths.py [--roles 500 2000] [--seed 7]
+Run: .venv/bin/python benchmarks/bench_iam_paths.py [--functions 1000 10000] [--roles 500 2000] [--seed 7]
 
-Builds a synthetic Lambda estate in code (no snapshot, no AWS): N roles in 40 teams, three
+By default measures the cached `lambdascope synth` estates of synth_estates.py (1,000 and 10,000
+functions; the same estates every other benchmark uses). `--roles N...` instead (or as well)
+builds the older IAM-only estate in code (no snapshot, no AWS): N roles in 40 teams, three
 functions per role, N/10 users in groups, a pool of team managed policies, and the sloppy
 minority real estates have: admins, deployers that pass their team's roles (or every role) to
 Lambda, roles that may assume any role, function-code updaters, self-editing roles, wildcard
 grants, permission boundaries, break-glass roles any principal may assume with MFA (conditional
 edges). Prints, per size, the seconds spent building the IAM model and effective permissions,
 running the admin/wildcard/PassRole rules, checking every escalation method, adding the edges to a
-graph, searching paths and writing findings, with the edge and finding counts.
+graph, searching paths and writing findings (wall and CPU seconds: the machine may be shared), with
+the edge and finding counts.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import networkx as nx
+from synth_estates import synth_snapshot
 
+from estate.load import load_estate
 from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction, ManagedPolicy
-from estate.snapshot import Manifest
+from estate.snapshot import Manifest, load_snapshot
 
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
@@ -218,58 +223,74 @@ def synthetic_estate(roles: int, seed: int = 7, functions_per_role: int = 3) -> 
     )
 
 
-def bench(roles: int, seed: int) -> dict[str, float]:
+class _Stopwatch:
+    """Wall and CPU seconds per labelled step, since the previous mark."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, tuple[float, float]] = {}
+        self._start = self._wall = time.perf_counter()
+        self._cpu_start = self._cpu = time.process_time()
+
+    def mark(self, label: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.steps[label] = (wall - self._wall, cpu - self._cpu)
+        self._wall, self._cpu = wall, cpu
+
+    def total(self) -> None:
+        self.steps["total"] = (time.perf_counter() - self._start, time.process_time() - self._cpu_start)
+
+
+def bench(label: str, estate: Estate) -> dict[str, tuple[float, float]]:
     from analyzers.escalation.edges import escalation_edges
     from analyzers.escalation.paths import EscalationGraph
     from analyzers.iam_model import IamModel
     from analyzers.iam_paths import add_iam_edges, privesc_finding
     from analyzers.iam_permissions import permission_findings
 
-    estate = synthetic_estate(roles, seed)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    clock = _Stopwatch()
     model = IamModel(estate)
     for arn in model.actors:
         model.effective(arn).bits()
-    timings["model + effective permissions"] = time.perf_counter() - started
-    mark = time.perf_counter()
+    clock.mark("model + effective permissions")
     findings = list(permission_findings(model))
-    timings["admin/wildcard/passrole rules"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    clock.mark("admin/wildcard/passrole rules")
     edges = escalation_edges(model)
-    timings["escalation edges"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    clock.mark("escalation edges")
     add_iam_edges(nx.MultiDiGraph(), edges)
-    timings["graph edges"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    clock.mark("graph edges")
     graph = EscalationGraph(model, edges)
     paths = [p for arn in model.actors for p in graph.paths_from(arn)]
-    timings["paths"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    clock.mark("paths")
     findings += [privesc_finding(model, p) for p in paths]
-    timings["privesc findings"] = time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
+    clock.mark("privesc findings")
+    clock.total()
+    roles = sum(1 for p in estate.principals.values() if p.kind == "role")
     print(
-        f"{roles} roles, {len(estate.functions)} functions, {len(model.actors) - roles} users: "
-        f"{len(edges)} escalation edges, {len(paths)} paths, {len(findings)} findings"
+        f"{label}: {roles:,} roles, {len(estate.functions):,} functions, {len(model.actors):,} actors: "
+        f"{len(edges):,} escalation edges, {len(paths):,} paths, {len(findings):,} findings"
     )
-    for label, seconds in timings.items():
-        print(f"  {label:<32} {seconds:7.3f} s")
-    return timings
+    for step, (wall, cpu) in clock.steps.items():
+        print(f"  {step:<32} {wall:7.3f} s wall  {cpu:7.3f} s cpu")
+    return clock.steps
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--roles", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--functions", type=int, nargs="*", help="synthetic sizes (default 1000 10000)")
+    parser.add_argument("--roles", type=int, nargs="*", default=[], help="in-code IAM-only estate sizes")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    sizes = args.functions if args.functions is not None else ([] if args.roles else [1000, 10_000])
     from policy.catalogue import load_catalogue
 
     started = time.perf_counter()
     load_catalogue()
     print(f"catalogue load (once): {time.perf_counter() - started:.3f} s")
+    for functions in sizes:
+        estate = load_estate(load_snapshot(synth_snapshot(functions, args.seed)))
+        bench(f"synth {functions:,} functions", estate)
     for roles in args.roles:
-        bench(roles, args.seed)
+        bench(f"in-code {roles:,} roles", synthetic_estate(roles, args.seed))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Reachability query timings on a synthetic estate (DESIGN.md section 7: a query <= 50 ms).
 
-    python benchmarks/bench_reach.py [--functions 10000] [--snapshot /tmp/x.lsnap] [--repeat 15]
+    python benchmarks/bench_reach.py [--functions 10000] [--seed 7] [--snapshot FILE] [--repeat 15]
 
-Generates the snapshot with `lambdascope synth` if it is missing, analyses it once (the graph
-with every edge kind), then prints the median of: a forward query from `internet`, forward
+Uses the cached synthetic estate from synth_estates.py (generated on first use) unless
+--snapshot names another file, analyses it once (the graph with every edge kind), then prints
+the median of: a forward query from `internet`, forward
 queries from sampled functions, backward queries from sampled data stores (or roles when the
 estate has no stores), and the blast radius of every internet-invocable function.
 """
@@ -13,42 +14,60 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from analyzers.analysis import analyze_snapshot
-from analyzers.reach_query import STORE_KINDS, backward, blast_radius, forward, internet_invocable_functions
-from estate.snapshot import load_snapshot
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from synth_estates import synth_snapshot  # noqa: E402
+
+from analyzers.analysis import analyze_snapshot  # noqa: E402
+from analyzers.reach_query import (  # noqa: E402
+    STORE_KINDS,
+    backward,
+    blast_radius,
+    forward,
+    internet_invocable_functions,
+)
+from estate.snapshot import load_snapshot  # noqa: E402
 
 
-def _median_ms(calls: list[Callable[[], object]], repeat: int) -> tuple[float, float]:
-    """Median and worst wall time (ms) over `repeat` rounds of each call."""
-    times = []
+def _timing(calls: list[Callable[[], object]], repeat: int, digits: int = 1) -> str:
+    """Median and worst wall time, and median CPU time (ms), over `repeat` rounds of each call.
+
+    CPU time sits beside wall time because the machine may be shared with other jobs.
+    """
+    walls, cpus = [], []
     for _ in range(repeat):
         for call in calls:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             call()
-            times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), max(times)
+            walls.append((time.perf_counter() - started) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+    median, worst, cpu = statistics.median(walls), max(walls), statistics.median(cpus)
+    return f"median {median:.{digits}f} ms (cpu {cpu:.{digits}f} ms), max {worst:.1f} ms"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--functions", type=int, default=10_000)
-    parser.add_argument("--snapshot", type=Path, default=Path("/tmp/x.lsnap"))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--snapshot", type=Path, help="measure this snapshot instead of a synthetic one")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--sample", type=int, default=20, help="functions and stores sampled per query kind")
     args = parser.parse_args()
-    if not args.snapshot.exists():
-        command = [sys.executable, "-m", "tui.cli", "synth", "--functions", str(args.functions)]
-        subprocess.run([*command, "-o", str(args.snapshot)], check=True)
-    started = time.perf_counter()
-    graph = analyze_snapshot(load_snapshot(args.snapshot)).graph
-    print(f"load + analyse {args.snapshot}: {time.perf_counter() - started:.1f}s")
+    path = args.snapshot or synth_snapshot(args.functions, args.seed)
+    started, cpu = time.perf_counter(), time.process_time()
+    graph = analyze_snapshot(load_snapshot(path)).graph
+    print(
+        f"load + analyse {path}: {time.perf_counter() - started:.1f}s wall, "
+        f"{time.process_time() - cpu:.1f}s cpu"
+    )
     print(f"graph: {graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges")
 
     rng = random.Random(7)
@@ -59,29 +78,27 @@ def main() -> int:
     target_sample = rng.sample(targets, min(args.sample, len(targets)))
 
     result = forward(graph, "internet")
-    median, worst = _median_ms([lambda: forward(graph, "internet")], args.repeat)
-    print(
-        f"forward from internet ({len(result.reached):,} reached): median {median:.1f} ms, max {worst:.1f} ms"
-    )
+    timing = _timing([lambda: forward(graph, "internet")], args.repeat)
+    print(f"forward from internet ({len(result.reached):,} reached): {timing}")
     from_functions: list[Callable[[], object]] = [partial(forward, graph, f) for f in fn_sample]
-    median, worst = _median_ms(from_functions, max(1, args.repeat // 5))
-    print(f"forward from {len(fn_sample)} functions: median {median:.2f} ms, max {worst:.1f} ms")
+    timing = _timing(from_functions, max(1, args.repeat // 5), 2)
+    print(f"forward from {len(fn_sample)} functions: {timing}")
     kind = "stores" if stores else "roles (no stores in this estate)"
     from_targets: list[Callable[[], object]] = [partial(backward, graph, t) for t in target_sample]
-    median, worst = _median_ms(from_targets, max(1, args.repeat // 5))
-    print(f"backward from {len(target_sample)} {kind}: median {median:.2f} ms, max {worst:.1f} ms")
+    timing = _timing(from_targets, max(1, args.repeat // 5), 2)
+    print(f"backward from {len(target_sample)} {kind}: {timing}")
     if stores:
         to = target_sample[0]
-        median, worst = _median_ms([lambda: forward(graph, "internet", to=to)], args.repeat)
-        print(f"every path internet -> one store (limit 100): median {median:.1f} ms")
+        timing = _timing([lambda: forward(graph, "internet", to=to)], args.repeat)
+        print(f"every path internet -> one store (limit 100): {timing}")
 
     public = internet_invocable_functions(graph)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reached = sum(len(blast_radius(graph, fn).reached) for fn in public)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"blast radius of {len(public):,} internet-invocable functions: {elapsed:.2f} s "
-        f"({reached:,} store hits)"
+        f"(cpu {cpu:.2f} s; {reached:,} store hits)"
     )
     return 0
 
