@@ -90,6 +90,14 @@ def principals_to_check(graph: nx.MultiDiGraph, model: IamModel) -> list[str]:
 FUNCTION_FANOUT = 25
 
 
+@dataclass(frozen=True, slots=True)
+class _Relevant:
+    statements: tuple[Statement, ...]
+    signable: bool  # no policy variable in any Resource/NotResource
+    everywhere: bool  # every statement's Resource is exactly "*"
+    conditional: bool  # some statement has a Condition (then the target's tags matter)
+
+
 def function_set_node(account: str, region: str) -> str:
     return f"functions:{account}:{region}"
 
@@ -108,6 +116,7 @@ class AccessAnalysis:
         self._classes: dict[tuple[str, int], list[int]] = {}
         self._refined: dict[tuple[int, str, int], list[int]] = {}
         self._decisions: dict[tuple[object, ...], AccessResult | None] = {}
+        self._relevant_cache: dict[tuple[object, ...], _Relevant] = {}
         self._attrs: dict[tuple[object, ...], dict[str, Any]] = {}
 
     # -- where the engine needs to look -----------------------------------------------------
@@ -173,20 +182,44 @@ class AccessAnalysis:
         return self._refined[key]
 
     # -- one decision -----------------------------------------------------------------------
+    def _relevant(self, arn: str, low: int, target: Target) -> _Relevant:
+        """The statements that bear on one action of `arn` against the target's policies, found once
+        per (principal, action, account, policy) instead of once per target."""
+        key = (arn, low, target.account, id(target.policy))
+        found = self._relevant_cache.get(key)
+        if found is None:
+            statements = [s for b, s in self._principal_statements(arn) if b & low]
+            statements.extend(
+                s
+                for p in self._target_policies(target)
+                for s in p.document.statements
+                if self.catalogue.statement_bits(s) & low
+            )
+            patterns = [r for s in statements for r in (s.resources or s.not_resources or ())]
+            found = _Relevant(
+                statements=tuple(statements),
+                signable=not any("${" in r for r in patterns),
+                # every statement names every resource: the verdicts are the same for all targets
+                everywhere=all(s.resources == ("*",) for s in statements),
+                conditional=any(s.conditions for s in statements),
+            )
+            self._relevant_cache[key] = found
+        return found
+
     def decide(self, arn: str, bits: int, resource: str, target: Target) -> AccessResult | None:
         low = bits & -bits
         action = self.catalogue.actions[low.bit_length() - 1].full_name
-        relevant = [s for b, s in self._principal_statements(arn) if b & low]
-        relevant.extend(
-            s
-            for p in self._target_policies(target)
-            for s in p.document.statements
-            if self.catalogue.statement_bits(s) & low
-        )
+        relevant = self._relevant(arn, low, target)
         key: tuple[object, ...] | None = None
-        if not any("${" in r for s in relevant for r in (s.resources or s.not_resources or ())):
-            verdicts = tuple(statement_resource_verdict(s, resource, variables=False) for s in relevant)
-            tags = tuple(sorted(target.tags.items())) if any(s.conditions for s in relevant) else ()
+        if relevant.signable:
+            verdicts: tuple[object, ...] = (
+                ("*",)
+                if relevant.everywhere
+                else tuple(
+                    statement_resource_verdict(s, resource, variables=False) for s in relevant.statements
+                )
+            )
+            tags = tuple(sorted(target.tags.items())) if relevant.conditional else ()
             key = (arn, bits, target.account, id(target.policy), target.kind, verdicts, tags)
             if key in self._decisions:
                 return self._decisions[key]
