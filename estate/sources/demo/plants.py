@@ -12,16 +12,41 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .constants import EU, PARTNER_ACCOUNT, US
-from .planted_values import (
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
-    LEDGER_DB_PASSWORD,
-    PARTNER_API_TOKEN,
-    PEM_PRIVATE_KEY,
-    POSTGRES_URL,
-    SERVICE_JWT,
-    STRIPE_LIVE_KEY,
+from .plants_config import (
+    AWS_KEY_SENSITIVE_STORES,
+    CONFIG_FUNCTION_PLANTS,
+    DEPRECATED_RUNTIME_FUNCTIONS,
+    ENV_NO_CMK_FUNCTIONS,
+    ENV_SECRET_FUNCTIONS,
+    INTERNET_FACING_UNRESERVED_FUNCTIONS,
+    KMS_NO_ROTATION_KEYS,
+    LOG_RETENTION_PLANTS,
+    NO_ALARM_FUNCTIONS,
+    NO_DLQ_FUNCTIONS,
+    NO_TRACING_FUNCTIONS,
+    NO_VPC_ENDPOINT_FUNCTIONS,
+    NO_VPC_SENSITIVE_FUNCTIONS,
+    PUBLIC_SUBNET_FUNCTIONS,
+    SINGLE_AZ_FUNCTIONS,
+    TLS_NO_SECURE_TRANSPORT_BUCKETS,
+    TRAIL_GAP_REGIONS,
+    UNCLASSIFIED_STORES,
+    UNENCRYPTED_STORES,
+    URL_CORS_WILDCARD_FUNCTIONS,
 )
+
+# Re-exported: the rest of the configuration ground truth lives in plants_config.py.
+from .plants_config import CONFIG_REGION_PLANTS as CONFIG_REGION_PLANTS
+from .plants_config import CONFIG_RULE_PLANTS as CONFIG_RULE_PLANTS
+from .plants_config import CONFIG_STORE_PLANTS as CONFIG_STORE_PLANTS
+from .plants_config import ENV_SECRET_KINDS as ENV_SECRET_KINDS
+from .plants_config import ENV_SECRET_VARS as ENV_SECRET_VARS
+from .plants_config import NO_ENV_FUNCTIONS as NO_ENV_FUNCTIONS
+from .plants_config import OPEN_SECURITY_GROUP_FUNCTIONS as OPEN_SECURITY_GROUP_FUNCTIONS
+from .plants_config import PLANTED_SECRET_VALUES as PLANTED_SECRET_VALUES
+from .plants_config import RESERVED_CONCURRENCY as RESERVED_CONCURRENCY
+from .plants_config import STANDARD_LOG_RETENTION_DAYS as STANDARD_LOG_RETENTION_DAYS
+from .plants_config import VPC_FUNCTIONS as VPC_FUNCTIONS
 
 
 @dataclass(frozen=True)
@@ -201,174 +226,15 @@ MANAGED_ATTACHMENTS: dict[str, tuple[str, ...]] = {
     "ledger-writer-role": ("AWSLambdaVPCAccessExecutionRole", "ledger-data-access", "lambda-observability"),
 }
 
-# --- configuration ------------------------------------------------------------------------
-DEPRECATED_RUNTIME_FUNCTIONS: dict[str, str] = {
-    "ledger-export-legacy": "python3.7",
-    "kyc-watchlist-sync": "python3.8",
-    "fx-rates-public": "nodejs14.x",
-    "fraud-case-export": "nodejs16.x",
-    "notify-push": "nodejs16.x",
-    "kyc-address-verify": "go1.x",
-    "settlement-fx-convert": "java8",
-    "kyc-pep-screen": "dotnet6",
-    "card-bin-lookup": "nodejs20.x",  # deprecated 2026-04-30, the newest of the lot
-}
-ENV_SECRET_VARS: dict[str, tuple[str, ...]] = {
-    "payouts-stripe-sync": ("STRIPE_SECRET_KEY",),
-    "ledger-export-legacy": ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"),
-    "statements-signer": ("SIGNING_KEY_PEM",),
-    "ledger-writer": ("DATABASE_URL",),
-    "kyc-address-verify": ("PARTNER_API_TOKEN",),
-    "notify-push": ("FCM_SERVICE_TOKEN",),
-}
-ENV_SECRET_FUNCTIONS: dict[str, str] = {name: keys[0] for name, keys in ENV_SECRET_VARS.items()}
-# What detect-secrets 1.5 calls each planted value.
-ENV_SECRET_KINDS: dict[str, str] = {
-    "STRIPE_SECRET_KEY": "Stripe Access Key",
-    "AWS_ACCESS_KEY_ID": "AWS Access Key",
-    "AWS_SECRET_ACCESS_KEY": "AWS Access Key",
-    "SIGNING_KEY_PEM": "Private Key",
-    "DATABASE_URL": "Basic Auth Credentials",
-    "PARTNER_API_TOKEN": "Hex High Entropy String",
-    "FCM_SERVICE_TOKEN": "JSON Web Token",
-}
-PLANTED_SECRET_VALUES: tuple[str, ...] = (
-    STRIPE_LIVE_KEY,
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
-    PEM_PRIVATE_KEY,
-    POSTGRES_URL,
-    LEDGER_DB_PASSWORD,
-    PARTNER_API_TOKEN,
-    SERVICE_JWT,
-)
-# Functions with environment variables but no customer KMS key (KMSKeyArn absent).
-ENV_NO_CMK_FUNCTIONS: frozenset[str] = frozenset(
-    {
-        "payments-status",
-        "payments-api-authorizer",
-        "payments-webhook-dispatch",
-        "card-bin-lookup",
-        "card-lifecycle-events",
-        "ledger-balance-api",
-        "ledger-reconcile",
-        "ledger-db-migrate",
-        "ledger-export-legacy",
-        "settlement-report",
-        "settlement-file-ingest",
-        "settlement-fx-convert",
-        "payouts-stripe-sync",
-        "partner-settlement-callback",
-        "partner-settlement-status",
-        "merchant-onboarding-hook",
-        "fx-rates-refresh",
-        "fx-quote",
-        "kyc-document-check",
-        "kyc-liveness-check",
-        "kyc-pep-screen",
-        "kyc-address-verify",
-        "fraud-features",
-        "fraud-model-refresh",
-        "fraud-case-export",
-        "statements-ingest",
-        "statements-signer",
-        "statements-dispatch",
-        "platform-janitor",
-        "ops-runbook-executor",
-        "release-canary",
-        "feature-flags-api",
-        "audit-log-shipper",
-        "promo-banner-render",
-        "partner-webhook-receiver",
-        "partner-webhook-replay",
-        "statements-dispatch-dr",
-        "statements-archive-dr",
-        "notify-push",
-        "notify-bounce-handler",
-        "notify-digest",
-        "kyc-sanctions-screen",
-        "kyc-watchlist-sync",
-        "dr-health-probe",
-    }
-)
-NO_ENV_FUNCTIONS: frozenset[str] = frozenset({"fx-rates-public", "shared-currency-format"})
-VPC_FUNCTIONS: frozenset[str] = frozenset(
-    {
-        "payments-authorize",
-        "payments-capture",
-        "payments-refund",
-        "payments-status",
-        "payments-3ds-callback",
-        "card-tokenize",
-        "card-detokenize",
-        "ledger-writer",
-        "ledger-projector",
-        "ledger-balance-api",
-        "ledger-reconcile",
-        "ledger-db-migrate",
-        "kyc-liveness-check",
-        "kyc-orchestrator",
-        "kyc-pep-screen",
-        "fraud-score",
-        "fraud-features",
-        "statements-render",
-        "statements-ingest",
-        "statements-signer",
-        "statements-render-dr",
-        "statements-dispatch-dr",
-        "statements-archive-dr",
-    }
-)
-NO_VPC_SENSITIVE_FUNCTIONS: dict[str, str] = {
-    "kyc-document-check": "reads fintech-kyc-documents-eu (pci) and kyc-profiles, outside any VPC",
-}
-SINGLE_AZ_FUNCTIONS: dict[str, str] = {"ledger-reconcile": "eu-west-1a only"}
-PUBLIC_SUBNET_FUNCTIONS: dict[str, str] = {"ledger-db-migrate": "public subnets (IGW route)"}
-OPEN_SECURITY_GROUP_FUNCTIONS: frozenset[str] = frozenset({"ledger-db-migrate", "kyc-pep-screen"})
-NO_TRACING_FUNCTIONS: frozenset[str] = frozenset(
-    {
-        "ledger-export-legacy",
-        "settlement-fx-convert",
-        "fx-rates-public",
-        "kyc-address-verify",
-        "fraud-case-export",
-        "ops-runbook-executor",
-        "notify-push",
-        "kyc-watchlist-sync",
-    }
-)
-RESERVED_CONCURRENCY: dict[str, int] = {
-    "payments-authorize": 100,
-    "payments-capture": 20,
-    "card-tokenize": 30,
-    "card-detokenize": 10,
-    "fraud-score": 200,
-}
-UNENCRYPTED_STORES: dict[str, str] = {
-    "ledger-db": "RDS StorageEncrypted false (tagged pci)",
-    "fintech-raw-uploads-eu": "S3 without default encryption (moto 404; AWS would say SSE-S3)",
-    "legacy-settlement-jobs": "SQS without SSE",
-    "statements-ready": "SNS without KMS",
-}
-# Audit and monitoring (catalogue_audit.py). Every other function has /aws/lambda/<name> kept 400
-# days, alarms on Errors and Throttles, and (when triggered asynchronously) an on-failure queue.
-LOG_RETENTION_PLANTS: dict[str, int | None] = {
-    "card-detokenize": None,  # never expires: detokenised card data in logs kept forever
-    "ops-runbook-executor": 7,  # break-glass automation, a week of evidence (< 365)
-}
-STANDARD_LOG_RETENTION_DAYS = 400
-NO_ALARM_FUNCTIONS: dict[str, str] = {
-    "fx-rates-public": "internet-facing (Principal *), no alarm on Errors or Throttles",
-    "kyc-watchlist-sync": "sanctions watchlist sync fails silently",
-}
-# The one trail (fintech-audit, eu-west-1, logging, Lambda data events for every function) is not
-# multi-region: nothing records Lambda Invoke in these regions.
-TRAIL_GAP_REGIONS: frozenset[str] = frozenset({US})
-NO_DLQ_FUNCTIONS: dict[str, str] = {
-    "settlement-file-ingest": "S3 notification from the partner settlement inbox; failed files are dropped",
-    "notify-push": "SNS customer-notifications subscription; failed pushes are dropped",
-}
-UNCLASSIFIED_STORES: frozenset[str] = frozenset({"idempotency-keys", "legacy-settlement-jobs"})
+# --- configuration (plants_config.py) -------------------------------------------------------
+# Functions that no config.* rule should flag: the control group of the configuration posture.
+CLEAN_FUNCTIONS: frozenset[str] = ALL_FUNCTIONS - frozenset().union(*CONFIG_FUNCTION_PLANTS.values())
+
+
+def _region(function: str) -> str:
+    return US if function in FUNCTIONS_BY_REGION[US] else EU
+
+
 # Rich markup plus an ANSI escape in three places of one function; the UI must show it literally.
 HOSTILE_TEXT_FUNCTION = "promo-banner-render"
 HOSTILE_TEXT_FIELDS: tuple[str, ...] = ("Description", "Environment:BANNER_TEXT", "Tag:owner")
@@ -414,10 +280,27 @@ PLANTS: tuple[Plant, ...] = (
         Plant("config.env-secret", n, US if n == "notify-push" else EU, f"{k} in plain env")
         for n, k in ENV_SECRET_FUNCTIONS.items()
     ),
-    Plant("config.no-vpc", "kyc-document-check", EU, NO_VPC_SENSITIVE_FUNCTIONS["kyc-document-check"]),
+    *(Plant("config.no-vpc", n, _region(n), w) for n, w in NO_VPC_SENSITIVE_FUNCTIONS.items()),
+    *(
+        Plant("config.no-vpc-endpoint", n, EU, f"no VPC endpoint for {', '.join(s)}")
+        for n, s in NO_VPC_ENDPOINT_FUNCTIONS.items()
+    ),
+    *(
+        Plant("config.tls-below-1.2", b, US if b.endswith("-us") else EU, w)
+        for b, w in TLS_NO_SECURE_TRANSPORT_BUCKETS.items()
+    ),
+    *(Plant("config.kms-no-rotation", k, EU, w) for k, w in KMS_NO_ROTATION_KEYS.items()),
+    *(Plant("config.url-cors-wildcard", n, US, w) for n, w in URL_CORS_WILDCARD_FUNCTIONS.items()),
+    *(
+        Plant("config.no-reserved-concurrency", n, _region(n), w)
+        for n, w in INTERNET_FACING_UNRESERVED_FUNCTIONS.items()
+    ),
+    *(Plant("config.no-tracing", n, _region(n), "X-Ray PassThrough") for n in sorted(NO_TRACING_FUNCTIONS)),
+    *(Plant("config.env-no-cmk", n, _region(n), "env without a CMK") for n in sorted(ENV_NO_CMK_FUNCTIONS)),
     Plant("config.single-az", "ledger-reconcile", EU, SINGLE_AZ_FUNCTIONS["ledger-reconcile"]),
     Plant("config.public-subnet", "ledger-db-migrate", EU, PUBLIC_SUBNET_FUNCTIONS["ledger-db-migrate"]),
     *(Plant("config.unencrypted-store", s, EU, w) for s, w in UNENCRYPTED_STORES.items()),
+    *(Plant("config.unencrypted-store", s, EU, w) for s, w in AWS_KEY_SENSITIVE_STORES.items()),
     *(
         Plant("config.unclassified-store", s, EU, "no DataClassification tag")
         for s in sorted(UNCLASSIFIED_STORES)
