@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -131,13 +130,12 @@ def _benchmark() -> ModuleType:
     return module
 
 
-def test_a_thousand_role_estate_in_a_few_seconds() -> None:
+def test_a_thousand_role_benchmark_estate_reports_its_admins_and_escalations() -> None:
+    """The benchmark's generated estate exercises the real analysis (its timing is printed by
+    benchmarks/bench_iam_paths.py, never asserted here)."""
     estate = _benchmark().synthetic_estate(1000, seed=7)
     load_catalogue()
-    started = time.perf_counter()
     iam = analyze_iam(estate)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, elapsed  # about half a second on the dev machine
     admins = {
         a for a, p in estate.principals.items() if p.kind == "role" and ADMIN_POLICY in p.attached_policy_arns
     }
