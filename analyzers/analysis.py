@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from analyzers.anomalies import anomaly_findings
+from analyzers.anomaly_rules import AnomalyScoring, anomaly_findings, score_estate
 from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
 from analyzers.config_audit import (
     log_retention_findings,
@@ -49,6 +49,7 @@ class Analysis:
     today: dt.date
     by_resource: Mapping[str, list[Finding]] = field(default_factory=dict)
     iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
+    anomalies: AnomalyScoring | None = field(default=None, repr=False)  # windows behind anomaly.*
     settings: Settings = field(default_factory=Settings)
     raw_findings: list[Finding] = field(default_factory=list, repr=False)  # as the rules emitted them
     expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
@@ -86,6 +87,7 @@ def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | N
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
     tag_key = settings.classification_tag_key
     add_access_edges(estate, graph, iam.model, classification_tag=tag_key)  # store nodes, `can` edges
+    anomalies = score_estate(estate)
     findings = sort_findings(
         [
             *public_invoke_findings(estate, graph),
@@ -110,12 +112,12 @@ def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | N
             *no_alarms_findings(estate, graph),
             *unparseable_policy_findings(estate, graph),
             *iam.findings,
-            *anomaly_findings(estate),
+            *anomaly_findings(estate, scoring=anomalies),
             *public_to_sensitive_findings(estate, graph, tag_key=tag_key),
             *no_vpc_findings(estate, graph, tag_key=tag_key),
         ]
     )
-    analysis = Analysis(estate, graph, findings, day, {}, iam, settings, raw_findings=findings)
+    analysis = Analysis(estate, graph, findings, day, {}, iam, anomalies, settings, raw_findings=findings)
     return _settle(analysis, settings)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
 from estate.model import Estate, MetricSeries
 
 AWS_DEFAULT_CONCURRENCY = 1000
+DEFAULT_LOOKBACK = dt.timedelta(days=14)
 
 
 def _rule(rule_id: str, severity: Severity, title: str, rationale: str, remediation: str) -> Rule:
@@ -147,24 +149,59 @@ def function_windows(
                 yield (account, region, w.function), w
 
 
+@dataclass(frozen=True, slots=True)
+class AnomalyScoring:
+    """Every function's anomaly windows as of `now`: scored once per estate and moment, then
+    shared by the findings and the Anomalies pane (scoring 10,000 functions takes seconds)."""
+
+    now: dt.datetime
+    lookback: dt.timedelta
+    windows: tuple[tuple[tuple[str, str, str], AnomalyWindow], ...]
+
+
+def score_estate(
+    estate: Estate,
+    now: dt.datetime | None = None,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
+    thresholds: Thresholds | None = None,
+) -> AnomalyScoring:
+    moment = now or dt.datetime.fromisoformat(estate.manifest.created_at)
+    windows = tuple(function_windows(estate, moment, lookback, thresholds or Thresholds()))
+    return AnomalyScoring(moment, lookback, windows)
+
+
+def account_concurrency_limits(estate: Estate) -> dict[tuple[str, str], int]:
+    """ConcurrentExecutions quotas read by GetAccountSettings, where collected."""
+    return {
+        place: settings.concurrent_executions
+        for place, settings in estate.account_settings.items()
+        if settings.concurrent_executions
+    }
+
+
 def anomaly_findings(
     estate: Estate,
     now: dt.datetime | None = None,
     *,
-    lookback: dt.timedelta = dt.timedelta(days=14),
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
     account_limits: Mapping[tuple[str, str], int] | None = None,
     thresholds: Thresholds | None = None,
+    scoring: AnomalyScoring | None = None,
 ) -> list[Finding]:
     """Anomaly findings over the look-back window ending at `now` (default: the snapshot's created_at).
 
-    `account_limits` maps (account, region) to the ConcurrentExecutions quota from
-    GetAccountSettings; where it is missing the AWS default (1,000) is used and the evidence says so.
+    `scoring` reuses windows already scored for this estate (its `now` and look-back win).
+    `account_limits` maps (account, region) to the ConcurrentExecutions quota; by default the
+    estate's GetAccountSettings, and where that is missing the AWS default (1,000), which the
+    evidence says.
     """
-    moment = now or dt.datetime.fromisoformat(estate.manifest.created_at)
-    th = thresholds or Thresholds()
+    if scoring is None:
+        scoring = score_estate(estate, now, lookback, thresholds)
+    moment, lookback = scoring.now, scoring.lookback
+    limits = account_concurrency_limits(estate) if account_limits is None else account_limits
     arns = {(f.account, f.region, f.name): f.arn for f in estate.functions}
     grouped: dict[tuple[str, str, str, str], list[AnomalyWindow]] = defaultdict(list)
-    for key, window in function_windows(estate, moment, lookback, th):
+    for key, window in scoring.windows:
         grouped[(*key, RULE_FOR_METRIC[window.metric].id)].append(window)
     findings = []
     for (account, region, name, rule_id), windows in sorted(grouped.items()):
@@ -181,7 +218,7 @@ def anomaly_findings(
                 region=region,
             )
         )
-    findings.extend(concurrency_pressure_findings(estate, moment, lookback, account_limits or {}))
+    findings.extend(concurrency_pressure_findings(estate, moment, lookback, limits))
     return findings
 
 

@@ -81,7 +81,8 @@ def data_now(estate: Estate) -> dt.datetime:
 
 
 def score_board(analysis: Analysis, now: dt.datetime | None = None) -> AnomalyBoard:
-    """Run the detector over every function (the heavy part: call it from a worker)."""
+    """Every function's windows: the analysis' own scoring when it is for this moment, else the
+    detector run afresh (the heavy part: call it from a worker)."""
     estate = analysis.estate
     moment = now or data_now(estate)
     arns = {(f.account, f.region, f.name): f.arn for f in estate.functions}
@@ -89,7 +90,12 @@ def score_board(analysis: Analysis, now: dt.datetime | None = None) -> AnomalyBo
         (f.resource, f.rule.id): f for f in analysis.findings if f.analyzer == "anomaly"
     }
     grouped: dict[str, list[WindowView]] = defaultdict(list)
-    for key, window in function_windows(estate, moment, LOOKBACK, Thresholds()):
+    scored = analysis.anomalies
+    if scored is not None and scored.now == moment and scored.lookback == LOOKBACK:
+        windows_found: Iterable[tuple[tuple[str, str, str], AnomalyWindow]] = scored.windows  # as analysed
+    else:
+        windows_found = function_windows(estate, moment, LOOKBACK, Thresholds())
+    for key, window in windows_found:
         arn = arns.get(key)
         if arn is None:
             continue  # metrics of a function the listing did not return

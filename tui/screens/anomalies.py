@@ -28,7 +28,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.anomalies import anomaly_findings
+from analyzers.anomaly_rules import anomaly_findings, score_estate
 from analyzers.anomaly_windows import METRIC_KINDS
 from analyzers.findings import sort_findings
 from estate.model import LambdaFunction
@@ -89,8 +89,10 @@ def rescored(analysis: Analysis, update: MetricsUpdate) -> Analysis:
     """The analysis over the refreshed estate: anomaly findings re-run as of the data's new end,
     every other finding kept (nothing else changed), settings re-applied."""
     others = [f for f in analysis.raw_findings if f.analyzer != "anomaly"]
-    raw = sort_findings([*others, *anomaly_findings(update.estate, update.data_end)])
-    return replace(analysis, estate=update.estate, raw_findings=raw).with_settings(analysis.settings)
+    scoring = score_estate(update.estate, update.data_end)
+    raw = sort_findings([*others, *anomaly_findings(update.estate, scoring=scoring)])
+    fresh = replace(analysis, estate=update.estate, raw_findings=raw, anomalies=scoring)
+    return fresh.with_settings(analysis.settings)
 
 
 class SeriesReady(Message):
