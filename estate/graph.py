@@ -18,19 +18,9 @@ import networkx as nx
 
 from estate.graph_invokers import add_invokers
 from estate.graph_network import add_network
+from estate.graph_nodes import SOURCE_NODE_KINDS, add_node
 from estate.invokers import INTERNET, InvokeGrant, grants_from_policy, url_reachable
 from estate.model import Estate, LambdaFunction
-
-_SOURCE_KIND_TO_NODE_KIND = {
-    "internet": "internet",
-    "account": "account",
-    "any-account": "account",
-    "org": "account",
-    "service": "service",
-    "principal": "principal",
-    "invoker": "invoker",
-    "scoped": "invoker",
-}
 
 
 def _invoker_subkind(arn: str) -> str:
@@ -47,18 +37,10 @@ def _invoker_subkind(arn: str) -> str:
     }.get(service, service or "invoker")
 
 
-def _add_node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
-    if node in graph:
-        for key, value in attrs.items():
-            graph.nodes[node].setdefault(key, value)
-    else:
-        graph.add_node(node, **attrs)
-
-
 def _add_function(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
-    _add_node(graph, fn.arn, kind="function", label=fn.name, region=fn.region, account=fn.account)
+    add_node(graph, fn.arn, kind="function", label=fn.name, region=fn.region, account=fn.account)
     if fn.role_arn:
-        _add_node(graph, fn.role_arn, kind="role", label=fn.role_arn.rsplit("/", 1)[-1])
+        add_node(graph, fn.role_arn, kind="role", label=fn.role_arn.rsplit("/", 1)[-1])
         graph.add_edge(
             fn.arn,
             fn.role_arn,
@@ -69,11 +51,11 @@ def _add_function(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
 
 
 def _add_grant(graph: nx.MultiDiGraph, fn: LambdaFunction, grant: InvokeGrant) -> None:
-    node_kind = _SOURCE_KIND_TO_NODE_KIND.get(grant.source_kind, "principal")
+    node_kind = SOURCE_NODE_KINDS.get(grant.source_kind, "principal")
     attrs: dict[str, Any] = {"kind": node_kind, "label": grant.source}
     if node_kind == "invoker":
         attrs["subkind"] = _invoker_subkind(grant.source)
-    _add_node(graph, grant.source, **attrs)
+    add_node(graph, grant.source, **attrs)
     key = f"invokes:{grant.via}:{grant.statement_sid or ''}:{grant.action}"
     graph.add_edge(
         grant.source,
@@ -93,7 +75,7 @@ def _add_url(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
     if fn.url is None:
         return
     node = fn.url.url or f"{fn.arn}#url"
-    _add_node(graph, node, kind="invoker", subkind="function url", label=node, auth_type=fn.url.auth_type)
+    add_node(graph, node, kind="invoker", subkind="function url", label=node, auth_type=fn.url.auth_type)
     graph.add_edge(
         node,
         fn.arn,
@@ -111,17 +93,17 @@ def _add_url(graph: nx.MultiDiGraph, fn: LambdaFunction) -> None:
 
 def _add_iam(graph: nx.MultiDiGraph, estate: Estate) -> None:
     for principal in estate.principals.values():
-        _add_node(graph, principal.arn, kind=principal.kind, label=principal.name)
+        add_node(graph, principal.arn, kind=principal.kind, label=principal.name)
         graph.nodes[principal.arn]["kind"] = principal.kind
         for arn in principal.attached_policy_arns:
             policy = estate.policies.get(arn)
-            _add_node(graph, arn, kind="policy", label=policy.name if policy else arn.rsplit("/", 1)[-1])
+            add_node(graph, arn, kind="policy", label=policy.name if policy else arn.rsplit("/", 1)[-1])
             graph.add_edge(
                 principal.arn, arn, key="has-policy", kind="has-policy", evidence={"attached": arn}
             )
         for inline in principal.inline_policies:
             node = f"{principal.arn}#inline/{inline.name}"
-            _add_node(graph, node, kind="policy", label=inline.name, inline=True)
+            add_node(graph, node, kind="policy", label=inline.name, inline=True)
             graph.add_edge(
                 principal.arn,
                 node,
@@ -130,7 +112,7 @@ def _add_iam(graph: nx.MultiDiGraph, estate: Estate) -> None:
                 evidence={"inline": inline.name},
             )
         if principal.boundary_arn:
-            _add_node(graph, principal.boundary_arn, kind="policy", label=principal.boundary_arn)
+            add_node(graph, principal.boundary_arn, kind="policy", label=principal.boundary_arn)
             graph.add_edge(
                 principal.arn,
                 principal.boundary_arn,
@@ -154,7 +136,7 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
     for esm in estate.event_source_mappings:
         if esm.function_arn not in graph:
             continue
-        _add_node(
+        add_node(
             graph,
             esm.source_arn,
             kind="invoker",
@@ -171,8 +153,8 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
             public=False,
             evidence={"UUID": esm.uuid, "State": esm.state, "BatchSize": esm.batch_size},
         )
-    add_invokers(graph, estate, _add_node)  # API routes, rules, topics, buckets, logs, aliases
-    add_network(graph, estate, _add_node)  # subnets, routes, gateways, endpoints, egress
+    add_invokers(graph, estate, add_node)  # API routes, rules, topics, buckets, logs, aliases
+    add_network(graph, estate, add_node)  # subnets, routes, gateways, endpoints, egress
     _add_iam(graph, estate)
     return graph
 

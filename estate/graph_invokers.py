@@ -22,11 +22,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
+from estate.graph_nodes import SOURCE_NODE_KINDS, AddNode
 from estate.invokers import INTERNET, INVOKE, grants_from_policy
 from estate.model import Estate, LambdaFunction
 from estate.model_invokers import ApiRoute, Invokers
@@ -34,19 +34,8 @@ from policy.document import PolicyParseError
 from policy.evaluate import evaluate
 from policy.request import NamedPolicy, Request
 
-AddNode = Callable[..., None]
 _PARAM = re.compile(r"\{[^}/]*\}")
 _ANY_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
-_SOURCE_KINDS = {
-    "internet": "internet",
-    "account": "account",
-    "any-account": "account",
-    "org": "account",
-    "service": "service",
-    "principal": "principal",
-    "invoker": "invoker",
-    "scoped": "invoker",
-}
 _AUTHENTICATED_LABEL = {
     "AWS_IAM": "IAM-signed callers",
     "COGNITO_USER_POOLS": "Cognito-authenticated callers",
@@ -351,7 +340,7 @@ def _add_aliases(graph: nx.MultiDiGraph, add_node: AddNode, fn: LambdaFunction) 
             add_node(
                 graph,
                 grant.source,
-                kind=_SOURCE_KINDS.get(grant.source_kind, "principal"),
+                kind=SOURCE_NODE_KINDS.get(grant.source_kind, "principal"),
                 label=grant.source,
             )
             ev = grant.evidence() | {"qualifier": alias.name, "alias": alias.arn}

@@ -15,16 +15,15 @@ is `analyzers.egress.egress_of`, which reads the model; these edges are its expl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
+from estate.graph_nodes import AddNode
 from estate.invokers import INTERNET
 from estate.model import Estate, LambdaFunction
 from estate.model_network import Network, SecurityGroupRule
 
-AddNode = Callable[..., None]
 NO_VPC_EVIDENCE = "no VpcConfig: Lambda-managed network, internet egress"
 
 
