@@ -17,15 +17,10 @@ import pytest
 
 from analyzers.analysis import analyze_snapshot
 from estate.sources.live import CollectOptions, collect
+from tests.integration.lambda_code import TRUST
 
 pytestmark = pytest.mark.integration
 
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 DENY_IAM = {
     "Version": "2012-10-17",

@@ -9,9 +9,7 @@ test_collect_faults.py.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,18 +20,14 @@ import pytest
 
 from estate.snapshot import Record, Snapshot
 from estate.sources.live import CollectOptions, collect
+from tests.integration.lambda_code import TRUST
+from tests.integration.lambda_code import handler_zip as _zip
 
 pytestmark = pytest.mark.integration
 
 REGIONS = ("eu-west-1", "us-east-1")
 SECOND_ACCOUNT = "210987654321"
 SECRET_VALUE = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"  # a planted env var value: must never be stored
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -45,13 +39,6 @@ class Deployed:
     key_id: str
     table_arn: str
     bucket: str
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
-    return buffer.getvalue()
 
 
 def _session(endpoint: str, credentials: dict[str, str] | None = None) -> Any:

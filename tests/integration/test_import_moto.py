@@ -8,9 +8,7 @@ functions, invokers and reach.public-invoke findings must be the same as the liv
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +20,12 @@ from estate.load import load_estate
 from estate.snapshot import export_snapshot, load_snapshot
 from estate.sources.dumps import ImportOptions, import_dump
 from estate.sources.live import CollectOptions, collect
+from tests.integration.lambda_code import TRUST
+from tests.integration.lambda_code import handler_zip as _zip
 
 pytestmark = pytest.mark.integration
 
 REGION = "eu-west-1"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
-    return buffer.getvalue()
 
 
 def _cli_json(response: Any) -> str:

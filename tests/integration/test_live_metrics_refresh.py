@@ -6,9 +6,7 @@ pane can show, not a crash. Also: moto lacks CloudTrail LookupEvents, which stay
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from estate.sources.live import CollectOptions, collect
 from estate.sources.live.calls import CollectionAborted
 from estate.sources.live.metrics_refresh import MetricsRefresher, collect_metrics
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
+from tests.integration.lambda_code import handler_zip as _zip
 from tests.integration.test_collect_faults import denying_hook
 from tui.anomaly_posture import function_changes
 
@@ -34,13 +33,6 @@ NOW = dt.datetime.now(dt.UTC)
 COLLECTED_END = dt.datetime.fromtimestamp(int(NOW.timestamp()) // PERIOD * PERIOD, dt.UTC) - dt.timedelta(
     hours=1
 )
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
-    return buffer.getvalue()
 
 
 def _client(endpoint: str, service: str) -> Any:

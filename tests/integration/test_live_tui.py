@@ -4,10 +4,8 @@ worker behind one progress bar per account and region, then shows the collected 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import threading
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,24 +15,12 @@ import pytest
 
 from estate.snapshot import Snapshot
 from estate.sources.live import CollectOptions, collect
+from tests.integration.lambda_code import TRUST
+from tests.integration.lambda_code import handler_zip as _zip
 from tui.app import create_app
 from tui.screens.estate import FunctionsScreen
 
 pytestmark = pytest.mark.integration
-
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
-    return buffer.getvalue()
 
 
 def _deploy(endpoint: str) -> list[str]:
