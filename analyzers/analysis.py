@@ -87,6 +87,7 @@ def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | N
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
     tag_key = settings.classification_tag_key
     add_access_edges(estate, graph, iam.model, classification_tag=tag_key)  # store nodes, `can` edges
+    nx.freeze(graph)  # complete: the reach index built on it can never go stale
     anomalies = score_estate(estate)
     findings = sort_findings(
         [

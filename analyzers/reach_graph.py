@@ -1,38 +1,20 @@
-"""The graph walks behind the reachability queries: bounded BFS, hops, and path enumeration.
+"""The graph walks behind the reachability queries: one node's edges, hops, paths, and every
+simple path between two nodes.
 
-Direct adjacency loops over the MultiDiGraph (no subgraph views, no copies), so a query on a
-10,000-function estate stays in tens of milliseconds.
+Direct adjacency loops over the MultiDiGraph (no subgraph views, no copies); the searches that
+touch the whole estate run on the compiled index (`reach_index`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from analyzers.reach_nodes import access_rank, evidence_summary, strongest_access
+from analyzers.reach_index import index_for
+from analyzers.reach_nodes import strongest_access
 from analyzers.reach_types import Hop, ReachPath
-
-Parent = tuple[str, str, Mapping[str, Any]]  # (node nearer the start, edge key, edge data)
-
-
-@dataclass(slots=True)
-class Search:
-    """A bounded BFS tree: hop counts and, per node, the edge it was first reached by.
-
-    `access_edges` holds every access-bearing edge (`can`) seen from a node within reach,
-    by target, so a query can pick the strongest grant without rescanning in-edges;
-    `saw_conditional` says whether any followed edge was conditional.
-    """
-
-    start: str
-    direction: str
-    dist: dict[str, int] = field(default_factory=dict)
-    parent: dict[str, Parent] = field(default_factory=dict)
-    access_edges: dict[str, list[Parent]] = field(default_factory=dict)
-    saw_conditional: bool = False
 
 
 def _adjacency(graph: nx.MultiDiGraph, direction: str) -> dict[str, dict[str, dict[str, Any]]]:
@@ -51,61 +33,6 @@ def edges_of(
                 yield other, key, data
 
 
-def _edge_score(data: Mapping[str, Any]) -> tuple[bool, int]:
-    return (not data.get("conditional"), access_rank(strongest_access(data.get("access"))))
-
-
-def bfs(
-    graph: nx.MultiDiGraph,
-    start: str,
-    direction: str,
-    kinds: frozenset[str],
-    max_hops: int,
-    *,
-    unconditional_only: bool,
-) -> Search:
-    """Breadth-first from `start`; between parallel edges the unconditional, strongest one is kept.
-
-    The first layer is ordered strongest access first, so deeper nodes inherit the strongest
-    first hop among their shortest paths (which is what a backward query reports as access).
-    """
-    search = Search(start, direction, {start: 0})
-    adjacency = _adjacency(graph, direction)
-    dist, parent, access_edges = search.dist, search.parent, search.access_edges
-    collect = direction == "forward" and not unconditional_only
-    frontier = [start]
-    for depth in range(1, max_hops + 1):
-        following: list[str] = []
-        for node in frontier:
-            for other, keyed in adjacency[node].items():
-                if other in dist:
-                    if collect:  # a grant on a node reached already may still be the strongest
-                        for key, data in keyed.items():
-                            if data.get("access") and data.get("kind") in kinds:
-                                access_edges.setdefault(other, []).append((node, key, data))
-                    continue
-                best: tuple[str, Mapping[str, Any]] | None = None
-                for key, data in keyed.items():
-                    if data.get("kind") not in kinds or (unconditional_only and data.get("conditional")):
-                        continue
-                    if collect and data.get("access"):
-                        access_edges.setdefault(other, []).append((node, key, data))
-                    if best is None or _edge_score(data) > _edge_score(best[1]):
-                        best = (key, data)
-                if best is not None:
-                    dist[other] = depth
-                    parent[other] = (node, best[0], best[1])
-                    following.append(other)
-                    if best[1].get("conditional"):
-                        search.saw_conditional = True
-        if depth == 1:
-            following.sort(key=lambda n: -access_rank(strongest_access(parent[n][2].get("access"))))
-        frontier = following
-        if not frontier:
-            break
-    return search
-
-
 def make_hop(graph: nx.MultiDiGraph, source: str, target: str, key: str, data: Mapping[str, Any]) -> Hop:
     return Hop(
         source=source,
@@ -115,23 +42,8 @@ def make_hop(graph: nx.MultiDiGraph, source: str, target: str, key: str, data: M
         access=strongest_access(data.get("access")),
         conditional=bool(data.get("conditional")),
         public=bool(data.get("public")),
-        evidence=evidence_summary(data),
+        edge=data,
     )
-
-
-def path_to(graph: nx.MultiDiGraph, search: Search, node: str) -> ReachPath:
-    """The BFS tree's path between the search's start and `node`, in edge order."""
-    hops: list[Hop] = []
-    while node != search.start:
-        prev, key, data = search.parent[node]
-        if search.direction == "forward":
-            hops.append(make_hop(graph, prev, node, key, data))
-        else:
-            hops.append(make_hop(graph, node, prev, key, data))
-        node = prev
-    if search.direction == "forward":
-        hops.reverse()
-    return ReachPath(tuple(hops))
 
 
 def enumerate_paths(
@@ -146,12 +58,17 @@ def enumerate_paths(
     """Every simple path between `start` and `goal` of at most `max_hops` hops, shortest first
     (length by length), stopping after `limit`; also whether more were left out.
 
-    Pruned by each node's distance to `goal`, so only nodes that can still arrive are explored.
+    Pruned by each node's distance to `goal` (from the index), so only neighbours that can still
+    arrive in time are looked at.
     """
     reverse = "backward" if direction == "forward" else "forward"
-    to_goal = bfs(graph, goal, reverse, kinds, max_hops, unconditional_only=False).dist
-    if start not in to_goal:
+    index = index_for(graph, kinds)
+    to_goal = index.search(goal, reverse, max_hops, strict=False).dist
+    if to_goal[index.ids[start]] < 0:
         return (), False
+    names, ids = index.names, index.ids
+    adjacency = index.adjacency(direction, strict=False)
+    keyed_edges = _adjacency(graph, direction)
     found: list[ReachPath] = []
     cap = None if limit is None else limit + 1
     stack: list[Hop] = []
@@ -159,28 +76,33 @@ def enumerate_paths(
 
     def walk(node: str, remaining: int) -> bool:
         """Extend the path at `node` by exactly `remaining` hops; False once the cap is hit."""
-        for other, key, data in edges_of(graph, node, direction, kinds):
-            if other in on_path or to_goal.get(other, max_hops + 1) > remaining - 1:
+        i = ids[node]
+        others = adjacency.indices[adjacency.indptr[i] : adjacency.indptr[i + 1]]
+        distance = to_goal[others]
+        for j in others[(distance >= 0) & (distance <= remaining - 1)].tolist():
+            other = names[j]
+            if other in on_path or (other == goal) != (remaining == 1):
                 continue
-            if (other == goal) != (remaining == 1):
-                continue
-            ends = (node, other) if direction == "forward" else (other, node)
-            stack.append(make_hop(graph, *ends, key, data))
-            if other == goal:
-                found.append(ReachPath(tuple(stack if direction == "forward" else reversed(stack))))
-            else:
-                on_path.add(other)
-                keep_going = walk(other, remaining - 1)
-                on_path.discard(other)
-                if not keep_going:
-                    stack.pop()
+            for key, data in keyed_edges[node][other].items():
+                if data.get("kind") not in kinds:
+                    continue
+                source, target = (node, other) if direction == "forward" else (other, node)
+                stack.append(make_hop(graph, source, target, key, data))
+                if other == goal:
+                    found.append(ReachPath(tuple(stack if direction == "forward" else reversed(stack))))
+                else:
+                    on_path.add(other)
+                    keep_going = walk(other, remaining - 1)
+                    on_path.discard(other)
+                    if not keep_going:
+                        stack.pop()
+                        return False
+                stack.pop()
+                if cap is not None and len(found) >= cap:
                     return False
-            stack.pop()
-            if cap is not None and len(found) >= cap:
-                return False
         return True
 
-    for length in range(to_goal[start], max_hops + 1):
+    for length in range(int(to_goal[ids[start]]), max_hops + 1):
         if not walk(start, length):
             break
     truncated = limit is not None and len(found) > limit

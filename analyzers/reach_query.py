@@ -19,14 +19,16 @@ edges only, so a node reachable without conditions is never reported as conditio
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterator, Sequence
+from typing import Literal
 
 import networkx as nx
+import numpy as np
 
-from analyzers.reach_graph import Search, bfs, edges_of, enumerate_paths, make_hop, path_to
-from analyzers.reach_nodes import access_rank, node_label, strongest_access
+from analyzers.reach_answer import QueryRun
+from analyzers.reach_graph import edges_of, enumerate_paths, make_hop
+from analyzers.reach_index import index_for
+from analyzers.reach_nodes import access_rank, node_label
 from analyzers.reach_types import FORWARD_KINDS, STORE_KINDS, Hop, ReachedNode, ReachPath, ReachResult
 
 __all__ = [
@@ -50,90 +52,6 @@ Direction = Literal["forward", "backward"]
 DEFAULT_LIMIT = 100
 
 
-def _matches(data: Mapping[str, Any], classification: str | None, node_kinds: frozenset[str] | None) -> bool:
-    if node_kinds is not None and data.get("kind") not in node_kinds:
-        return False
-    if classification is None:
-        return True
-    return str(data.get("classification") or "").casefold() == classification.casefold()
-
-
-@dataclass(slots=True)
-class _Choice:
-    """How a reached node's reported path ends: the previous node, the edge, and which search's
-    parents lead to the previous node (the unconditional one when it can)."""
-
-    prev: str
-    key: str
-    data: Mapping[str, Any]
-    via_unconditional: bool
-    length: int
-    conditional: bool
-    access: str | None
-
-
-def _default_choice(node: str, full: Search, strict: Search) -> _Choice:
-    search = strict if node in strict.dist else full
-    prev, key, data = search.parent[node]
-    access = strongest_access(data.get("access"))
-    return _Choice(prev, key, data, search is strict, search.dist[node], node not in strict.dist, access)
-
-
-def _on_path(search: Search, node: str, target: str) -> bool:
-    while node != search.start:
-        if node == target:
-            return True
-        node = search.parent[node][0]
-    return node == target
-
-
-def _forward_choice(node: str, full: Search, strict: Search, max_hops: int) -> _Choice:
-    """The path that gives `node` the strongest access, then unconditional, then shortest."""
-    best = _default_choice(node, full, strict)
-    score = (access_rank(best.access), not best.conditional, -best.length)
-    for prev, key, data in full.access_edges.get(node, ()):
-        if prev == node:
-            continue
-        access = strongest_access(data.get("access"))
-        use_strict = prev in strict.dist and strict.dist[prev] < max_hops
-        search = strict if use_strict else full
-        if search.dist[prev] >= max_hops:
-            continue
-        conditional = not use_strict or bool(data.get("conditional"))
-        candidate = (access_rank(access), not conditional, -(search.dist[prev] + 1))
-        if candidate > score and not _on_path(search, prev, node):
-            score = candidate
-            best = _Choice(prev, key, data, use_strict, search.dist[prev] + 1, conditional, access)
-    return best
-
-
-def _reached(
-    nodes: Mapping[str, Mapping[str, Any]], node: str, full: Search, strict: Search, choice: _Choice
-) -> ReachedNode:
-    data = nodes[node]
-    return ReachedNode(
-        node=node,
-        kind=str(data.get("kind") or "node"),
-        label=str(data.get("label") or node),
-        classification=data.get("classification"),
-        subkind=data.get("subkind"),
-        hops=full.dist[node],
-        access=choice.access,
-        conditional=node not in strict.dist,
-    )
-
-
-def _choice_path(
-    graph: nx.MultiDiGraph, node: str, choice: _Choice, full: Search, strict: Search
-) -> ReachPath:
-    search = strict if choice.via_unconditional else full
-    head = path_to(graph, search, choice.prev)
-    forward = search.direction == "forward"
-    source, target = (choice.prev, node) if forward else (node, choice.prev)
-    last = make_hop(graph, source, target, choice.key, choice.data)
-    return ReachPath((*head.hops, last)) if forward else ReachPath((last, *head.hops))
-
-
 def _query(
     graph: nx.MultiDiGraph,
     start: str,
@@ -148,40 +66,17 @@ def _query(
 ) -> ReachResult:
     if start not in graph:
         raise KeyError(start)
-    full = bfs(graph, start, direction, kinds, max_hops, unconditional_only=False)
-    strict = (
-        bfs(graph, start, direction, kinds, max_hops, unconditional_only=True)
-        if full.saw_conditional
-        else full
-    )
-    nodes: Mapping[str, Mapping[str, Any]] = graph._node  # the raw dict: the view is slow per item
-    choices: dict[str, _Choice] = {}
-    filtered = classification is not None or node_kinds is not None
-    for node in full.dist:
-        if node == start or (to is not None and node != to):
-            continue
-        if filtered and not _matches(nodes[node], classification, node_kinds):
-            continue
-        if node in full.access_edges:
-            choices[node] = _forward_choice(node, full, strict, max_hops)
-        else:
-            choices[node] = _default_choice(node, full, strict)
-    reached = sorted(
-        (_reached(nodes, n, full, strict, c) for n, c in choices.items()),
-        key=lambda r: (r.hops, r.kind, r.label, r.node),
-    )
+    run = QueryRun(graph, start, direction, kinds, max_hops)
+    ids = run.select(to=to, classification=classification, node_kinds=node_kinds)
+    reached, locate = run.reached_rows(ids)
+    paths: Sequence[ReachPath]
     if to is not None:
         paths, truncated = (
-            enumerate_paths(graph, start, to, direction, kinds, max_hops, limit) if choices else ((), False)
+            enumerate_paths(graph, start, to, direction, kinds, max_hops, limit) if ids.size else ((), False)
         )
     else:
-        order = sorted(
-            choices,
-            key=lambda n: (-access_rank(choices[n].access), choices[n].conditional, choices[n].length, n),
-        )
-        truncated = limit is not None and len(order) > limit
-        paths = tuple(_choice_path(graph, n, choices[n], full, strict) for n in order[:limit])
-    return ReachResult(start, direction, max_hops, to, classification, tuple(reached), paths, truncated)
+        paths, truncated = run.path_rows(ids, limit)
+    return ReachResult(start, direction, max_hops, to, classification, reached, paths, truncated, locate)
 
 
 def forward(
@@ -306,8 +201,12 @@ def internet_invocable_functions(graph: nx.MultiDiGraph) -> tuple[str, ...]:
     """Functions anyone on the internet can trigger, directly or through invokers (URLs, routes)."""
     if "internet" not in graph:
         return ()
-    search = bfs(graph, "internet", "forward", frozenset({"invokes"}), max_hops=4, unconditional_only=False)
-    return tuple(sorted(n for n in search.dist if graph.nodes[n].get("kind") == "function"))
+    index = index_for(graph, frozenset({"invokes"}))
+    dist = index.search("internet", "forward", 4, strict=False).dist
+    names, nodes = index.names, graph._node
+    return tuple(
+        sorted(n for n in (names[i] for i in np.flatnonzero(dist > 0)) if nodes[n].get("kind") == "function")
+    )
 
 
 def iter_paths(result: ReachResult) -> Iterator[tuple[ReachedNode | None, ReachPath]]:

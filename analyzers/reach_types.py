@@ -6,8 +6,13 @@ library callers all read the same values.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
+
+from analyzers.reach_nodes import evidence_summary
+
+T = TypeVar("T")
 
 # Edge kinds that mean "can reach": who triggers, runs as, may act on, may assume or may become.
 FORWARD_KINDS = frozenset({"invokes", "executes-as", "can", "can-assume", "escalates-to"})
@@ -20,7 +25,8 @@ class Hop:
     """One edge of a path, in edge direction (`source` -> `target`), explained in one line.
 
     `key` is the edge's key in the MultiDiGraph, so the full evidence stays one lookup away:
-    `graph.edges[source, target, key]["evidence"]`.
+    `graph.edges[source, target, key]["evidence"]`. The one-line `evidence` is worked out from
+    the edge's attributes on first read: a blast radius has thousands of paths nobody opens.
     """
 
     source: str
@@ -30,7 +36,14 @@ class Hop:
     access: str | None = None  # `can` edges: the strongest access level granted
     conditional: bool = False
     public: bool = False  # `invokes` edges: anyone, unscoped
-    evidence: str = ""
+    edge: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _evidence: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def evidence(self) -> str:
+        if self._evidence is None:
+            object.__setattr__(self, "_evidence", evidence_summary(self.edge))
+        return self._evidence or ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -105,23 +118,72 @@ class ReachedNode:
         }
 
 
+class LazyRows(Sequence[T]):
+    """A read-only sequence whose rows are built on first read and kept: a query may reach
+    thousands of nodes while the pane shows a count and a screenful. Equal to any sequence
+    with equal items, as the tuples it stands in for are."""
+
+    __slots__ = ("_build", "_count", "_rows")
+
+    def __init__(self, count: int, build: Callable[[int], T]) -> None:
+        self._count = count
+        self._build = build
+        self._rows: dict[int, T] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, item: int) -> T: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, item: int | slice) -> T | tuple[T, ...]:
+        if isinstance(item, slice):
+            return tuple(self[i] for i in range(*item.indices(self._count)))
+        i = item + self._count if item < 0 else item
+        if not 0 <= i < self._count:
+            raise IndexError(item)
+        row = self._rows.get(i)
+        if row is None:
+            row = self._rows[i] = self._build(i)
+        return row
+
+    def __iter__(self) -> Iterator[T]:
+        return (self[i] for i in range(self._count))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyRows({self._count} rows, {len(self._rows)} built)"
+
+
 @dataclass(frozen=True, slots=True)
 class ReachResult:
+    """A query's answer: the reached nodes (shortest first, then by kind and name) and the paths
+    (best first), both built row by row as they are read; `node` finds one reached node."""
+
     start: str
     direction: str  # forward | backward
     max_hops: int
     to: str | None
     classification: str | None
-    reached: tuple[ReachedNode, ...]
-    paths: tuple[ReachPath, ...]
+    reached: Sequence[ReachedNode]
+    paths: Sequence[ReachPath]
     truncated: bool  # more paths exist than the limit let through
-    _by_node: dict[str, ReachedNode] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_node", {r.node: r for r in self.reached})
+    locate: Callable[[str], int | None] | None = field(default=None, repr=False, compare=False)
 
     def node(self, node: str) -> ReachedNode | None:
-        return self._by_node.get(node)
+        if self.locate is not None:
+            row = self.locate(node)
+            return None if row is None else self.reached[row]
+        return next((r for r in self.reached if r.node == node), None)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,238 @@
+"""The reach edges of a graph compiled once into integer arrays, so every query runs in numpy.
+
+A query on a 10,000-function estate can touch ~600,000 `can` and ~1,000,000 `escalates-to`
+edges (team-wide grants fan out to every store and role). Walking those edge by edge in Python
+costs seconds; as arrays, a breadth-first layer is one gather and one mask. The index is built
+on the first query over a set of edge kinds and kept in the graph's own attribute dict, checked
+against the graph's node and linked-pair counts, so the pane, the CLI and library callers share it.
+
+Parallel edges between two nodes are one pair here, unconditional if any of them is. Edges that
+carry an access level (`can`) are also kept one by one, so a query can pick, for each node, the
+strongest grant any reached principal holds on it without scanning in-edges in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from analyzers.reach_access_choice import AccessEdges
+from analyzers.reach_nodes import access_rank, strongest_access
+
+Parent = tuple[str, str, Mapping[str, Any]]  # (node nearer the start, edge key, edge data)
+_CACHE_KEY = "_reach_index"
+
+
+@dataclass(frozen=True, slots=True)
+class Adjacency:
+    """Compressed sparse rows: the neighbours of node `i` are `indices[indptr[i]:indptr[i + 1]]`."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @classmethod
+    def build(cls, rows: np.ndarray, cols: np.ndarray, size: int) -> Adjacency:
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
+        return cls(indptr, cols[order].astype(np.int64))
+
+    def distances(self, start: int, max_hops: int, size: int) -> np.ndarray:
+        """Hop counts from `start` (0) within `max_hops`; -1 where not reached."""
+        dist = np.full(size, -1, dtype=np.int16)
+        dist[start] = 0
+        frontier = np.array([start], dtype=np.int64)
+        for depth in range(1, max_hops + 1):
+            starts = self.indptr[frontier]
+            lengths = self.indptr[frontier + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                break
+            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+            found = self.indices[offsets]
+            found = found[dist[found] < 0]
+            if not found.size:
+                break
+            dist[found] = depth  # duplicates write the same value; one scan then lists them once
+            frontier = np.flatnonzero(dist == depth)
+        return dist
+
+
+class ReachIndex:
+    """One graph's `kinds` edges as arrays (see the module docstring); build with `index_for`."""
+
+    def __init__(self, graph: nx.MultiDiGraph, kinds: frozenset[str]) -> None:
+        self.graph = graph
+        self.kinds = kinds
+        self.names: list[str] = list(graph._node)
+        self.ids: dict[str, int] = {name: i for i, name in enumerate(self.names)}
+        self.size = len(self.names)
+        self.stamp = _stamp(graph)
+        pairs: list[int] = []
+        sure: list[bool] = []
+        access: list[tuple[int, int, int, bool]] = []
+        keys: list[str] = []
+        ids = self.ids
+        for u, neighbours in graph._succ.items():
+            i = ids[u]
+            for v, keyed in neighbours.items():
+                if v == u:
+                    continue
+                j = ids[v]
+                followed = unconditional = False
+                for key, data in keyed.items():
+                    if data.get("kind") not in kinds:
+                        continue
+                    followed = True
+                    conditional = bool(data.get("conditional"))
+                    unconditional = unconditional or not conditional
+                    level = data.get("access")
+                    if level:
+                        access.append((i, j, access_rank(strongest_access(level)), conditional))
+                        keys.append(key)
+                if followed:
+                    pairs.extend((i, j))
+                    sure.append(unconditional)
+        pair_array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        rows, cols = pair_array[:, 0], pair_array[:, 1]
+        strict = np.array(sure, dtype=bool)
+        self.forward = Adjacency.build(rows, cols, self.size)
+        self.backward = Adjacency.build(cols, rows, self.size)
+        self.forward_strict = Adjacency.build(rows[strict], cols[strict], self.size)
+        self.backward_strict = Adjacency.build(cols[strict], rows[strict], self.size)
+        self.has_conditional = not bool(strict.all())
+        self.access = AccessEdges.build(access, keys, self.size)
+        self._orders: tuple[np.ndarray, np.ndarray] | None = None
+        self._codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
+
+    def listing_rank(self) -> np.ndarray:
+        """Each node's place when listed by (kind, label, id): how reached nodes are shown."""
+        return self._listing_orders()[0]
+
+    def name_rank(self) -> np.ndarray:
+        """Each node's place in id order: the last tie-break between paths."""
+        return self._listing_orders()[1]
+
+    def _listing_orders(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._orders is None:
+            nodes = self.graph._node
+            names = self.names
+            listing = sorted(
+                range(self.size),
+                key=lambda i: (
+                    str(nodes[names[i]].get("kind") or "node"),
+                    _label(nodes[names[i]], names[i]),
+                    names[i],
+                ),
+            )
+            by_name = sorted(range(self.size), key=names.__getitem__)
+            self._orders = (_ranks(listing), _ranks(by_name))
+        return self._orders
+
+    def codes(self, attribute: str) -> tuple[np.ndarray, dict[str, int]]:
+        """Each node's `attribute` (casefolded) as a small integer, and the code of each value."""
+        found = self._codes.get(attribute)
+        if found is None:
+            table: dict[str, int] = {}
+            nodes, names = self.graph._node, self.names
+            values = (str(nodes[n].get(attribute) or "").casefold() for n in names)
+            codes = np.fromiter((table.setdefault(v, len(table)) for v in values), np.int64, self.size)
+            found = self._codes[attribute] = (codes, table)
+        return found
+
+    def adjacency(self, direction: str, strict: bool) -> Adjacency:
+        if direction == "forward":
+            return self.forward_strict if strict else self.forward
+        return self.backward_strict if strict else self.backward
+
+    def search(self, start: str, direction: str, max_hops: int, *, strict: bool) -> Layers:
+        dist = self.adjacency(direction, strict).distances(self.ids[start], max_hops, self.size)
+        return Layers(self, start, direction, strict, dist)
+
+
+def _label(data: Mapping[str, Any], node: str) -> str:
+    return str(data.get("label") or node)
+
+
+def _ranks(order: list[int]) -> np.ndarray:
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[np.array(order, dtype=np.int64)] = np.arange(len(order))
+    return ranks
+
+
+def _stamp(graph: nx.MultiDiGraph) -> tuple[int, int]:
+    """Node count and linked-pair count: cheap (networkx counts multi-edges one by one, ~1 s at
+    10,000 functions) and changed by any new node or newly linked pair."""
+    return len(graph._node), sum(map(len, graph._succ.values()))
+
+
+def index_for(graph: nx.MultiDiGraph, kinds: frozenset[str]) -> ReachIndex:
+    """The graph's index over `kinds` edges, built on first use; rebuilt if the graph grew, unless
+    it is frozen (as `analyze` leaves it), when it cannot have."""
+    cache: dict[frozenset[str], ReachIndex] = graph.graph.setdefault(_CACHE_KEY, {})
+    index = cache.get(kinds)
+    if index is None or (not nx.is_frozen(graph) and index.stamp != _stamp(graph)):
+        index = cache[kinds] = ReachIndex(graph, kinds)
+    return index
+
+
+def _edge_score(data: Mapping[str, Any]) -> tuple[bool, int]:
+    return (not data.get("conditional"), access_rank(strongest_access(data.get("access"))))
+
+
+@dataclass(slots=True)
+class Layers:
+    """One breadth-first search: hop counts for every node, parents chosen on demand.
+
+    A node's parent is the best edge from the layer before it (unconditional first, then the
+    strongest access); only the nodes whose paths are shown ever need one.
+    """
+
+    index: ReachIndex
+    start: str
+    direction: str
+    strict: bool  # only unconditional edges were followed
+    dist: np.ndarray
+    _parents: dict[str, Parent] = field(default_factory=dict)
+
+    def reached(self, node: str) -> bool:
+        return bool(self.dist[self.index.ids[node]] >= 0)
+
+    def hops(self, node: str) -> int:
+        return int(self.dist[self.index.ids[node]])
+
+    def parent(self, node: str) -> Parent:
+        found = self._parents.get(node)
+        if found is not None:
+            return found
+        index, dist = self.index, self.dist
+        want = int(dist[index.ids[node]]) - 1
+        graph = index.graph
+        adjacency = graph._pred if self.direction == "forward" else graph._succ
+        best: Parent | None = None
+        best_score: tuple[bool, int] = (False, -1)
+        for other, keyed in adjacency[node].items():
+            if other == node or dist[index.ids[other]] != want:
+                continue
+            for key, data in keyed.items():
+                if data.get("kind") not in index.kinds or (self.strict and data.get("conditional")):
+                    continue
+                score = _edge_score(data)
+                if best is None or score > best_score:
+                    best, best_score = (other, key, data), score
+        if best is None:
+            raise KeyError(node)
+        self._parents[node] = best
+        return best
+
+    def on_path(self, node: str, target: str) -> bool:
+        """Whether `target` lies on this search's path to `node`."""
+        while node != self.start:
+            if node == target:
+                return True
+            node = self.parent(node)[0]
+        return node == target
