@@ -143,7 +143,10 @@ class QueryRun:
 
     def _choose(self, node: str, position: int) -> _Choice:
         if position >= 0:
-            for candidate in (position, *self._alternatives(node, position)):
+            found = self._access_choice(node, position)
+            if found is not None:
+                return found
+            for candidate in self._alternatives(node, position):
                 found = self._access_choice(node, candidate)
                 if found is not None:
                     return found
