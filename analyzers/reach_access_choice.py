@@ -91,23 +91,20 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     picked = edges.of_sources(holders)
     sources, targets = edges.sources[picked], edges.targets[picked]
     hops, sure_hops = full.dist[sources], strict.dist[sources]
-    if forward:
-        valid = (hops >= 0) & (hops < max_hops) & (full.dist[targets] > 0)
-    else:
-        nearer = full.dist[targets]
-        valid = (hops > 0) & (nearer >= 0) & (nearer == hops - 1)
-    picked, sources, targets = picked[valid], sources[valid], targets[valid]
-    hops, sure_hops = hops[valid], sure_hops[valid]
     conditional = edges.conditional[picked]
     if forward:
-        use_strict = (sure_hops >= 0) & (sure_hops < max_hops)
+        valid = (hops >= 0) & (hops < max_hops) & (full.dist[targets] > 0)
+        use_strict = (sure_hops >= 0) & (sure_hops < max_hops)  # implies valid: strict hops >= full
         length = np.where(use_strict, sure_hops, hops) + 1
         owners = targets
-    else:
-        sure_nearer = strict.dist[targets]
-        use_strict = (sure_hops > 0) & (sure_nearer >= 0) & (sure_nearer == sure_hops - 1)
+    else:  # a hop one layer nearer the start, in either search
+        nearer, sure_nearer = full.dist[targets], strict.dist[targets]
+        use_strict = (sure_hops > 0) & (sure_nearer >= 0) & (sure_nearer == sure_hops - 1) & ~conditional
+        valid = use_strict | ((hops > 0) & (nearer >= 0) & (nearer == hops - 1))
         length = np.where(use_strict, sure_hops, hops)
         owners = sources
+    picked, owners, length = picked[valid], owners[valid], length[valid]
+    use_strict, conditional = use_strict[valid], conditional[valid]
     sure = use_strict & ~conditional
     shortness = (_MAX_LENGTH - np.minimum(length, _MAX_LENGTH)).astype(np.int64)
     score = edges.fixed[picked] | (sure.astype(np.int64) << _SURE_SHIFT) | (shortness << _SHORT_SHIFT)

@@ -174,3 +174,17 @@ def test_resolve_node_names_ids_and_ambiguity() -> None:
     assert resolve_node(g, "function:worker") == FN_B
     with pytest.raises(LambdascopeError, match=r"unknown node 'workr'.*worker"):
         resolve_node(g, "workr")
+
+
+def test_backward_access_follows_the_unconditional_path_when_the_short_one_is_conditional() -> None:
+    g = nx.MultiDiGraph()
+    for node, kind in (("fn", "function"), ("role", "role"), ("queue", "data-store")):
+        g.add_node(node, kind=kind, label=node)
+    g.add_edge("fn", "queue", key="invokes", kind="invokes", conditional=True)  # 1 hop, conditional
+    g.add_edge("fn", "role", key="can", kind="can", access="tagging", conditional=False)
+    g.add_edge("role", "queue", key="can", kind="can", access="write", conditional=False)
+    result = backward(g, "queue")
+    fn = result.node("fn")
+    assert fn is not None and fn.hops == 1 and not fn.conditional  # unconditionally, in 2 hops
+    path = next(p for p in result.paths if p.nodes[0] == "fn")
+    assert path.nodes == ("fn", "role", "queue") and fn.access == path.hops[0].access == "tagging"
