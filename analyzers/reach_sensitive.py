@@ -100,9 +100,23 @@ def _sensitive(estate: Estate, tag_key: str | None, classes: frozenset[str]) -> 
     return out
 
 
+def _sensitive_grants(
+    graph: nx.MultiDiGraph, sensitive: Mapping[str, str]
+) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
+    """Principal -> its `can` edges onto sensitive stores, in graph order: found once from the
+    stores' side instead of scanning every reached principal's grants for each function."""
+    found: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for node, neighbours in graph._succ.items():
+        for store, keyed in neighbours.items():
+            if store in sensitive and "can" in keyed:
+                found.setdefault(node, []).append((store, keyed["can"]))
+    return found
+
+
 def _walk(graph: nx.MultiDiGraph, start: str) -> dict[str, _Step | None]:
     """Shortest-first parents from a function over executes-as / assume / escalate / invoke."""
     parent: dict[str, _Step | None] = {start: None}
+    nodes = graph._node  # the raw dict: the view is slow per item
     frontier = [start]
     for _ in range(MAX_HOPS):
         nxt = []
@@ -114,7 +128,7 @@ def _walk(graph: nx.MultiDiGraph, start: str) -> dict[str, _Step | None]:
                     kind = data.get("kind")
                     if kind not in _WALK:
                         continue
-                    if kind == "can" and graph.nodes[dst].get("kind") != "function":
+                    if kind == "can" and nodes[dst].get("kind") != "function":
                         continue  # stores end paths; only invocable functions continue them
                     parent[dst] = _Step(node, dst, key, data)
                     nxt.append(dst)
@@ -163,6 +177,7 @@ def public_to_sensitive_findings(
     classifications: frozenset[str] = SENSITIVE,
 ) -> Iterator[Finding]:
     sensitive = _sensitive(estate, tag_key, classifications)
+    grants = _sensitive_grants(graph, sensitive)
     for fn_arn, door in sorted(_public_doors(graph).items()):
         fn = estate.function(fn_arn)
         if fn is None:
@@ -170,10 +185,7 @@ def public_to_sensitive_findings(
         parent = _walk(graph, fn_arn)
         best: dict[str, tuple[tuple[int, int, int], list[_Step]]] = {}
         for node in parent:
-            for store, keyed in graph._succ[node].items():
-                data = keyed.get("can")
-                if data is None or store not in sensitive:
-                    continue
+            for store, data in grants.get(node, ()):
                 steps = [*_path_to(parent, node), _Step(node, store, "can", data)]
                 conditional = any(s.data.get("conditional") for s in steps)
                 score = (int(conditional), -access_rank(data.get("access")), len(steps))
