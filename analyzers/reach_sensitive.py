@@ -16,16 +16,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
-from analyzers.reach_nodes import access_rank
+from analyzers.reach_index import Layers, ReachIndex, index_for
+from analyzers.reach_nodes import access_rank, strongest_access
 from estate.graph_stores import store_classification
 from estate.invokers import INTERNET
 from estate.model import Estate, LambdaFunction
 
 SENSITIVE = frozenset({"pci", "confidential"})
-MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> store
+MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> holder of the grant
+# Stores have no edges of these kinds, so a `can` edge onto one ends a path; onto a function, the
+# walk goes on through its role.
 _WALK = frozenset({"executes-as", "can-assume", "escalates-to", "can"})
+_TOP_RANK = 15
+_GRANT_BITS = (1 << 36) - 1
 _STRONG = frozenset({"write", "permissions-management"})
 
 PUBLIC_TO_SENSITIVE = RULES.register(
@@ -100,49 +106,61 @@ def _sensitive(estate: Estate, tag_key: str | None, classes: frozenset[str]) -> 
     return out
 
 
-def _sensitive_grants(
-    graph: nx.MultiDiGraph, sensitive: Mapping[str, str]
-) -> dict[str, list[tuple[str, Mapping[str, Any]]]]:
-    """Principal -> its `can` edges onto sensitive stores, in graph order: found once from the
-    stores' side instead of scanning every reached principal's grants for each function."""
-    found: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for node, neighbours in graph._succ.items():
+@dataclass(frozen=True, slots=True)
+class _Grants:
+    """Every `can` edge onto a sensitive store, as arrays in graph order (holder and store ids in
+    the index, access rank, conditional) beside the edges' attributes."""
+
+    holders: np.ndarray
+    stores: np.ndarray
+    ranks: np.ndarray
+    conditional: np.ndarray
+    data: list[Mapping[str, Any]]
+
+
+def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
+    rows: list[tuple[int, int, int, bool]] = []
+    data: list[Mapping[str, Any]] = []
+    for node, neighbours in index.graph._succ.items():
         for store, keyed in neighbours.items():
-            if store in sensitive and "can" in keyed:
-                found.setdefault(node, []).append((store, keyed["can"]))
-    return found
+            grant = keyed.get("can") if store in sensitive else None
+            if grant is not None:
+                rank = access_rank(strongest_access(grant.get("access")))
+                rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
+                data.append(grant)
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data)
 
 
-def _walk(graph: nx.MultiDiGraph, start: str) -> dict[str, _Step | None]:
-    """Shortest-first parents from a function over executes-as / assume / escalate / invoke."""
-    parent: dict[str, _Step | None] = {start: None}
-    nodes = graph._node  # the raw dict: the view is slow per item
-    frontier = [start]
-    for _ in range(MAX_HOPS):
-        nxt = []
-        for node in frontier:
-            for dst, keyed in graph._succ[node].items():
-                if dst in parent:
-                    continue
-                for key, data in keyed.items():
-                    kind = data.get("kind")
-                    if kind not in _WALK:
-                        continue
-                    if kind == "can" and nodes[dst].get("kind") != "function":
-                        continue  # stores end paths; only invocable functions continue them
-                    parent[dst] = _Step(node, dst, key, data)
-                    nxt.append(dst)
-                    break
-        frontier = nxt
-    return parent
+def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
+    """Store id -> (the grant to report, whether its path is unconditional): an unconditional path
+    first, then the strongest access, then the shortest, then the grant first in graph order."""
+    hops, sure_hops = full.dist[grants.holders], strict.dist[grants.holders]
+    reached = np.flatnonzero(hops >= 0)
+    if not reached.size:
+        return {}
+    sure = (sure_hops[reached] >= 0) & ~grants.conditional[reached]
+    length = np.where(sure, sure_hops[reached], hops[reached]).astype(np.int64) + 1
+    # Smaller is better, packed so that one minimum per store picks the grant.
+    score = (
+        ((~sure).astype(np.int64) << 50)
+        | ((_TOP_RANK - grants.ranks[reached]) << 44)
+        | (length << 36)
+        | reached
+    )
+    stores = grants.stores[reached]
+    best = np.full(full.index.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, stores, score)
+    chosen = np.unique(stores)
+    return {int(s): (int(best[s] & _GRANT_BITS), not bool(best[s] >> 50 & 1)) for s in chosen.tolist()}
 
 
-def _path_to(parent: Mapping[str, _Step | None], node: str) -> list[_Step]:
+def _steps_to(search: Layers, node: str) -> list[_Step]:
     steps: list[_Step] = []
-    step = parent.get(node)
-    while step is not None:
-        steps.append(step)
-        step = parent.get(step.source)
+    while node != search.start:
+        prev, key, data = search.parent(node)
+        steps.append(_Step(prev, node, key, data))
+        node = prev
     return steps[::-1]
 
 
@@ -177,21 +195,24 @@ def public_to_sensitive_findings(
     classifications: frozenset[str] = SENSITIVE,
 ) -> Iterator[Finding]:
     sensitive = _sensitive(estate, tag_key, classifications)
-    grants = _sensitive_grants(graph, sensitive)
-    for fn_arn, door in sorted(_public_doors(graph).items()):
+    doors = _public_doors(graph)
+    if not sensitive or not doors:
+        return
+    index = index_for(graph, _WALK)
+    grants = _sensitive_grants(index, sensitive)
+    names = index.names
+    for fn_arn, door in sorted(doors.items()):
         fn = estate.function(fn_arn)
         if fn is None:
             continue
-        parent = _walk(graph, fn_arn)
-        best: dict[str, tuple[tuple[int, int, int], list[_Step]]] = {}
-        for node in parent:
-            for store, data in grants.get(node, ()):
-                steps = [*_path_to(parent, node), _Step(node, store, "can", data)]
-                conditional = any(s.data.get("conditional") for s in steps)
-                score = (int(conditional), -access_rank(data.get("access")), len(steps))
-                if store not in best or score < best[store][0]:
-                    best[store] = (score, steps)
-        for store, (_, steps) in sorted(best.items()):
+        full = index.search(fn_arn, "forward", MAX_HOPS, strict=False)
+        strict = index.search(fn_arn, "forward", MAX_HOPS, strict=True) if index.has_conditional else full
+        found = []
+        for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
+            holder, store = names[int(grants.holders[grant])], names[store_id]
+            last = _Step(holder, store, "can", grants.data[grant])
+            found.append((store, [*_steps_to(strict if sure else full, holder), last]))
+        for store, steps in sorted(found, key=lambda item: item[0]):
             yield _finding(estate, graph, fn, door, steps, store, sensitive[store])
 
 

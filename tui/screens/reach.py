@@ -60,11 +60,12 @@ class HopsReady(Message):
 
 
 class SummaryReady(Message):
-    """A worker answered the whole query (reached nodes, no paths) for the status line."""
+    """A worker answered the whole query (reached nodes, no paths) and summed it up for the
+    status line (reading every reached row stays off the UI thread)."""
 
-    def __init__(self, generation: int, result: ReachResult) -> None:
+    def __init__(self, generation: int, summary: str) -> None:
         super().__init__()
-        self.generation, self.result = generation, result
+        self.generation, self.summary = generation, summary
 
 
 class ReachScreen(Screen[None]):
@@ -196,22 +197,22 @@ class ReachScreen(Screen[None]):
         query = forward if direction == "forward" else backward
         result = query(self.graph, start, classification=classification, limit=0)
         if not get_current_worker().is_cancelled:
-            self.post_message(SummaryReady(generation, result))
+            self.post_message(SummaryReady(generation, _summary(result)))
 
     def on_summary_ready(self, message: SummaryReady) -> None:
         message.stop()
         if message.generation == self.generation:
-            self._update_status(message.result)
+            self._update_status(message.summary)
 
-    def _update_status(self, result: ReachResult | None) -> None:
+    def _update_status(self, summary: str | None) -> None:
         label = self.graph.nodes[self.start].get("label") or self.start
         way = "what it reaches" if self.direction == "forward" else "who reaches it"
         text = Text.assemble(("Start ", "dim"), literal(label, "bold"), (f"  ·  {way}", "bold"))
         text.append(f"  ·  classification: {clean(self.classification or 'any')}", "dim")
-        if result is None:
+        if summary is None:
             text.append("  ·  counting…", "italic dim")
         else:
-            text.append(f"  ·  {_summary(result)}")
+            text.append(f"  ·  {summary}")
         self.query_one("#reach-status", Static).update(text)
 
     # Actions -----------------------------------------------------------------------------
