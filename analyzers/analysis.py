@@ -28,6 +28,7 @@ from analyzers.config_lambda import (
 from analyzers.config_stores import kms_no_rotation_findings, tls_findings, unencrypted_store_findings
 from analyzers.config_unclassified import unclassified_store_findings
 from analyzers.findings import RULES, Finding, Severity, sort_findings
+from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
 from analyzers.network_rules import network_findings
 from analyzers.reach_access import add_access_edges
@@ -80,6 +81,12 @@ class Analysis:
 
 
 def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | None = None) -> Analysis:
+    """Every analyzer over one estate: the graph, IAM, access edges, anomalies and all findings."""
+    with cyclic_gc_paused():
+        return _analyze(estate, today, settings)
+
+
+def _analyze(estate: Estate, today: dt.date | None, settings: Settings | None) -> Analysis:
     day = today or dt.datetime.now(dt.UTC).date()
     settings = Settings() if settings is None else settings
     settings.check_rules(rule.id for rule in RULES)
