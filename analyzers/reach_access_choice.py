@@ -40,19 +40,25 @@ class AccessEdges:
     source_indptr: np.ndarray
 
     @classmethod
-    def build(cls, rows: list[tuple[int, int, int, bool]], keys: list[str], size: int) -> AccessEdges:
-        table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        sources = table[:, 0]
-        positions = np.arange(len(rows), dtype=np.int64)
+    def build(
+        cls,
+        sources: np.ndarray,
+        targets: np.ndarray,
+        ranks: np.ndarray,
+        conditional: np.ndarray,
+        keys: list[str],
+        size: int,
+    ) -> AccessEdges:
+        positions = np.arange(sources.size, dtype=np.int64)
         indptr = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(sources, minlength=size), out=indptr[1:])
         return cls(
             sources=sources,
-            targets=table[:, 1],
-            ranks=table[:, 2],
-            conditional=table[:, 3].astype(bool),
+            targets=targets,
+            ranks=ranks,
+            conditional=conditional,
             keys=keys,
-            fixed=(table[:, 2] << _RANK_SHIFT) | (_POSITION_BITS - positions),
+            fixed=(ranks << _RANK_SHIFT) | (_POSITION_BITS - positions),
             by_source=np.argsort(sources, kind="stable"),
             source_indptr=indptr,
         )

@@ -50,6 +50,7 @@ __all__ = [
 
 Direction = Literal["forward", "backward"]
 DEFAULT_LIMIT = 100
+_DEEPEST = 32_000  # hop counts are int16
 
 
 def _query(
@@ -178,23 +179,17 @@ def relevant_nodes(
 ) -> frozenset[str]:
     """The nodes on some path towards (forward) or from (backward) a node of `classification`:
     what a classification filter keeps in a tree expanded hop by hop."""
-    matches = [
-        n
-        for n, c in graph.nodes(data="classification")
-        if c and str(c).casefold() == classification.casefold()
-    ]
+    index = index_for(graph, kinds)
+    codes, table = index.codes("classification")
+    code = table.get(classification.casefold())
+    if code is None or not classification:
+        return frozenset()
     reverse: Direction = "backward" if direction == "forward" else "forward"
-    seen = set(matches)
-    frontier = list(matches)
-    while frontier:
-        following = []
-        for node in frontier:
-            for other, _key, _data in edges_of(graph, node, reverse, kinds):
-                if other not in seen:
-                    seen.add(other)
-                    following.append(other)
-        frontier = following
-    return frozenset(seen)
+    matches = np.flatnonzero(codes == code)
+    unbounded = min(index.size, _DEEPEST)
+    dist = index.adjacency(reverse, strict=False).distances(matches, unbounded, index.size)
+    names = index.names
+    return frozenset(names[i] for i in np.flatnonzero(dist >= 0).tolist())
 
 
 def internet_invocable_functions(graph: nx.MultiDiGraph) -> tuple[str, ...]:

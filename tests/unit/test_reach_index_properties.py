@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzers.reach_nodes import access_rank
-from analyzers.reach_query import backward, blast_radius, forward
+from analyzers.reach_query import backward, blast_radius, forward, relevant_nodes
 from analyzers.reach_types import FORWARD_KINDS, ReachPath
 
 NODE_KINDS = ("function", "role", "data-store", "kms-key")
@@ -29,7 +29,10 @@ SIZE = 8
 def graphs(draw: st.DrawFn, acyclic: bool = False) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for i in range(SIZE):
-        g.add_node(f"n{i}", kind=draw(st.sampled_from(NODE_KINDS)), label=f"node {i}")
+        classification = draw(st.sampled_from((None, "pci", "internal")))
+        g.add_node(
+            f"n{i}", kind=draw(st.sampled_from(NODE_KINDS)), label=f"node {i}", classification=classification
+        )
     count = draw(st.integers(0, 30))
     for e in range(count):
         u, v = draw(st.integers(0, SIZE - 1)), draw(st.integers(0, SIZE - 1))
@@ -144,6 +147,19 @@ def test_every_path_to_a_node_is_every_simple_path(g: nx.MultiDiGraph, hops: int
     found = [tuple(h.key for h in p.hops) for p in result.paths]
     assert len(found) == len(set(found)) and set(found) == expected
     assert [len(p) for p in found] == sorted(len(p) for p in found)  # shortest first
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.sampled_from(("forward", "backward")))
+def test_relevant_nodes_are_those_on_a_path_to_a_classified_node(g: nx.MultiDiGraph, direction: str) -> None:
+    reach = nx.DiGraph()
+    reach.add_nodes_from(g.nodes)
+    reach.add_edges_from((u, v) for u, v, d in g.edges(data=True) if d["kind"] in FORWARD_KINDS)
+    if direction == "backward":
+        reach = reach.reverse()
+    pci = {n for n, c in g.nodes(data="classification") if c == "pci"}
+    expected = {n for n in g.nodes if n in pci or pci & nx.descendants(reach, n)}
+    assert relevant_nodes(g, "PCI", direction) == expected  # type: ignore[arg-type]
 
 
 def test_the_index_follows_a_graph_that_grows_until_it_is_frozen() -> None:
