@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -20,6 +21,7 @@ from analyzers.reach_types import Hop
 from tui.safe_text import literal
 
 _DIM = Style(dim=True)
+HOPS_PAGE = 200  # children added to the tree at once
 _ACCESS_STYLE = {
     "permissions-management": Style(bold=True, reverse=True),
     "write": Style(bold=True),
@@ -80,10 +82,13 @@ class PathTree(Tree[PathStep]):
         super().__init__("", id=id)
         self.auto_expand = False  # enter opens the detail; space expands
         self.direction = "forward"
+        # "more" lines: their node id -> (the node they belong to, the hops not shown yet)
+        self._pending: dict[int, tuple[TreeNode[PathStep], list[tuple[Hop, NodeFacts]]]] = {}
 
     def show_start(self, node: str, facts: NodeFacts, direction: str) -> None:
         """Start over at `node` (the root), in `direction`."""
         self.direction = direction
+        self._pending.clear()
         self.clear()
         self.root.set_label(step_label(facts, None, direction))
         self.root.data = PathStep(node, None, frozenset({node}))
@@ -92,19 +97,46 @@ class PathTree(Tree[PathStep]):
     def show_hops(
         self, parent: TreeNode[PathStep], hops: list[tuple[Hop, NodeFacts]], *, hidden: int = 0
     ) -> None:
-        """Add `parent`'s next hops (already filtered and sorted by the screen)."""
+        """Add `parent`'s next hops (already filtered and sorted by the screen), a page at a time:
+        a node may have thousands (a role that may pass every role); `enter` on the last line
+        adds the next page."""
         step = parent.data
         assert step is not None
         parent.remove_children()
+        self._pending = {k: v for k, v in self._pending.items() if v[0] is not parent}
         parent.data = PathStep(step.node, step.hop, step.path, loaded=True)
-        for hop, facts in hops:
-            other = hop.target if self.direction == "forward" else hop.source
-            child = PathStep(other, hop, step.path | {other})
-            parent.add(step_label(facts, hop, self.direction), data=child, allow_expand=not facts.leaf)
+        self._add_page(parent, hops)
         if hidden:
             parent.add_leaf(Text(f"{hidden} hop(s) hidden by the classification filter", "italic dim"))
         if not hops and not hidden:
             parent.add_leaf(Text("no further hops", "italic dim"))
+
+    def _add_page(self, parent: TreeNode[PathStep], hops: list[tuple[Hop, NodeFacts]]) -> None:
+        step = parent.data
+        assert step is not None
+        for hop, facts in hops[:HOPS_PAGE]:
+            other = hop.target if self.direction == "forward" else hop.source
+            child = PathStep(other, hop, step.path | {other})
+            parent.add(step_label(facts, hop, self.direction), data=child, allow_expand=not facts.leaf)
+        rest = hops[HOPS_PAGE:]
+        if rest:
+            shown = len(parent.children)
+            more = Text(f"… {len(rest):,} more hop(s) after these {shown:,}: enter shows ", "italic dim")
+            more.append(f"{min(len(rest), HOPS_PAGE)} more", "italic")
+            leaf = parent.add_leaf(more)
+            self._pending[leaf.id] = (parent, rest)
+
+    @on(Tree.NodeSelected)
+    def _show_more(self, event: Tree.NodeSelected[PathStep]) -> None:
+        pending = self._pending.pop(event.node.id, None)
+        if pending is None:
+            return
+        event.stop()  # a "more" line is no hop: the screen has nothing to open
+        parent, rest = pending
+        cursor = self.cursor_line
+        event.node.remove()
+        self._add_page(parent, rest)
+        self.cursor_line = cursor  # on the first hop of the new page
 
     def show_loading(self, parent: TreeNode[PathStep]) -> None:
         parent.remove_children()
