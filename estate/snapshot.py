@@ -285,10 +285,12 @@ def export_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
+            stamp = _member_time(manifest.created_at)
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(_MANIFEST, json.dumps(manifest.to_json(), indent=2, sort_keys=True))
+                text = json.dumps(manifest.to_json(), indent=2, sort_keys=True)
+                archive.writestr(_member(_MANIFEST, stamp), text)
                 for name, blob in blobs.items():
-                    archive.writestr(name, blob)
+                    archive.writestr(_member(name, stamp), blob)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
@@ -315,6 +317,25 @@ def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
         raise LambdascopeError(f"{source} is not a lambdascope snapshot (not a zip file)") from exc
     with archive:
         return _read_archive(archive, source)
+
+
+def _member_time(created_at: str) -> tuple[int, int, int, int, int, int]:
+    """Every member is dated when the snapshot was taken, not when the file was written: the
+    same snapshot exports to the same bytes (zip keeps times from 1980, to two seconds)."""
+    try:
+        when = dt.datetime.fromisoformat(created_at)
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    if when.year < 1980:
+        return (1980, 1, 1, 0, 0, 0)
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+
+def _member(name: str, stamp: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
 
 
 def _read_archive(archive: zipfile.ZipFile, source: Path) -> Snapshot:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -35,6 +37,18 @@ def test_round_trip_keeps_records_and_manifest(tmp_path: Path) -> None:
     assert {r.key.encode() for r in loaded.records} == {r.key.encode() for r in _snap().records}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["x.lsnap"]  # no temp file left behind
+
+
+def test_the_same_snapshot_exports_to_the_same_bytes_whenever_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = export_snapshot(_snap(), tmp_path / "a.lsnap").read_bytes()
+    later = time.time() + 3_600  # an hour on: zip member times would differ by then
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert export_snapshot(_snap(), tmp_path / "b.lsnap").read_bytes() == first
+    with zipfile.ZipFile(tmp_path / "b.lsnap") as archive:
+        created = dt.datetime.fromisoformat(_snap().manifest.created_at)
+        assert {i.date_time[:3] for i in archive.infolist()} == {(created.year, created.month, created.day)}
 
 
 def _rewrite(path: Path, member: str, data: bytes) -> None:
