@@ -74,17 +74,21 @@ def strongest(levels: Iterable[str]) -> str | None:
 
 
 def principals_to_check(graph: nx.MultiDiGraph, model: IamModel) -> list[str]:
-    """Execution roles of functions, then every actor they can assume or escalate to."""
+    """Execution roles of functions, then every actor they can assume or escalate to (directly or
+    through a role-set node)."""
     start = [arn for arn in model.functions_by_role if arn in model.actors]
     seen = set(start)
     queue = list(start)
+    nodes = graph._node
     while queue:
         node = queue.pop()
         for _, target, data in graph.out_edges(node, data=True) if node in graph else ():
-            if data.get("kind") in FOLLOW and target in model.actors and target not in seen:
+            if data.get("kind") not in FOLLOW or target in seen:
+                continue
+            if target in model.actors or nodes[target].get("kind") == "role-set":
                 seen.add(target)
                 queue.append(target)
-    return sorted(seen)
+    return sorted(n for n in seen if n in model.actors)
 
 
 FUNCTION_FANOUT = 25

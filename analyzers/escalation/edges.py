@@ -31,15 +31,19 @@ class EdgeEvidence(Mapping[str, Any]):
     """An edge's evidence, built on first read: estates with many escalation edges (a principal
     that may pass every role) would otherwise spend their time writing evidence nobody opens."""
 
-    __slots__ = ("_data", "_edge")
+    __slots__ = ("_data", "_edge", "_holder")
 
-    def __init__(self, edge: EscalationEdge) -> None:
+    def __init__(self, edge: EscalationEdge, holder: str | None = None) -> None:
         self._edge = edge
+        self._holder = holder  # the edge as drawn from a role-set node rather than its caller
         self._data: dict[str, Any] | None = None
 
     def _read(self) -> dict[str, Any]:
         if self._data is None:
             self._data = self._edge.evidence()
+            if self._holder is not None:
+                self._data["from"] = self._holder
+                self._data["as for"] = self._edge.source
         return self._data
 
     def __getitem__(self, key: str) -> Any:
