@@ -12,9 +12,10 @@ One implementation serves the library, `lambdascope reach` and the Reachability 
 
 Only the edge kinds that mean reach are followed (`invokes`, `executes-as`, `can`, `can-assume`,
 `escalates-to`); configuration edges (`has-policy`, `in-subnet`, ...) are not. A path never
-revisits a node; conditional edges are kept and a path with one is conditional. Nothing is
-precomputed: each query is a bounded breadth-first search (plus a second one over unconditional
-edges only, so a node reachable without conditions is never reported as conditional).
+revisits a node; conditional edges are kept and a path with one is conditional. Each query is a
+bounded breadth-first search on the graph's compiled index (`reach_index`), plus a second one over
+unconditional edges only, so a node reachable without conditions is never reported as
+conditional; its rows and paths are built as they are read (`reach_answer`).
 """
 
 from __future__ import annotations
