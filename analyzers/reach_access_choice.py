@@ -90,8 +90,10 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     if not edges.sources.size:
         return AccessChoice(np.full(size, -1, dtype=np.int64), score_of)
     forward = full.direction == "forward"
-    if forward:  # edges out of every principal reached with a hop to spare
-        holders = np.flatnonzero((full.dist >= 0) & (full.dist < max_hops))
+    zero = full.index.zero[full.direction] if forward else None
+    if forward:  # edges out of every principal reached with a hop to spare (none needed from a set)
+        spare = max_hops + (zero.sets if zero is not None else 0)
+        holders = np.flatnonzero((full.dist >= 0) & (full.dist < spare))
     else:  # each reached node's own edges
         holders = np.flatnonzero(full.dist > 0)
     picked = edges.of_sources(holders)
@@ -99,14 +101,20 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     hops, sure_hops = full.dist[sources], strict.dist[sources]
     conditional = edges.conditional[picked]
     if forward:
-        valid = (hops >= 0) & (hops < max_hops) & (full.dist[targets] > 0)
-        use_strict = (sure_hops >= 0) & (sure_hops < max_hops)  # implies valid: strict hops >= full
-        length = np.where(use_strict, sure_hops, hops) + 1
+        free = zero.sets[sources] if zero is not None else np.zeros(sources.size, dtype=bool)
+        bound = max_hops + free
+        valid = (hops >= 0) & (hops < bound) & (full.dist[targets] > 0)
+        use_strict = (sure_hops >= 0) & (sure_hops < bound)  # implies valid: strict hops >= full
+        length = np.where(use_strict, sure_hops, hops) + ~free
         owners = targets
-    else:  # a hop one layer nearer the start, in either search
+    else:  # a hop one layer nearer the start (the same layer, out of a set), in either search
+        sets = full.index.zero["backward"]
+        free = sets.sets[sources] if sets is not None else np.zeros(sources.size, dtype=bool)
         nearer, sure_nearer = full.dist[targets], strict.dist[targets]
-        use_strict = (sure_hops > 0) & (sure_nearer >= 0) & (sure_nearer == sure_hops - 1) & ~conditional
-        valid = use_strict | ((hops > 0) & (nearer >= 0) & (nearer == hops - 1))
+        sure_step = (sure_nearer == sure_hops - 1) | (free & (sure_nearer == sure_hops))
+        use_strict = (sure_hops > 0) & (sure_nearer >= 0) & sure_step & ~conditional
+        step = (nearer == hops - 1) | (free & (nearer == hops))
+        valid = use_strict | ((hops > 0) & (nearer >= 0) & step)
         length = np.where(use_strict, sure_hops, hops)
         owners = sources
     picked, owners, length = picked[valid], owners[valid], length[valid]

@@ -159,13 +159,15 @@ class QueryRun:
         strict = self.strict
         if self.forward:
             prev = source
-            use_strict = strict.reached(prev) and strict.hops(prev) < self.max_hops
+            use_strict = strict.reached(prev) and strict.hops(prev) < self._bound(prev)
         else:
             prev = target
+            zero = self.index.zero["backward"]
+            free = zero is not None and bool(zero.sets[self.index.ids[node]])
             use_strict = (
                 strict.reached(node)
                 and strict.reached(prev)
-                and strict.hops(node) == strict.hops(prev) + 1
+                and strict.hops(node) in (strict.hops(prev) + 1, strict.hops(prev) if free else -1)
                 and not data.get("conditional")
             )
         search = strict if use_strict else self.full
@@ -182,13 +184,19 @@ class QueryRun:
         found = []
         for position in np.flatnonzero(edges.targets == self.index.ids[node]).tolist():
             source = int(edges.sources[position])
-            hops = int(full[source])
-            if position == failed or not 0 <= hops < self.max_hops:
+            hops, bound = int(full[source]), self._bound(self.index.names[source])
+            if position == failed or not 0 <= hops < bound:
                 continue
-            sure = 0 <= int(strict[source]) < self.max_hops and not bool(edges.conditional[position])
+            sure = 0 <= int(strict[source]) < bound and not bool(edges.conditional[position])
             found.append((int(edges.ranks[position]), sure, -hops, -position))
         found.sort(reverse=True)
         return [-item[3] for item in found]
+
+    def _bound(self, holder: str) -> int:
+        """How far (forward) a grant's holder may be: a hop out of a role-set node is free."""
+        zero = self.index.zero["forward"]
+        free = zero is not None and bool(zero.sets[self.index.ids[holder]])
+        return self.max_hops + int(free)
 
     def _head(self, search: Layers, node: str) -> tuple[Hop, ...]:
         """The search's path from its start to `node`, in edge order (kept: heads are shared)."""

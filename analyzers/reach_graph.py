@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analyzers.reach_index import index_for
 from analyzers.reach_nodes import strongest_access
@@ -59,11 +60,14 @@ def enumerate_paths(
     (length by length), stopping after `limit`; also whether more were left out.
 
     Pruned by each node's distance to `goal` (from the index), so only neighbours that can still
-    arrive in time are looked at.
+    arrive in time are looked at. Hops are counted as the queries count them: a hop out of a
+    `role-set` node is free.
     """
     reverse = "backward" if direction == "forward" else "forward"
     index = index_for(graph, kinds)
-    to_goal = index.search(goal, reverse, max_hops, strict=False).dist
+    zero = index.zero[direction]
+    slack = 0 if zero is None else 1  # to_goal may count one free hop (its search's first)
+    to_goal = index.search(goal, reverse, max_hops + slack, strict=False).dist
     if to_goal[index.ids[start]] < 0:
         return (), False
     names, ids = index.names, index.ids
@@ -74,15 +78,28 @@ def enumerate_paths(
     stack: list[Hop] = []
     on_path = {start}
 
+    forward = direction == "forward"
+
     def walk(node: str, remaining: int) -> bool:
-        """Extend the path at `node` by exactly `remaining` hops; False once the cap is hit."""
+        """Extend the path at `node` by exactly `remaining` hops (a hop out of a role-set node
+        costs none); False once the cap is hit."""
         i = ids[node]
         others = adjacency.indices[adjacency.indptr[i] : adjacency.indptr[i + 1]]
+        if zero is None or node == start:  # a query's first hop always counts
+            cost = np.ones(others.size, dtype=np.int64)
+        elif forward:
+            cost = np.full(others.size, 0 if zero.sets[i] else 1, dtype=np.int64)
+        else:
+            cost = np.where(zero.sets[others], 0, 1)
+        left = remaining - cost
         distance = to_goal[others]
-        for j in others[(distance >= 0) & (distance <= remaining - 1)].tolist():
+        # to_goal may count one free hop (its search's first) that this walk does not: a bound
+        # one looser never drops a path.
+        usable = (distance >= 0) & (distance - slack <= left)
+        for j, after in zip(others[usable].tolist(), left[usable].tolist(), strict=True):
             other = names[j]
-            if other in on_path or (other == goal) != (remaining == 1):
-                continue
+            if other in on_path or (other == goal and after != 0):
+                continue  # (any other node is usable: it can still reach the goal in `after`)
             for key, data in keyed_edges[node][other].items():
                 if data.get("kind") not in kinds:
                     continue
@@ -92,7 +109,7 @@ def enumerate_paths(
                     found.append(ReachPath(tuple(stack if direction == "forward" else reversed(stack))))
                 else:
                     on_path.add(other)
-                    keep_going = walk(other, remaining - 1)
+                    keep_going = walk(other, after)
                     on_path.discard(other)
                     if not keep_going:
                         stack.pop()
@@ -102,7 +119,7 @@ def enumerate_paths(
                     return False
         return True
 
-    for length in range(int(to_goal[ids[start]]), max_hops + 1):
+    for length in range(max(int(to_goal[ids[start]]) - slack, 1), max_hops + 1):
         if not walk(start, length):
             break
     truncated = limit is not None and len(found) > limit

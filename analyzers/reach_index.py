@@ -45,25 +45,55 @@ class Adjacency:
         np.cumsum(np.bincount(rows, minlength=size), out=indptr[1:])
         return cls(indptr, cols[order].astype(np.int64))
 
-    def distances(self, start: int | np.ndarray, max_hops: int, size: int) -> np.ndarray:
-        """Hop counts from `start` (one node or several: 0) within `max_hops`; -1 where not reached."""
+    def neighbours(self, nodes: np.ndarray) -> np.ndarray:
+        """Every neighbour of `nodes`, with repeats (one gather)."""
+        starts = self.indptr[nodes]
+        lengths = self.indptr[nodes + 1] - starts
+        total = int(lengths.sum())
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        return np.asarray(self.indices[offsets])
+
+    def distances(
+        self, start: int | np.ndarray, max_hops: int, size: int, zero: ZeroWidth | None = None
+    ) -> np.ndarray:
+        """Hop counts from `start` (one node or several: 0) within `max_hops`; -1 where not reached.
+        With `zero`, the hops it says cost nothing are taken within the same layer."""
         dist = np.full(size, -1, dtype=np.int16)
         frontier = np.atleast_1d(np.asarray(start, dtype=np.int64))
         dist[frontier] = 0
         for depth in range(1, max_hops + 1):
-            starts = self.indptr[frontier]
-            lengths = self.indptr[frontier + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                break
-            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-            found = self.indices[offsets]
+            found = self.neighbours(frontier)
             found = found[dist[found] < 0]
             if not found.size:
                 break
             dist[found] = depth  # duplicates write the same value; one scan then lists them once
+            if zero is not None:
+                zero.close(self, dist, found, depth)
             frontier = np.flatnonzero(dist == depth)
         return dist
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroWidth:
+    """Hops that do not count: out of a `role-set` node, which only stands for its members (one
+    principal's many edges by one escalation method), except a query's first hop. Forward, a set's
+    members join the layer the set is in; backward, a set joins the layer of the member it leads
+    to. Sets never lead to sets (the graph draws them so), so no layer chains through two."""
+
+    sets: np.ndarray  # bool per node
+    forward: bool
+
+    def close(self, adjacency: Adjacency, dist: np.ndarray, found: np.ndarray, depth: int) -> None:
+        pending = found[self.sets[found]] if self.forward else found
+        while pending.size:
+            more = adjacency.neighbours(pending)
+            more = more[dist[more] < 0]
+            if not self.forward:
+                more = more[self.sets[more]]
+            if not more.size:
+                return
+            dist[more] = depth
+            pending = more[self.sets[more]] if self.forward else more
 
 
 class ReachIndex:
@@ -100,6 +130,12 @@ class ReachIndex:
         )
         self._orders: tuple[np.ndarray, np.ndarray] | None = None
         self._codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
+        node_kinds, codes = self.codes("kind")
+        sets = np.asarray(node_kinds == codes.get("role-set", -1), dtype=bool)
+        self.zero: dict[str, ZeroWidth | None] = {
+            direction: ZeroWidth(sets, direction == "forward") if sets.any() else None
+            for direction in ("forward", "backward")
+        }
 
     def listing_rank(self) -> np.ndarray:
         """Each node's place when listed by (kind, label, id): how reached nodes are shown."""
@@ -142,7 +178,8 @@ class ReachIndex:
         return self.backward_strict if strict else self.backward
 
     def search(self, start: str, direction: str, max_hops: int, *, strict: bool) -> Layers:
-        dist = self.adjacency(direction, strict).distances(self.ids[start], max_hops, self.size)
+        adjacency = self.adjacency(direction, strict)
+        dist = adjacency.distances(self.ids[start], max_hops, self.size, self.zero[direction])
         return Layers(self, start, direction, strict, dist)
 
 
@@ -203,14 +240,20 @@ class Layers:
         found = self._parents.get(node)
         if found is not None:
             return found
-        index, dist = self.index, self.dist
-        want = int(dist[index.ids[node]]) - 1
+        index, dist, ids = self.index, self.dist, self.index.ids
+        here = int(dist[ids[node]])
+        forward = self.direction == "forward"
+        zero = index.zero[self.direction]
         graph = index.graph
-        adjacency = graph._pred if self.direction == "forward" else graph._succ
+        adjacency = graph._pred if forward else graph._succ
         best: Parent | None = None
         best_score: tuple[bool, int] = (False, -1)
         for other, keyed in adjacency[node].items():
-            if other == node or dist[index.ids[other]] != want:
+            if other == node:
+                continue
+            there = int(dist[ids[other]])
+            free = zero is not None and zero.sets[ids[other] if forward else ids[node]]
+            if there < 0 or not (there == here - 1 or (free and there == here)):
                 continue
             for key, data in keyed.items():
                 if data.get("kind") not in index.kinds or (self.strict and data.get("conditional")):

@@ -101,7 +101,7 @@ class ReachedNode:
     label: str
     classification: str | None
     subkind: str | None
-    hops: int  # the shortest path's length
+    hops: int  # the shortest path's length (a hop out of a role-set node is free)
     access: str | None  # the strongest access level a path ending here gives
     conditional: bool  # every path here has a conditional hop
 
