@@ -66,8 +66,7 @@ def enumerate_paths(
     reverse = "backward" if direction == "forward" else "forward"
     index = index_for(graph, kinds)
     zero = index.zero[direction]
-    slack = 0 if zero is None else 1  # to_goal may count one free hop (its search's first)
-    to_goal = index.search(goal, reverse, max_hops + slack, strict=False).dist
+    to_goal = index.search(goal, reverse, max_hops, strict=False, free_first=True).dist
     if to_goal[index.ids[start]] < 0:
         return (), False
     names, ids = index.names, index.ids
@@ -93,9 +92,7 @@ def enumerate_paths(
             cost = np.where(zero.sets[others], 0, 1)
         left = remaining - cost
         distance = to_goal[others]
-        # to_goal may count one free hop (its search's first) that this walk does not: a bound
-        # one looser never drops a path.
-        usable = (distance >= 0) & (distance - slack <= left)
+        usable = (distance >= 0) & (distance <= left)
         for j, after in zip(others[usable].tolist(), left[usable].tolist(), strict=True):
             other = names[j]
             if other in on_path or (other == goal and after != 0):
@@ -119,7 +116,8 @@ def enumerate_paths(
                     return False
         return True
 
-    for length in range(max(int(to_goal[ids[start]]) - slack, 1), max_hops + 1):
+    # (to_goal[start] may count a free first hop the walk counts: start one lower)
+    for length in range(max(int(to_goal[ids[start]]) - (zero is not None), 1), max_hops + 1):
         if not walk(start, length):
             break
     truncated = limit is not None and len(found) > limit

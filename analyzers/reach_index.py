@@ -54,13 +54,23 @@ class Adjacency:
         return np.asarray(self.indices[offsets])
 
     def distances(
-        self, start: int | np.ndarray, max_hops: int, size: int, zero: ZeroWidth | None = None
+        self,
+        start: int | np.ndarray,
+        max_hops: int,
+        size: int,
+        zero: ZeroWidth | None = None,
+        *,
+        free_first: bool = False,
     ) -> np.ndarray:
         """Hop counts from `start` (one node or several: 0) within `max_hops`; -1 where not reached.
-        With `zero`, the hops it says cost nothing are taken within the same layer."""
+        With `zero`, the hops it says cost nothing are taken within the same layer (from the
+        start too if `free_first`)."""
         dist = np.full(size, -1, dtype=np.int16)
         frontier = np.atleast_1d(np.asarray(start, dtype=np.int64))
         dist[frontier] = 0
+        if zero is not None and free_first:
+            zero.close(self, dist, frontier, 0)
+            frontier = np.flatnonzero(dist == 0)
         for depth in range(1, max_hops + 1):
             found = self.neighbours(frontier)
             found = found[dist[found] < 0]
@@ -177,9 +187,14 @@ class ReachIndex:
             return self.forward_strict if strict else self.forward
         return self.backward_strict if strict else self.backward
 
-    def search(self, start: str, direction: str, max_hops: int, *, strict: bool) -> Layers:
+    def search(
+        self, start: str, direction: str, max_hops: int, *, strict: bool, free_first: bool = False
+    ) -> Layers:
+        """Hop counts from `start`; a query's first hop counts even out of a set, unless
+        `free_first` (distances towards a goal, whose last hop may be free)."""
         adjacency = self.adjacency(direction, strict)
-        dist = adjacency.distances(self.ids[start], max_hops, self.size, self.zero[direction])
+        zero = self.zero[direction]
+        dist = adjacency.distances(self.ids[start], max_hops, self.size, zero, free_first=free_first)
         return Layers(self, start, direction, strict, dist)
 
 
