@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 import networkx as nx
 
 from analyzers.config_lambda import internet_facing
-from analyzers.findings import RULES, Evidence, Finding, Rule, Severity, finding_id
+from analyzers.findings import RULES, Evidence, Finding, Rule, Severity, finding_id, function_finding
 from analyzers.settings import Settings
 from estate.model import Estate, LambdaFunction
 from estate.model_audit import Alarm, Trail
@@ -92,17 +92,6 @@ def _collected(estate: Estate, service: str, operation: str) -> Callable[[str, s
     return check
 
 
-def _finding(rule: Rule, fn: LambdaFunction, title: str, severity: Severity, *evidence: Evidence) -> Finding:
-    return Finding(
-        rule=rule,
-        resource=fn.arn,
-        title=f"{fn.name}: {title}",
-        severity=severity,
-        evidence=evidence,
-        region=fn.region,
-    )
-
-
 def log_retention_findings(estate: Estate, settings: Settings) -> Iterator[Finding]:
     minimum = settings.min_log_retention_days
     collected = _collected(estate, "logs", "DescribeLogGroups")
@@ -113,7 +102,7 @@ def log_retention_findings(estate: Estate, settings: Settings) -> Iterator[Findi
         required = Evidence("min_log_retention_days", minimum)
         if group is None:
             invocations = estate.series(fn, "Invocations")
-            yield _finding(
+            yield function_finding(
                 LOG_RETENTION,
                 fn,
                 f"no log group {fn.log_group_name} (logs not written yet, or deleted)",
@@ -127,7 +116,7 @@ def log_retention_findings(estate: Estate, settings: Settings) -> Iterator[Findi
                 required,
             )
         elif group.retention_days is None:
-            yield _finding(
+            yield function_finding(
                 LOG_RETENTION,
                 fn,
                 f"log group {group.name} never expires",
@@ -137,7 +126,7 @@ def log_retention_findings(estate: Estate, settings: Settings) -> Iterator[Findi
                 required,
             )
         elif group.retention_days < minimum:
-            yield _finding(
+            yield function_finding(
                 LOG_RETENTION,
                 fn,
                 f"log group {group.name} kept {group.retention_days} days (< {minimum})",
@@ -271,7 +260,7 @@ def no_alarms_findings(estate: Estate, graph: nx.MultiDiGraph) -> Iterator[Findi
         if not missing:
             continue
         exposed = fn.arn in public
-        yield _finding(
+        yield function_finding(
             NO_ALARMS,
             fn,
             f"no alarm on {' or '.join(missing)}" + (" (internet-facing)" if exposed else ""),

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import networkx as nx
 
 from analyzers.config_stores import SENSITIVE_CLASSES, classification
-from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings import RULES, Evidence, Finding, Rule, Severity, function_finding
 from analyzers.settings import Settings
 from estate.invokers import INTERNET
-from estate.model import Estate, LambdaFunction
+from estate.model import Estate
 
 NO_CODE_SIGNING = RULES.register(
     Rule(
@@ -126,17 +126,6 @@ REGION_NOT_ALLOWED = RULES.register(
 )
 
 
-def _finding(rule: Rule, fn: LambdaFunction, title: str, severity: Severity, *evidence: Evidence) -> Finding:
-    return Finding(
-        rule=rule,
-        resource=fn.arn,
-        title=f"{fn.name}: {title}",
-        severity=severity,
-        evidence=evidence,
-        region=fn.region,
-    )
-
-
 def internet_facing(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Function ARN -> how anyone on the internet reaches it: a public `invokes` edge from
     `internet` to the function, or to an invoker (API route, URL, alias) that invokes it."""
@@ -173,7 +162,7 @@ def no_code_signing_findings(estate: Estate) -> Iterator[Finding]:
             continue  # unknown; container images are verified through ECR, not a signing config
         if (fn.account, fn.region) in unsupported:
             continue  # no function there can have one: the answer says nothing
-        yield _finding(
+        yield function_finding(
             NO_CODE_SIGNING,
             fn,
             "no code signing configuration",
@@ -191,7 +180,7 @@ def cross_account_layer_findings(estate: Estate) -> Iterator[Finding]:
         accounts = sorted({str(ref.account) for ref in foreign})
         # An account this snapshot also covers is presumably your own organisation's.
         severity = Severity.LOW if set(accounts) <= own else CROSS_ACCOUNT_LAYER.severity
-        yield _finding(
+        yield function_finding(
             CROSS_ACCOUNT_LAYER,
             fn,
             f"layer from account {', '.join(accounts)}",
@@ -237,7 +226,7 @@ def no_dlq_findings(estate: Estate) -> Iterator[Finding]:
         on_aliases = {
             c.qualifier: c.on_failure for c in fn.event_invoke_configs if c.qualifier and c.on_failure
         }
-        yield _finding(
+        yield function_finding(
             NO_DLQ,
             fn,
             f"no dead-letter queue or on-failure destination for {len(triggers)} asynchronous trigger(s)",
@@ -257,7 +246,7 @@ def no_reserved_concurrency_findings(estate: Estate, graph: nx.MultiDiGraph) -> 
             continue
         settings = estate.account_settings.get((fn.account, fn.region))
         limit = settings.concurrent_executions if settings is not None else None
-        yield _finding(
+        yield function_finding(
             NO_RESERVED_CONCURRENCY,
             fn,
             "internet-facing without reserved concurrency",
@@ -273,7 +262,7 @@ def url_cors_wildcard_findings(estate: Estate) -> Iterator[Finding]:
         if fn.url is None or "*" not in fn.url.cors_allow_origins:
             continue
         public = fn.url.auth_type.upper() == "NONE"
-        yield _finding(
+        yield function_finding(
             URL_CORS_WILDCARD,
             fn,
             f"function URL allows any origin (AuthType {fn.url.auth_type})",
@@ -291,7 +280,7 @@ def region_not_allowed_findings(estate: Estate, settings: Settings) -> Iterator[
     evidence = Evidence("allowed_regions", sorted(allowed))
     for fn in estate.functions:
         if fn.region not in allowed:
-            yield _finding(
+            yield function_finding(
                 REGION_NOT_ALLOWED,
                 fn,
                 f"function in {fn.region}",

@@ -17,6 +17,7 @@ from analyzers.compliance import compliance_for
 
 if TYPE_CHECKING:
     from analyzers.suppressions import Suppression
+    from estate.model import LambdaFunction
 
 JSONValue = Any  # JSON-normalised data: str, int, float, bool, None, list, dict
 
@@ -116,6 +117,20 @@ class Finding:
             "status": self.status,
             "suppressed": None if self.suppression is None else self.suppression.to_json(),
         }
+
+
+def function_finding(
+    rule: Rule, fn: LambdaFunction, title: str, severity: Severity, *evidence: Evidence
+) -> Finding:
+    """A finding about one function, titled with its name and placed in its region."""
+    return Finding(
+        rule=rule,
+        resource=fn.arn,
+        title=f"{fn.name}: {title}",
+        severity=severity,
+        evidence=evidence,
+        region=fn.region,
+    )
 
 
 def finding_id(rule_id: str, resource: str, path: Iterable[str] = ()) -> str:
