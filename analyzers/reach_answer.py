@@ -203,16 +203,12 @@ class QueryRun:
         memo = (search.strict, node)
         found = self._heads.get(memo)
         if found is None:
-            hops: list[Hop] = []
-            walk = node
-            while walk != search.start:
-                prev, key, data = search.parent(walk)
-                ends = (prev, walk) if self.forward else (walk, prev)
-                hops.append(self._hop(*ends, key, data))
-                walk = prev
+            steps = search.steps_to(node)
             if self.forward:
-                hops.reverse()
-            found = self._heads[memo] = tuple(hops)
+                found = tuple(self._hop(near, far, key, data) for near, far, key, data in steps)
+            else:  # backward edges run from the farther node towards the start
+                found = tuple(self._hop(far, near, key, data) for near, far, key, data in reversed(steps))
+            self._heads[memo] = found
         return found
 
     def _hop(self, source: str, target: str, key: str, data: Mapping[str, Any]) -> Hop:

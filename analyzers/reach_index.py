@@ -281,6 +281,17 @@ class Layers:
         self._parents[node] = best
         return best
 
+    def steps_to(self, node: str) -> list[tuple[str, str, str, Mapping[str, Any]]]:
+        """The search's path from its start to `node`, start first, as (node nearer the start,
+        node farther, edge key, edge data); forward that is edge order."""
+        steps = []
+        while node != self.start:
+            prev, key, data = self.parent(node)
+            steps.append((prev, node, key, data))
+            node = prev
+        steps.reverse()
+        return steps
+
     def on_path(self, node: str, target: str) -> bool:
         """Whether `target` lies on this search's path to `node`."""
         while node != self.start:

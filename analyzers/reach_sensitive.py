@@ -155,15 +155,6 @@ def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tup
     return {int(s): (int(best[s] & _GRANT_BITS), not bool(best[s] >> 50 & 1)) for s in chosen.tolist()}
 
 
-def _steps_to(search: Layers, node: str) -> list[_Step]:
-    steps: list[_Step] = []
-    while node != search.start:
-        prev, key, data = search.parent(node)
-        steps.append(_Step(prev, node, key, data))
-        node = prev
-    return steps[::-1]
-
-
 def _hop_evidence(graph: nx.MultiDiGraph, index: int, step: _Step) -> Evidence:
     data = step.data
     raw = data.get("evidence")
@@ -211,7 +202,8 @@ def public_to_sensitive_findings(
         for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
             holder, store = names[int(grants.holders[grant])], names[store_id]
             last = _Step(holder, store, "can", grants.data[grant])
-            found.append((store, [*_steps_to(strict if sure else full, holder), last]))
+            head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
+            found.append((store, [*head, last]))
         for store, steps in sorted(found, key=lambda item: item[0]):
             yield _finding(estate, graph, fn, door, steps, store, sensitive[store])
 
