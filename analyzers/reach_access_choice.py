@@ -90,9 +90,9 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     if not edges.sources.size:
         return AccessChoice(np.full(size, -1, dtype=np.int64), score_of)
     forward = full.direction == "forward"
-    zero = full.index.zero[full.direction] if forward else None
+    sets = full.index.sets  # hops out of a role-set node are free
     if forward:  # edges out of every principal reached with a hop to spare (none needed from a set)
-        spare = max_hops + (zero.sets if zero is not None else 0)
+        spare = max_hops + sets
         holders = np.flatnonzero((full.dist >= 0) & (full.dist < spare))
     else:  # each reached node's own edges
         holders = np.flatnonzero(full.dist > 0)
@@ -101,15 +101,14 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     hops, sure_hops = full.dist[sources], strict.dist[sources]
     conditional = edges.conditional[picked]
     if forward:
-        free = zero.sets[sources] if zero is not None else np.zeros(sources.size, dtype=bool)
+        free = sets[sources]
         bound = max_hops + free
         valid = (hops >= 0) & (hops < bound) & (full.dist[targets] > 0)
         use_strict = (sure_hops >= 0) & (sure_hops < bound)  # implies valid: strict hops >= full
         length = np.where(use_strict, sure_hops, hops) + ~free
         owners = targets
     else:  # a hop one layer nearer the start (the same layer, out of a set), in either search
-        sets = full.index.zero["backward"]
-        free = sets.sets[sources] if sets is not None else np.zeros(sources.size, dtype=bool)
+        free = sets[sources]
         nearer, sure_nearer = full.dist[targets], strict.dist[targets]
         sure_step = (sure_nearer == sure_hops - 1) | (free & (sure_nearer == sure_hops))
         use_strict = (sure_hops > 0) & (sure_nearer >= 0) & sure_step & ~conditional

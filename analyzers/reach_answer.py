@@ -162,8 +162,7 @@ class QueryRun:
             use_strict = strict.reached(prev) and strict.hops(prev) < self._bound(prev)
         else:
             prev = target
-            zero = self.index.zero["backward"]
-            free = zero is not None and bool(zero.sets[self.index.ids[node]])
+            free = bool(self.index.sets[self.index.ids[node]])
             use_strict = (
                 strict.reached(node)
                 and strict.reached(prev)
@@ -194,9 +193,7 @@ class QueryRun:
 
     def _bound(self, holder: str) -> int:
         """How far (forward) a grant's holder may be: a hop out of a role-set node is free."""
-        zero = self.index.zero["forward"]
-        free = zero is not None and bool(zero.sets[self.index.ids[holder]])
-        return self.max_hops + int(free)
+        return self.max_hops + int(self.index.sets[self.index.ids[holder]])
 
     def _head(self, search: Layers, node: str) -> tuple[Hop, ...]:
         """The search's path from its start to `node`, in edge order (kept: heads are shared)."""

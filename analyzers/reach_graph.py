@@ -65,7 +65,7 @@ def enumerate_paths(
     """
     reverse = "backward" if direction == "forward" else "forward"
     index = index_for(graph, kinds)
-    zero = index.zero[direction]
+    sets = index.sets  # hops out of a role-set node are free
     to_goal = index.search(goal, reverse, max_hops, strict=False, free_first=True).dist
     if to_goal[index.ids[start]] < 0:
         return (), False
@@ -84,12 +84,12 @@ def enumerate_paths(
         costs none); False once the cap is hit."""
         i = ids[node]
         others = adjacency.indices[adjacency.indptr[i] : adjacency.indptr[i + 1]]
-        if zero is None or node == start:  # a query's first hop always counts
+        if node == start:  # a query's first hop always counts
             cost = np.ones(others.size, dtype=np.int64)
         elif forward:
-            cost = np.full(others.size, 0 if zero.sets[i] else 1, dtype=np.int64)
+            cost = np.full(others.size, 0 if sets[i] else 1, dtype=np.int64)
         else:
-            cost = np.where(zero.sets[others], 0, 1)
+            cost = np.where(sets[others], 0, 1)
         left = remaining - cost
         distance = to_goal[others]
         usable = (distance >= 0) & (distance <= left)
@@ -117,7 +117,7 @@ def enumerate_paths(
         return True
 
     # (to_goal[start] may count a free first hop the walk counts: start one lower)
-    for length in range(max(int(to_goal[ids[start]]) - (zero is not None), 1), max_hops + 1):
+    for length in range(max(int(to_goal[ids[start]]) - int(sets.any()), 1), max_hops + 1):
         if not walk(start, length):
             break
     truncated = limit is not None and len(found) > limit

@@ -142,6 +142,7 @@ class ReachIndex:
         self._codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
         node_kinds, codes = self.codes("kind")
         sets = np.asarray(node_kinds == codes.get("role-set", -1), dtype=bool)
+        self.sets = sets  # per node: a role-set node, out of which hops are free
         self.zero: dict[str, ZeroWidth | None] = {
             direction: ZeroWidth(sets, direction == "forward") if sets.any() else None
             for direction in ("forward", "backward")
@@ -258,7 +259,6 @@ class Layers:
         index, dist, ids = self.index, self.dist, self.index.ids
         here = int(dist[ids[node]])
         forward = self.direction == "forward"
-        zero = index.zero[self.direction]
         graph = index.graph
         adjacency = graph._pred if forward else graph._succ
         best: Parent | None = None
@@ -267,7 +267,7 @@ class Layers:
             if other == node:
                 continue
             there = int(dist[ids[other]])
-            free = zero is not None and zero.sets[ids[other] if forward else ids[node]]
+            free = index.sets[ids[other] if forward else ids[node]]
             if there < 0 or not (there == here - 1 or (free and there == here)):
                 continue
             for key, data in keyed.items():
