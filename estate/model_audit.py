@@ -139,19 +139,26 @@ def _dimensions(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(d.get("Name", "")), str(d.get("Value", ""))) for d in raw.get("Dimensions") or ())
 
 
+def _metric_of(raw: Mapping[str, Any]) -> tuple[Any, Any, tuple[tuple[str, str], ...]]:
+    """(namespace, metric name, dimensions) a metric alarm watches; for a metric-math alarm, the
+    first metric it reads."""
+    namespace, metric, dims = raw.get("Namespace"), raw.get("MetricName"), _dimensions(raw)
+    if metric is None:
+        for query in raw.get("Metrics") or ():
+            stat_metric = (query.get("MetricStat") or {}).get("Metric") or {}
+            if stat_metric:
+                return stat_metric.get("Namespace"), stat_metric.get("MetricName"), _dimensions(stat_metric)
+    return namespace, metric, dims
+
+
 def parse_alarms(snapshot: Snapshot) -> dict[str, Alarm]:
     out: dict[str, Alarm] = {}
     for record in snapshot.responses("cloudwatch", "DescribeAlarms"):
         account, region = record.key.account, record.key.region
-        for raw in record.response.get("MetricAlarms") or ():
-            namespace, metric, dims = raw.get("Namespace"), raw.get("MetricName"), _dimensions(raw)
-            if metric is None:  # a metric-math alarm: take the first metric it reads
-                for query in raw.get("Metrics") or ():
-                    stat_metric = (query.get("MetricStat") or {}).get("Metric") or {}
-                    if stat_metric:
-                        namespace, metric = stat_metric.get("Namespace"), stat_metric.get("MetricName")
-                        dims = _dimensions(stat_metric)
-                        break
+        metric_alarms = ((raw, False) for raw in record.response.get("MetricAlarms") or ())
+        composite_alarms = ((raw, True) for raw in record.response.get("CompositeAlarms") or ())
+        for raw, composite in (*metric_alarms, *composite_alarms):
+            namespace, metric, dims = (None, None, ()) if composite else _metric_of(raw)
             alarm = Alarm(
                 name=str(raw.get("AlarmName", "")),
                 arn=str(raw.get("AlarmArn", "")),
@@ -163,21 +170,7 @@ def parse_alarms(snapshot: Snapshot) -> dict[str, Alarm]:
                 state=str(raw.get("StateValue", "")),
                 actions_enabled=bool(raw.get("ActionsEnabled", True)),
                 alarm_actions=tuple(raw.get("AlarmActions") or ()),
-            )
-            out[alarm.arn or f"{account}/{region}/{alarm.name}"] = alarm
-        for raw in record.response.get("CompositeAlarms") or ():
-            alarm = Alarm(
-                name=str(raw.get("AlarmName", "")),
-                arn=str(raw.get("AlarmArn", "")),
-                account=account,
-                region=region,
-                namespace=None,
-                metric_name=None,
-                dimensions=(),
-                state=str(raw.get("StateValue", "")),
-                actions_enabled=bool(raw.get("ActionsEnabled", True)),
-                alarm_actions=tuple(raw.get("AlarmActions") or ()),
-                composite=True,
+                composite=composite,
             )
             out[alarm.arn or f"{account}/{region}/{alarm.name}"] = alarm
     return out
