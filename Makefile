@@ -31,7 +31,7 @@ screenshots: $(VENV)/.dev
 	$(BIN)/python screenshots/generate.py
 
 demo-snapshot: $(VENV)/.dev
-	$(BIN)/python -m estate.sources.demo.build
+	$(BIN)/python -m estate.sources.demo_builder.build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

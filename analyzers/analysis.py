@@ -9,15 +9,13 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from analyzers.anomaly_rules import AnomalyScoring, anomaly_findings, score_estate
-from analyzers.config import env_no_cmk_findings, runtime_deprecated_findings
-from analyzers.config_audit import (
+from analyzers.anomaly.rules import AnomalyScoring, anomaly_findings, score_estate
+from analyzers.config.rules_audit import (
     log_retention_findings,
     no_alarms_findings,
     no_trail_data_events_findings,
 )
-from analyzers.config_function import env_secret_findings, no_tracing_findings
-from analyzers.config_lambda import (
+from analyzers.config.rules_deployment import (
     cross_account_layer_findings,
     no_code_signing_findings,
     no_dlq_findings,
@@ -25,20 +23,22 @@ from analyzers.config_lambda import (
     region_not_allowed_findings,
     url_cors_wildcard_findings,
 )
-from analyzers.config_stores import kms_no_rotation_findings, tls_findings, unencrypted_store_findings
-from analyzers.config_unclassified import unclassified_store_findings
-from analyzers.findings import RULES, Finding, Severity, sort_findings
+from analyzers.config.rules_env_runtime import env_no_cmk_findings, runtime_deprecated_findings
+from analyzers.config.rules_function import env_secret_findings, no_tracing_findings
+from analyzers.config.rules_network import network_findings
+from analyzers.config.rules_stores import kms_no_rotation_findings, tls_findings, unencrypted_store_findings
+from analyzers.config.rules_unclassified import unclassified_store_findings
+from analyzers.findings.model import RULES, Finding, Severity, sort_findings
+from analyzers.findings.settings import Settings
+from analyzers.findings.suppressions import Suppression, apply_severity_overrides, apply_suppressions
 from analyzers.gc_pause import cyclic_gc_paused
-from analyzers.iam_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
-from analyzers.network_rules import network_findings
-from analyzers.reach_access import add_access_edges
-from analyzers.reach_sensitive import no_vpc_findings, public_to_sensitive_findings
-from analyzers.reachability import cross_account_findings, public_invoke_findings
-from analyzers.settings import Settings
-from analyzers.suppressions import Suppression, apply_severity_overrides, apply_suppressions
-from estate.graph import build_graph
-from estate.load import load_estate
-from estate.model import Estate
+from analyzers.iam.rules_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
+from analyzers.reach.access_edges import add_access_edges
+from analyzers.reach.rules_invoke import cross_account_findings, public_invoke_findings
+from analyzers.reach.rules_sensitive import no_vpc_findings, public_to_sensitive_findings
+from estate.graph.builder import build_graph
+from estate.model.functions import Estate
+from estate.model.load import load_estate
 from estate.snapshot import Snapshot
 
 

@@ -6,7 +6,7 @@ every function of an estate and emits the `anomaly.*` findings.
 
 from __future__ import annotations
 
-from analyzers.anomaly_detect import AnomalyWindow, detect
-from analyzers.anomaly_rules import anomaly_findings, concurrency_pressure_findings
+from analyzers.anomaly.detect import AnomalyWindow, detect
+from analyzers.anomaly.rules import anomaly_findings, concurrency_pressure_findings
 
 __all__ = ["AnomalyWindow", "anomaly_findings", "concurrency_pressure_findings", "detect"]

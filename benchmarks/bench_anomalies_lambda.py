@@ -22,9 +22,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from analyzers.anomaly_detect import WORKERS, make_grid, point_alerts, windows_of  # noqa: E402
-from analyzers.anomaly_windows import Thresholds  # noqa: E402
-from estate.sources.synth_metrics import (  # noqa: E402
+from analyzers.anomaly.detect import WORKERS, make_grid, point_alerts, windows_of  # noqa: E402
+from analyzers.anomaly.windows import Thresholds  # noqa: E402
+from estate.sources.synth.metrics import (  # noqa: E402
     METRICS,
     PER_DAY,
     SyntheticFleet,

@@ -108,7 +108,7 @@ def run_one(functions: int, seed: int) -> dict[str, Any]:
     from synth_estates import synth_snapshot
 
     from analyzers.analysis import analyze
-    from estate.load import load_estate
+    from estate.model.load import load_estate
     from estate.snapshot import load_snapshot
 
     path = synth_snapshot(functions, seed)

@@ -29,8 +29,8 @@ if str(ROOT) not in sys.path:
 from synth_estates import synth_snapshot  # noqa: E402
 
 from analyzers.analysis import analyze_snapshot  # noqa: E402
-from analyzers.reach_index import index_for  # noqa: E402
-from analyzers.reach_query import (  # noqa: E402
+from analyzers.reach.index import index_for  # noqa: E402
+from analyzers.reach.query import (  # noqa: E402
     FORWARD_KINDS,
     STORE_KINDS,
     backward,

@@ -1,6 +1,6 @@
 """Time `add_access_edges` (the `can` edges) and the two sensitive-data rules on a synthetic estate.
 
-Usage: python -m tui.cli synth --functions 10000 -o /tmp/r2.lsnap
+Usage: python -m tui.cli.lambdascope synth --functions 10000 -o /tmp/r2.lsnap
        python benchmarks/bench_reach_access.py /tmp/r2.lsnap
 Prints figures; asserts nothing (DESIGN.md section 7 budgets the whole analysis at 3 s).
 """
@@ -11,11 +11,11 @@ import sys
 import time
 from collections import Counter
 
-from analyzers.iam_paths import analyze_iam
-from analyzers.reach_access import add_access_edges
-from analyzers.reach_sensitive import no_vpc_findings, public_to_sensitive_findings
-from estate.graph import build_graph
-from estate.load import load_estate
+from analyzers.iam.rules_paths import analyze_iam
+from analyzers.reach.access_edges import add_access_edges
+from analyzers.reach.rules_sensitive import no_vpc_findings, public_to_sensitive_findings
+from estate.graph.builder import build_graph
+from estate.model.load import load_estate
 from estate.snapshot import load_snapshot
 
 

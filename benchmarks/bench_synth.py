@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analyzers.analysis import analyze
-from estate.load import load_estate
+from estate.model.load import load_estate
 from estate.snapshot import load_snapshot
 from estate.sources.synth import SynthOptions, write_synthetic
 

@@ -30,7 +30,7 @@ from synth_estates import DEMO, synth_snapshot  # noqa: E402
 from analyzers.analysis import Analysis, analyze_snapshot  # noqa: E402
 from estate.snapshot import load_snapshot  # noqa: E402
 from tui.app import create_app  # noqa: E402
-from tui.screens.estate import FunctionsScreen  # noqa: E402
+from tui.screens.functions import FunctionsScreen  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)
 

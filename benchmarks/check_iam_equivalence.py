@@ -26,10 +26,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyzers.iam_paths import analyze_iam
-from analyzers.iam_summary import principal_summary
-from estate.graph import build_graph
-from estate.load import load_estate
+from analyzers.iam.principal_summary import principal_summary
+from analyzers.iam.rules_paths import analyze_iam
+from estate.graph.builder import build_graph
+from estate.model.load import load_estate
 from estate.snapshot import load_snapshot
 
 

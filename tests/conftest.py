@@ -37,7 +37,7 @@ def aws_credentials() -> None:
 @pytest.fixture(scope="session")
 def local_aws(aws_credentials: None) -> Iterator[Any]:
     """A moto server on 127.0.0.1 (random port), shared by the session; reset per test."""
-    from estate.sources.demo.localaws import start_local_aws
+    from estate.sources.demo_builder.localaws import start_local_aws
 
     server = start_local_aws()
     try:

@@ -26,21 +26,21 @@ from textual.widgets import Footer, Header, Label, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from analyzers.analysis import Analysis, analyze_snapshot
-from analyzers.settings import Settings
+from analyzers.findings.settings import Settings
 from estate.errors import LambdascopeError
-from estate.model import Estate
-from estate.model_metrics import MetricsUpdate
+from estate.model.functions import Estate
+from estate.model.metrics import MetricsUpdate
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.safe_text import clean, literal
 from tui.screens.anomalies import AnomaliesScreen
-from tui.screens.config import ConfigScreen
 from tui.screens.coverage import CoverageScreen
 from tui.screens.detail import FunctionDetailScreen
-from tui.screens.estate import FunctionsScreen
 from tui.screens.findings import FindingsScreen
+from tui.screens.functions import FunctionsScreen
 from tui.screens.help import HelpScreen, key_help
 from tui.screens.iam import IamScreen
+from tui.screens.posture import ConfigScreen
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.reach import ReachScreen
 from tui.widgets.collect_progress import CollectProgress

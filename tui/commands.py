@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
 from tui.safe_text import clean, literal
-from tui.screens.config import posture_commands
+from tui.screens.posture import posture_commands
 
 if TYPE_CHECKING:
     from tui.app import LambdascopeApp

@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.color import Color, ColorParseError
 
-from analyzers.findings import Severity
+from analyzers.findings.model import Severity
 
 # Which theme variable colours each severity; critical also gets a filled badge.
 _VARIABLE = {

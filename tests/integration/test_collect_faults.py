@@ -370,7 +370,7 @@ def test_a_full_collection_makes_only_read_only_calls(estate: Deployed, tmp_path
 def test_a_full_demo_collection_makes_only_read_only_calls(
     local_aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from estate.sources.demo import deploy_demo
+    from estate.sources.demo_builder import deploy_demo
 
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # the demo attaches AWS managed policies
     local_aws.reset()

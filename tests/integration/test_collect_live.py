@@ -16,10 +16,11 @@ import pytest
 from botocore.client import BaseClient
 
 from estate.snapshot import load_snapshot
-from estate.sources.demo import deploy_demo, plants
-from estate.sources.demo.constants import DEMO_METRICS_END
+from estate.sources.demo_builder import deploy_demo
+from estate.sources.demo_builder.constants import DEMO_METRICS_END
 from estate.sources.live.calls import READ_ONLY_OPERATIONS
-from tui.cli import main
+from tests.ground_truth import plants
+from tui.cli.lambdascope import main
 
 pytestmark = pytest.mark.integration
 
@@ -118,7 +119,7 @@ def test_metrics_are_collected_in_batches(collected: tuple[Path, list[tuple[str,
     # per region: 5 standard series per function in batches of <= 500 queries, plus the p99 batch
     per_region = len(plants.ALL_FUNCTIONS) * 5 // 500 + 1 + 1
     assert 0 < len(calls) <= 2 * per_region
-    from estate.load import load_estate
+    from estate.model.load import load_estate
 
     estate = load_estate(snap)
     fn = next(f for f in estate.functions if f.name == "payments-authorize")

@@ -17,20 +17,20 @@ from botocore.exceptions import ClientError
 from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 from detect_secrets.settings import default_settings
 
-from estate.sources.demo import (
+from estate.sources.demo_builder import (
     DemoDeployment,
     LocalAws,
     cloudwatch_index,
     deploy_demo,
     moto_timestamps,
-    plants,
     start_local_aws,
 )
-from estate.sources.demo.aws import make_client
-from estate.sources.demo.catalogue import FUNCTIONS, FUNCTIONS_BY_NAME
-from estate.sources.demo.constants import DEMO_ACCOUNT, DEMO_METRICS_END, EU, US
-from estate.sources.demo.metrics import generate_series
-from estate.sources.demo.planted_values import HOSTILE_TEXT
+from estate.sources.demo_builder.aws import make_client
+from estate.sources.demo_builder.catalogue import FUNCTIONS, FUNCTIONS_BY_NAME
+from estate.sources.demo_builder.constants import DEMO_ACCOUNT, DEMO_METRICS_END, EU, US
+from estate.sources.demo_builder.metrics import generate_series
+from estate.sources.demo_builder.planted_values import HOSTILE_TEXT
+from tests.ground_truth import plants
 
 pytestmark = pytest.mark.integration
 

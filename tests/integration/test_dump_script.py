@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from analyzers.analysis import analyze
-from estate.load import load_estate
+from estate.model.load import load_estate
 from estate.sources.dumps import ImportOptions, import_dump
 from estate.sources.live import CollectOptions, collect
 from tests.integration.test_import_moto import REGION, _deploy, _invokes, _public

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from analyzers.analysis import analyze
-from estate.load import load_estate
+from estate.model.load import load_estate
 from estate.snapshot import export_snapshot, load_snapshot
 from estate.sources.dumps import ImportOptions, import_dump
 from estate.sources.live import CollectOptions, collect

@@ -15,15 +15,15 @@ import pytest
 from botocore.client import BaseClient
 
 from estate.errors import LambdascopeError
-from estate.load import load_estate
-from estate.model import Estate
+from estate.model.functions import Estate
+from estate.model.load import load_estate
 from estate.sources.live import CollectOptions, collect
 from estate.sources.live.calls import CollectionAborted
 from estate.sources.live.metrics_refresh import MetricsRefresher, collect_metrics
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
 from tests.integration.lambda_code import handler_zip as _zip
 from tests.integration.test_collect_faults import denying_hook
-from tui.anomaly_posture import function_changes
+from tui.viewmodels.anomaly_posture import function_changes
 
 pytestmark = pytest.mark.integration
 EU = "eu-west-1"

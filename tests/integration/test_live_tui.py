@@ -18,7 +18,7 @@ from estate.sources.live import CollectOptions, collect
 from tests.integration.lambda_code import TRUST
 from tests.integration.lambda_code import handler_zip as _zip
 from tui.app import create_app
-from tui.screens.estate import FunctionsScreen
+from tui.screens.functions import FunctionsScreen
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
-from estate.model import LambdaFunction
-from tui.summary import most_exposed_function
+from estate.model.functions import LambdaFunction
+from tui.viewmodels.summary import most_exposed_function
 
 _TEXT = re.compile(
     r'<text[^>]*\bx="(?P<x>[\d.]+)"[^>]*clip-path="url\(#terminal-[\w-]*?line-(?P<line>\d+)\)"[^>]*>'

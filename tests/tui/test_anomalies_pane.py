@@ -12,9 +12,9 @@ import pytest
 from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
-from analyzers.anomaly_windows import Thresholds
+from analyzers.anomaly.windows import Thresholds
 from estate.snapshot import Snapshot, load_snapshot
-from estate.sources.demo.plants import (
+from tests.ground_truth.plants import (
     ERROR_BURST_FUNCTIONS,
     ERROR_BURST_WINDOW,
     THROTTLE_STORM_FUNCTIONS,
@@ -22,11 +22,11 @@ from estate.sources.demo.plants import (
 )
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, wait_loaded
-from tui.anomaly_board import band, score_board
-from tui.anomaly_posture import alarm_coverage
 from tui.app import LambdascopeApp, create_app
 from tui.screens.anomalies import AnomaliesScreen
 from tui.screens.detail import FunctionDetailScreen
+from tui.viewmodels.anomaly_board import band, score_board
+from tui.viewmodels.anomaly_posture import alarm_coverage
 from tui.widgets.anomaly_chart import AnomalyChart
 from tui.widgets.posture_card import PostureCard
 from tui.widgets.resource_table import ResourceTable
@@ -199,7 +199,7 @@ def test_band_contains_the_expectation_and_excludes_alerting_counts() -> None:
 
 
 def test_alarm_coverage_states() -> None:
-    from estate.model_audit import Alarm
+    from estate.model.audit import Alarm
 
     errors = Alarm("e", "arn:e", "1", "r", "AWS/Lambda", "Errors", (("FunctionName", "f"),), "OK", True)
     assert alarm_coverage(None, "Errors") == "unknown"

@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 
 from estate.errors import LambdascopeError
-from estate.model import Estate
-from estate.model_metrics import MetricsUpdate, merge_metrics
+from estate.model.functions import Estate
+from estate.model.metrics import MetricsUpdate, merge_metrics
 from estate.snapshot import Record, RecordKey, Snapshot, load_snapshot
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, wait_loaded

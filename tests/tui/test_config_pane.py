@@ -13,20 +13,20 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from analyzers.analysis import Analysis
-from analyzers.compliance import framework_of, requirement_sort_key, requirement_title
-from analyzers.findings import RULES, Evidence, Finding, Rule, Severity
-from analyzers.settings import Settings, load_settings
-from analyzers.suppressions import Suppression
+from analyzers.findings.compliance import framework_of, requirement_sort_key, requirement_title
+from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.settings import Settings, load_settings
+from analyzers.findings.suppressions import Suppression
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
-from tui.posture import Grouping, group_findings
-from tui.screens.config import ConfigScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.findings import FindingDetailScreen, FindingsScreen
+from tui.screens.posture import ConfigScreen
 from tui.screens.suppress import SuppressScreen, exact_pattern, parse_expiry
 from tui.severity import SHORT
-from tui.summary import resource_name
+from tui.viewmodels.posture import Grouping, group_findings
+from tui.viewmodels.summary import resource_name
 from tui.widgets.resource_table import ResourceTable
 
 pytestmark = pytest.mark.tui

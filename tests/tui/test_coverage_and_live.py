@@ -13,7 +13,7 @@ from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, wait_loaded
 from tui.app import create_app
 from tui.screens.coverage import CoverageScreen
-from tui.screens.estate import FunctionsScreen
+from tui.screens.functions import FunctionsScreen
 from tui.widgets.collect_progress import CollectProgress
 from tui.widgets.resource_table import ResourceTable
 

@@ -10,12 +10,12 @@ from textual.pilot import Pilot
 from textual.widgets import ListView
 
 from analyzers.analysis import Analysis
-from analyzers.iam_summary import principal_summary
+from analyzers.iam.principal_summary import principal_summary
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
-from tui.screens.estate import FunctionsScreen
 from tui.screens.findings import FindingsScreen
+from tui.screens.functions import FunctionsScreen
 from tui.screens.iam import IamScreen, principal_risks
 from tui.screens.principal import PrincipalDetailScreen, TargetItem
 from tui.widgets.resource_table import ResourceTable

@@ -10,16 +10,16 @@ import pytest
 from textual.worker import WorkerFailed
 
 from analyzers.analysis import Analysis
-from analyzers.findings import Evidence
-from estate.graph import invokers_of
+from analyzers.findings.model import Evidence
+from estate.graph.builder import invokers_of
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, showcase_function, type_text, wait_loaded
 from tui.app import create_app
 from tui.screens.detail import FunctionDetailScreen
-from tui.screens.estate import FunctionsScreen
 from tui.screens.findings import FindingDetailScreen, FindingsScreen
+from tui.screens.functions import FunctionsScreen
 from tui.screens.help import HelpScreen
-from tui.summary import summarise_functions
+from tui.viewmodels.summary import summarise_functions
 from tui.widgets.invoker_card import InvokerCard
 from tui.widgets.resource_table import ResourceTable
 

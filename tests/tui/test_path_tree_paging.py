@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from analyzers.reach_types import Hop
+from analyzers.reach.types import Hop
 from tui.widgets.path_tree import HOPS_PAGE, NodeFacts, PathTree
 
 pytestmark = pytest.mark.tui

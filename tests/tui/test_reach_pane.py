@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
-from analyzers.reach_query import next_hops
+from analyzers.reach.query import next_hops
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app

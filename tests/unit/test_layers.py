@@ -43,9 +43,9 @@ def test_demo_runs_on_a_runtime_only_install() -> None:
     import sys
 
     code = (
-        "import sys, tui.cli, tui.app, analyzers.analysis\n"
+        "import sys, tui.cli.lambdascope, tui.app, analyzers.analysis\n"
         "from estate.snapshot import load_snapshot\n"
-        "analyzers.analysis.analyze_snapshot(load_snapshot(tui.cli.demo_snapshot_path()))\n"
+        "analyzers.analysis.analyze_snapshot(load_snapshot(tui.cli.lambdascope.demo_snapshot_path()))\n"
         "bad = sorted({'moto', 'pytest', 'hypothesis'} & set(sys.modules))\n"
         "assert not bad, bad\n"
     )

@@ -28,13 +28,16 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.anomaly_rules import anomaly_findings, score_estate
-from analyzers.anomaly_windows import METRIC_KINDS
-from analyzers.findings import sort_findings
-from estate.model import LambdaFunction
-from estate.model_audit import Alarm
-from estate.model_metrics import MetricsUpdate
-from tui.anomaly_board import (
+from analyzers.anomaly.rules import anomaly_findings, score_estate
+from analyzers.anomaly.windows import METRIC_KINDS
+from analyzers.findings.model import sort_findings
+from estate.model.audit import Alarm
+from estate.model.functions import LambdaFunction
+from estate.model.metrics import MetricsUpdate
+from tui.safe_text import clean, literal
+from tui.screens.detail import FunctionDetailScreen
+from tui.severity import SeverityPalette
+from tui.viewmodels.anomaly_board import (
     DEFAULT_RANGE,
     RANGES,
     AnomalyBoard,
@@ -44,11 +47,8 @@ from tui.anomaly_board import (
     prepare_function,
     score_board,
 )
-from tui.anomaly_posture import alarm_coverage, alarms_on, function_posture, internet_invocable
-from tui.safe_text import clean, literal
-from tui.screens.detail import FunctionDetailScreen
-from tui.severity import SeverityPalette
-from tui.summary import role_name
+from tui.viewmodels.anomaly_posture import alarm_coverage, alarms_on, function_posture, internet_invocable
+from tui.viewmodels.summary import role_name
 from tui.widgets.anomaly_chart import AnomalyChart, ChartData, compact
 from tui.widgets.metric_row import MetricRow
 from tui.widgets.posture_card import PostureCard

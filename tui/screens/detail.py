@@ -16,13 +16,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from analyzers.analysis import Analysis
-from estate.graph import invokers_of
-from estate.invokers import grants_from_policy
-from estate.model import EnvVar, LambdaFunction
+from estate.graph.builder import invokers_of
+from estate.model.functions import EnvVar, LambdaFunction
+from estate.model.invoke_grants import grants_from_policy
 from estate.secrets import mask
 from tui.safe_text import literal
 from tui.severity import SeverityPalette
-from tui.summary import role_of
+from tui.viewmodels.summary import role_of
 from tui.widgets.finding_card import FindingCard
 from tui.widgets.invoker_card import InvokerCard
 from tui.widgets.key_values import KeyValue, KeyValues

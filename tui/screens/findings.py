@@ -14,12 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from analyzers.analysis import Analysis
-from analyzers.findings import Finding
+from analyzers.findings.model import Finding
 from tui.safe_text import literal
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.table_screen import TableScreen
 from tui.severity import SeverityPalette
-from tui.summary import finding_search_text, resource_name
+from tui.viewmodels.summary import finding_search_text, resource_name
 from tui.widgets.finding_card import FindingCard
 from tui.widgets.resource_table import ColumnSpec, TableRow
 

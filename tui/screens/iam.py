@@ -19,14 +19,14 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.findings import Severity
-from analyzers.iam_permissions import wildcard_statements
-from analyzers.iam_summary import PrincipalSummary, iam_analysis, principal_summary
+from analyzers.findings.model import Severity
+from analyzers.iam.principal_summary import PrincipalSummary, iam_analysis, principal_summary
+from analyzers.iam.rules_permissions import wildcard_statements
 from tui.safe_text import literal
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.table_screen import TableScreen
 from tui.severity import SHORT, SeverityPalette
-from tui.summary import TABLE_SEVERITIES
+from tui.viewmodels.summary import TABLE_SEVERITIES
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
 _DIM = Style(dim=True)

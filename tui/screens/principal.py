@@ -22,10 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from analyzers.analysis import Analysis
-from analyzers.escalation.edges import EscalationEdge
-from analyzers.escalation.paths import EscalationPath, Hop
-from analyzers.iam_grant import Grant
-from analyzers.iam_summary import AccessCounts, PrincipalSummary, iam_analysis, principal_summary
+from analyzers.iam.escalation.edges import EscalationEdge
+from analyzers.iam.escalation.paths import EscalationPath, Hop
+from analyzers.iam.grant import Grant
+from analyzers.iam.principal_summary import AccessCounts, PrincipalSummary, iam_analysis, principal_summary
 from policy.decision import Hinge, StatementRef
 from tui.safe_text import literal
 from tui.screens.detail import FunctionDetailScreen

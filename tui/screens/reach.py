@@ -26,9 +26,8 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.reach_graph import edges_of
-from analyzers.reach_nodes import resolve_node
-from analyzers.reach_query import (
+from analyzers.reach.nodes import resolve_node
+from analyzers.reach.query import (
     FORWARD_KINDS,
     STORE_KINDS,
     Direction,
@@ -39,7 +38,8 @@ from analyzers.reach_query import (
     next_hops,
     relevant_nodes,
 )
-from analyzers.reach_types import Hop
+from analyzers.reach.types import Hop
+from analyzers.reach.walks import edges_of
 from estate.errors import LambdascopeError
 from tui.safe_text import clean, literal
 from tui.screens.detail import FunctionDetailScreen

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from analyzers.reach_types import Hop
+from analyzers.reach.types import Hop
 from tui.safe_text import literal, pretty_json
 
 _HIDDEN = {"grant"}  # internal objects kept on edges for the analyzers, not evidence

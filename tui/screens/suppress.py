@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from analyzers.findings import Finding
-from analyzers.suppressions import Suppression
+from analyzers.findings.model import Finding
+from analyzers.findings.suppressions import Suppression
 from tui.safe_text import literal
 
 _GLOB = re.compile(r"([*?\[])")
@@ -54,7 +54,7 @@ def parse_expiry(text: str, today: dt.date) -> dt.date | None:
 class SuppressScreen(ModalScreen[Suppression | None]):
     """Dismisses with the Suppression to write, or None if the user cancelled."""
 
-    CSS_PATH = "config.tcss"
+    CSS_PATH = "posture.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
     ]

@@ -19,8 +19,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from analyzers.anomaly_detect import AnomalyWindow
-from tui.anomaly_board import Buckets, PreparedSeries, bucketize
+from analyzers.anomaly.detect import AnomalyWindow
+from tui.viewmodels.anomaly_board import Buckets, PreparedSeries, bucketize
 
 BARS = " ▁▂▃▄▅▆▇█"
 AXIS = 9  # columns for the value labels

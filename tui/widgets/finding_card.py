@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from analyzers.findings import Evidence, Finding
+from analyzers.findings.model import Evidence, Finding
 from tui.safe_text import literal, pretty_json
 from tui.severity import SeverityPalette
 

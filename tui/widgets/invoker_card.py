@@ -1,6 +1,6 @@
 """One answer to "who can invoke this function, and why": the source, how, and the evidence.
 
-Receives the graph's `invokes` edge for one source (estate.graph.invokers_of) and the source
+Receives the graph's `invokes` edge for one source (estate.graph.builder.invokers_of) and the source
 node's attributes; renders the statement that grants it, literally.
 """
 

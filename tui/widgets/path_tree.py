@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from analyzers.reach_types import Hop
+from analyzers.reach.types import Hop
 from tui.safe_text import literal
 
 _DIM = Style(dim=True)

@@ -8,9 +8,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.anomaly_posture import FunctionPosture
 from tui.safe_text import literal
 from tui.severity import SeverityPalette
+from tui.viewmodels.anomaly_posture import FunctionPosture
 
 _DIM = Style(dim=True, italic=True)
 _HEAD = Style(bold=True)

@@ -15,11 +15,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from analyzers.compliance import requirement_title
-from analyzers.findings import Finding
-from tui.posture import PostureGroup
+from analyzers.findings.compliance import requirement_title
+from analyzers.findings.model import Finding
 from tui.safe_text import literal
 from tui.severity import SeverityPalette
+from tui.viewmodels.posture import PostureGroup
 from tui.widgets.finding_card import evidence_lines
 
 _DIM = Style(dim=True)

@@ -1,55 +1,20 @@
-"""The demo estate: a deterministic fintech Lambda estate deployed into a local AWS with boto3.
+"""The bundled demo snapshot: all `lambdascope demo` needs, and nothing else is imported with it.
 
-    from estate.sources.demo import start_local_aws, deploy_demo, plants
-
-    with start_local_aws() as aws:
-        deploy_demo(aws.endpoint_url, metrics_days=1)
-        ...  # collect it live, compare with plants
-
-The estate is declared as data (catalogue*.py), deployed by deploy*.py, its CloudWatch series
-come from metrics.py, and plants.py states by hand what should be found.
+The snapshot is produced by `estate.sources.demo_builder` (deployed into a local AWS, collected
+live); opening the demo never imports that builder or its test-only dependencies.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from importlib import resources
+from pathlib import Path
 
-from .constants import (
-    DEMO_ACCOUNT,
-    DEMO_METRICS_END,
-    DEMO_REGIONS,
-    METRIC_PERIOD,
-    ORG_ID,
-    PARTNER_ACCOUNT,
-)
-from .deploy import DemoDeployment, deploy_demo
-from .metrics import generate_series, put_metrics
-
-if TYPE_CHECKING:
-    from .localaws import LocalAws, start_local_aws
+SNAPSHOT_NAME = "demo.lsnap"
 
 
-def __getattr__(name: str) -> Any:
-    """The local AWS needs moto, a test/dev dependency: import it only when asked for, so
-    `lambdascope demo` (which only reads the bundled snapshot) works on a runtime-only install."""
-    if name in {"LocalAws", "start_local_aws"}:
-        from . import localaws
-
-        return getattr(localaws, name)
-    raise AttributeError(name)
+def snapshot_path() -> Path:
+    """Where the bundled demo snapshot is installed."""
+    return Path(str(resources.files(__name__).joinpath(SNAPSHOT_NAME)))
 
 
-__all__ = [
-    "DEMO_ACCOUNT",
-    "DEMO_METRICS_END",
-    "DEMO_REGIONS",
-    "METRIC_PERIOD",
-    "ORG_ID",
-    "PARTNER_ACCOUNT",
-    "DemoDeployment",
-    "LocalAws",
-    "deploy_demo",
-    "generate_series",
-    "put_metrics",
-    "start_local_aws",
-]
+__all__ = ["SNAPSHOT_NAME", "snapshot_path"]

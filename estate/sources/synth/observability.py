@@ -1,6 +1,6 @@
 """KMS keys, log groups, alarms, CloudTrail, Lambda account reads and CloudWatch metrics.
 
-Metrics come from `estate.sources.synth_metrics` (five-minute series with profiles and
+Metrics come from `estate.sources.synth.metrics` (five-minute series with profiles and
 incidents) over two days, limited to the first `metrics_functions` functions (the rest have no
 series), because 10,000 functions x 5 metrics x 4,032 points would dwarf every other record.
 """
@@ -23,8 +23,8 @@ from estate.sources.synth.layout import (
     kms_key_arn,
     kms_key_id,
 )
+from estate.sources.synth.metrics import STEP_SECONDS, generate_fleet
 from estate.sources.synth.sink import RecordSink
-from estate.sources.synth_metrics import STEP_SECONDS, generate_fleet
 
 METRICS_END = dt.datetime.fromisoformat(CREATED_AT)
 METRICS_DAYS = 2
@@ -183,7 +183,7 @@ def add_trail_and_account(sink: RecordSink, scale: Scale) -> None:
 def add_metrics(sink: RecordSink, scale: Scale, seed: int, limit: int) -> tuple[str, str] | None:
     """GetMetricData records as the collector batches them (500 queries a call); the window, or None.
 
-    Series come from `estate.sources.synth_metrics` (profiles, incidents); like CloudWatch, a
+    Series come from `estate.sources.synth.metrics` (profiles, incidents); like CloudWatch, a
     period without invocations has no Duration or ConcurrentExecutions datapoint.
     """
     count = min(limit, scale.functions)

@@ -1,0 +1,1 @@
+"""Anomaly detection on CloudWatch metrics and the anomaly.* rules (public entry: analyzers.anomalies)."""

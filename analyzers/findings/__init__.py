@@ -1,0 +1,1 @@
+"""Findings: the finding model, the rule registry, compliance mapping, suppressions and settings."""

@@ -1,0 +1,117 @@
+"""Suppressions and severity overrides: a reviewer's accepted risks, applied after every rule ran.
+
+A suppressed finding is still listed (status `suppressed`, with the suppression that matched), so
+nothing disappears from an audit trail; an expired suppression no longer applies and its finding
+is open again. Overrides change a finding's severity and keep the original in its evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from analyzers.findings.model import Evidence, Finding, Severity
+
+RULE_PATTERN = re.compile(r"^[a-z*?\[][a-z0-9*?\[\]!.\-]*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """Case-sensitive fnmatch (ARNs and rule ids are case-sensitive, whatever the OS)."""
+    return re.compile(fnmatch.translate(pattern))
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Accept one risk: findings of `rule` (id or glob) on resources matching `resource` (glob)."""
+
+    rule: str
+    reason: str
+    author: str
+    resource: str = "*"
+    expires: dt.date | None = None  # the last day the suppression applies; None: until removed
+
+    def __post_init__(self) -> None:
+        if not RULE_PATTERN.match(self.rule):
+            raise ValueError(f"not a rule id or rule glob: {self.rule!r}")
+        if not self.resource:
+            raise ValueError("resource pattern is empty (use '*' for every resource)")
+        if not self.reason.strip() or not self.author.strip():
+            raise ValueError("a suppression needs a reason and an author")
+
+    def matches(self, finding: Finding) -> bool:
+        return bool(glob_pattern(self.rule).fullmatch(finding.rule.id)) and bool(
+            glob_pattern(self.resource).fullmatch(finding.resource)
+        )
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "rule": self.rule,
+            "resource": self.resource,
+            "reason": self.reason,
+            "author": self.author,
+            "expires": self.expires.isoformat() if self.expires else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionOutcome:
+    """Findings with their status, and what the reviewer should look at in the suppression list."""
+
+    findings: list[Finding]
+    expired: tuple[Suppression, ...]  # past their date: they apply to nothing any more
+    unused: tuple[Suppression, ...]  # in force but matched nothing: stale, or a typo in a pattern
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppression is not None)
+
+
+def apply_severity_overrides(findings: Iterable[Finding], overrides: Mapping[str, Severity]) -> list[Finding]:
+    """Re-rate findings by rule id; the rule's own verdict stays in the evidence."""
+    out: list[Finding] = []
+    for finding in findings:
+        new = overrides.get(finding.rule.id)
+        if new is None or new is finding.severity:
+            out.append(finding)
+            continue
+        note = Evidence("severity overridden from", finding.severity.value)
+        out.append(replace(finding, severity=new, evidence=(*finding.evidence, note)))
+    return out
+
+
+def apply_suppressions(
+    findings: Iterable[Finding], suppressions: Sequence[Suppression], today: dt.date
+) -> SuppressionOutcome:
+    """The first suppression in force that matches wins (file order), so the result is stable.
+
+    A finding that only a lapsed suppression matches is open, with that suppression in its
+    evidence, so the reader sees why it came back.
+    """
+    active = [s for s in suppressions if not s.expired(today)]
+    lapsed = [s for s in suppressions if s.expired(today)]
+    used: set[int] = set()
+    out: list[Finding] = []
+    for finding in findings:
+        match = next((s for s in active if s.matches(finding)), None)
+        if match is not None:
+            used.add(id(match))
+            out.append(replace(finding, suppression=match))
+            continue
+        stale = next((s for s in lapsed if s.matches(finding)), None)
+        if stale is not None:
+            note = Evidence("suppression expired", stale.to_json())
+            finding = replace(finding, evidence=(*finding.evidence, note))
+        out.append(replace(finding, suppression=None) if finding.suppression else finding)
+    return SuppressionOutcome(
+        findings=out,
+        expired=tuple(lapsed),
+        unused=tuple(s for s in active if id(s) not in used),
+    )

@@ -1,0 +1,135 @@
+"""Which access-bearing edge a reached node's path ends with, for every node of a query at once.
+
+Forward, a node's access is the strongest grant any principal the start reaches (within the hop
+bound) holds on it; backward, it is the node's own strongest hop towards the start along a
+shortest path. Between equal grants, one the start reaches without conditions wins, then the
+shorter path, then the edge first in graph order. A reach from a role that may touch thousands of
+stores weighs up hundreds of thousands of such edges; packed into one int64 score per edge, the
+choice is a gather, a few array operations and one `maximum.at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from analyzers.reach.index import Layers
+
+# A score packs (access rank, unconditional, shortness, earliest edge) into one int64.
+_RANK_SHIFT, _SURE_SHIFT, _SHORT_SHIFT = 40, 39, 33
+_POSITION_BITS = (1 << 33) - 1
+_MAX_LENGTH = 63
+_GATHER_SHARE = 4  # gather the reached principals' edges unless they hold over 1/4 of all edges
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEdges:
+    """Every access-bearing edge in graph order: its ends, access rank, whether it is
+    conditional and its key; `by_source`/`source_indptr` list each node's own edges."""
+
+    sources: np.ndarray
+    targets: np.ndarray
+    ranks: np.ndarray
+    conditional: np.ndarray
+    keys: list[str]
+    fixed: np.ndarray  # the score bits a query cannot change: rank and position
+    by_source: np.ndarray
+    source_indptr: np.ndarray
+
+    @classmethod
+    def build(
+        cls,
+        sources: np.ndarray,
+        targets: np.ndarray,
+        ranks: np.ndarray,
+        conditional: np.ndarray,
+        keys: list[str],
+        size: int,
+    ) -> AccessEdges:
+        positions = np.arange(sources.size, dtype=np.int64)
+        indptr = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(sources, minlength=size), out=indptr[1:])
+        return cls(
+            sources=sources,
+            targets=targets,
+            ranks=ranks,
+            conditional=conditional,
+            keys=keys,
+            fixed=(ranks << _RANK_SHIFT) | (_POSITION_BITS - positions),
+            by_source=np.argsort(sources, kind="stable"),
+            source_indptr=indptr,
+        )
+
+    def of_sources(self, nodes: np.ndarray) -> np.ndarray:
+        """Positions of the edges leaving `nodes`, or of every edge when that is most of them."""
+        starts = self.source_indptr[nodes]
+        lengths = self.source_indptr[nodes + 1] - starts
+        total = int(lengths.sum())
+        if total * _GATHER_SHARE > self.sources.size:
+            return np.arange(self.sources.size, dtype=np.int64)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        return np.asarray(self.by_source[offsets])
+
+
+@dataclass(frozen=True, slots=True)
+class AccessChoice:
+    """Per node id: the chosen access edge's position (-1: none) and its packed score."""
+
+    position: np.ndarray
+    score: np.ndarray
+
+
+def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
+    """The best access edge for every node of a query (see the module docstring)."""
+    edges = full.index.access
+    size = full.index.size
+    score_of = np.full(size, -1, dtype=np.int64)
+    if not edges.sources.size:
+        return AccessChoice(np.full(size, -1, dtype=np.int64), score_of)
+    forward = full.direction == "forward"
+    sets = full.index.sets  # hops out of a role-set node are free
+    if forward:  # edges out of every principal reached with a hop to spare (none needed from a set)
+        spare = max_hops + sets
+        holders = np.flatnonzero((full.dist >= 0) & (full.dist < spare))
+    else:  # each reached node's own edges
+        holders = np.flatnonzero(full.dist > 0)
+    picked = edges.of_sources(holders)
+    sources, targets = edges.sources[picked], edges.targets[picked]
+    hops, sure_hops = full.dist[sources], strict.dist[sources]
+    conditional = edges.conditional[picked]
+    if forward:
+        free = sets[sources]
+        bound = max_hops + free
+        valid = (hops >= 0) & (hops < bound) & (full.dist[targets] > 0)
+        use_strict = (sure_hops >= 0) & (sure_hops < bound)  # implies valid: strict hops >= full
+        length = np.where(use_strict, sure_hops, hops) + ~free
+        owners = targets
+    else:  # a hop one layer nearer the start (the same layer, out of a set), in either search
+        free = sets[sources]
+        nearer, sure_nearer = full.dist[targets], strict.dist[targets]
+        sure_step = (sure_nearer == sure_hops - 1) | (free & (sure_nearer == sure_hops))
+        use_strict = (sure_hops > 0) & (sure_nearer >= 0) & sure_step & ~conditional
+        step = (nearer == hops - 1) | (free & (nearer == hops))
+        valid = use_strict | ((hops > 0) & (nearer >= 0) & step)
+        length = np.where(use_strict, sure_hops, hops)
+        owners = sources
+    picked, owners, length = picked[valid], owners[valid], length[valid]
+    use_strict, conditional = use_strict[valid], conditional[valid]
+    sure = use_strict & ~conditional
+    shortness = (_MAX_LENGTH - np.minimum(length, _MAX_LENGTH)).astype(np.int64)
+    score = edges.fixed[picked] | (sure.astype(np.int64) << _SURE_SHIFT) | (shortness << _SHORT_SHIFT)
+    np.maximum.at(score_of, owners, score)
+    position = np.where(score_of >= 0, _POSITION_BITS - (score_of & _POSITION_BITS), -1)
+    return AccessChoice(position, score_of)
+
+
+def unpack_scores(score: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(access rank, unconditional, path length) arrays from packed scores (meaningless where -1)."""
+    return (
+        score >> _RANK_SHIFT,
+        (score >> _SURE_SHIFT & 1).astype(bool),
+        _MAX_LENGTH - (score >> _SHORT_SHIFT & _MAX_LENGTH),
+    )

@@ -1,0 +1,288 @@
+"""Rules over `can` edges: what reaches sensitive data stores.
+
+`reach.public-to-sensitive`: a function anyone on the internet can invoke (directly, or through
+one unauthenticated route or public alias) whose role (or a role it can assume, escalate to, or
+a function it may invoke runs as) can act on a store classified as sensitive (pci or
+confidential by default). One finding per (function, store), on the shortest path, hop by hop.
+
+`config.no-vpc` (AWS FSBP Lambda.3): a function outside any VPC whose own execution role can act
+on a sensitive store; functions that reach nothing sensitive are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.reach.index import Layers, ReachIndex, index_for
+from analyzers.reach.nodes import access_rank, strongest_access
+from estate.graph.stores import store_classification
+from estate.model.functions import Estate, LambdaFunction
+from estate.model.invoke_grants import INTERNET
+
+SENSITIVE = frozenset({"pci", "confidential"})
+MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> holder of the grant
+# Stores have no edges of these kinds, so a `can` edge onto one ends a path; onto a function, the
+# walk goes on through its role.
+_WALK = frozenset({"executes-as", "can-assume", "escalates-to", "can"})
+_TOP_RANK = 15
+_GRANT_BITS = (1 << 36) - 1
+_STRONG = frozenset({"write", "permissions-management"})
+
+PUBLIC_TO_SENSITIVE = RULES.register(
+    Rule(
+        id="reach.public-to-sensitive",
+        analyzer="reachability",
+        severity=Severity.CRITICAL,
+        title="An internet-invocable function can reach a sensitive data store",
+        rationale=(
+            "Anyone who can invoke the function can make it use its role's permissions: a bug or "
+            "injection in the handler is one request away from the store's data."
+        ),
+        remediation=(
+            "Put authentication in front of the function (IAM or an authorizer), or split it so the "
+            "public part runs as a role without access to sensitive stores; scope the role's grants "
+            "(see each hop's statements) to the items and actions it needs."
+        ),
+    )
+)
+NO_VPC = RULES.register(
+    Rule(
+        id="config.no-vpc",
+        analyzer="config",
+        severity=Severity.MEDIUM,
+        title="A function with access to sensitive data runs outside a VPC",
+        rationale=(
+            "Outside a VPC the function reaches data stores over the public AWS endpoints, and "
+            "network controls (VPC endpoints with policies, security groups, flow logs) cannot "
+            "restrict or record its traffic to sensitive data."
+        ),
+        remediation=(
+            "Attach the function to private subnets with VPC endpoints for the services it uses, "
+            "or remove its access to sensitive stores."
+        ),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    source: str
+    target: str
+    key: str
+    data: Mapping[str, Any]
+
+
+def _public_doors(graph: nx.MultiDiGraph) -> dict[str, list[_Step]]:
+    """function ARN -> the public `invokes` edges leading in (as in reach.public-invoke)."""
+    doors: dict[str, list[_Step]] = {}
+    if INTERNET not in graph:
+        return doors
+    for _src, dst, key, data in graph.out_edges(INTERNET, keys=True, data=True):
+        if data.get("kind") != "invokes" or not data.get("public"):
+            continue
+        first = _Step(INTERNET, dst, key, data)
+        if graph.nodes[dst].get("kind") == "function":
+            doors.setdefault(dst, [first])
+            continue
+        for _mid, fn, onward_key, onward in graph.out_edges(dst, keys=True, data=True):
+            usable = onward.get("kind") == "invokes" and not onward.get("conditional")
+            if usable and graph.nodes[fn].get("kind") == "function":
+                doors.setdefault(fn, [first, _Step(dst, fn, onward_key, onward)])
+    return doors
+
+
+def _sensitive(estate: Estate, tag_key: str | None, classes: frozenset[str]) -> dict[str, str]:
+    out = {}
+    for arn, store in estate.data_stores.items():
+        label = store_classification(store, tag_key)
+        if label in classes:
+            out[arn] = label
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Grants:
+    """Every `can` edge onto a sensitive store, as arrays in graph order (holder and store ids in
+    the index, access rank, conditional) beside the edges' attributes."""
+
+    holders: np.ndarray
+    stores: np.ndarray
+    ranks: np.ndarray
+    conditional: np.ndarray
+    data: list[Mapping[str, Any]]
+
+
+def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
+    rows: list[tuple[int, int, int, bool]] = []
+    data: list[Mapping[str, Any]] = []
+    for node, neighbours in index.graph._succ.items():
+        for store, keyed in neighbours.items():
+            grant = keyed.get("can") if store in sensitive else None
+            if grant is not None:
+                rank = access_rank(strongest_access(grant.get("access")))
+                rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
+                data.append(grant)
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data)
+
+
+def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
+    """Store id -> (the grant to report, whether its path is unconditional): an unconditional path
+    first, then the strongest access, then the shortest, then the grant first in graph order."""
+    hops, sure_hops = full.dist[grants.holders], strict.dist[grants.holders]
+    reached = np.flatnonzero(hops >= 0)
+    if not reached.size:
+        return {}
+    sure = (sure_hops[reached] >= 0) & ~grants.conditional[reached]
+    length = np.where(sure, sure_hops[reached], hops[reached]).astype(np.int64) + 1
+    # Smaller is better, packed so that one minimum per store picks the grant.
+    score = (
+        ((~sure).astype(np.int64) << 50)
+        | ((_TOP_RANK - grants.ranks[reached]) << 44)
+        | (length << 36)
+        | reached
+    )
+    stores = grants.stores[reached]
+    best = np.full(full.index.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, stores, score)
+    chosen = np.unique(stores)
+    return {int(s): (int(best[s] & _GRANT_BITS), not bool(best[s] >> 50 & 1)) for s in chosen.tolist()}
+
+
+def _hop_evidence(graph: nx.MultiDiGraph, index: int, step: _Step) -> Evidence:
+    data = step.data
+    raw = data.get("evidence")
+    detail: dict[str, Any] = {
+        "from": step.source,
+        "to": step.target,
+        "edge": data.get("kind"),
+        "evidence": dict(raw) if isinstance(raw, Mapping) else raw,
+    }
+    for key in ("via", "method", "access", "actions", "statement_ids", "conditional", "prefixes"):
+        if data.get(key) not in (None, "", [], {}):
+            detail[key] = data[key]
+    label = graph.nodes[step.target].get("label") or step.target
+    return Evidence(f"hop {index + 1}: {data.get('kind')} {label}", detail)
+
+
+def _severity(classification: str, access: str | None, conditional: bool) -> Severity:
+    severity = Severity.CRITICAL if classification == "pci" and access in _STRONG else Severity.HIGH
+    if conditional:
+        severity = Severity.HIGH if severity is Severity.CRITICAL else Severity.MEDIUM
+    return severity
+
+
+def public_to_sensitive_findings(
+    estate: Estate,
+    graph: nx.MultiDiGraph,
+    *,
+    tag_key: str | None = None,
+    classifications: frozenset[str] = SENSITIVE,
+) -> Iterator[Finding]:
+    sensitive = _sensitive(estate, tag_key, classifications)
+    doors = _public_doors(graph)
+    if not sensitive or not doors:
+        return
+    index = index_for(graph, _WALK)
+    grants = _sensitive_grants(index, sensitive)
+    names = index.names
+    for fn_arn, door in sorted(doors.items()):
+        fn = estate.function(fn_arn)
+        if fn is None:
+            continue
+        full = index.search(fn_arn, "forward", MAX_HOPS, strict=False)
+        strict = index.search(fn_arn, "forward", MAX_HOPS, strict=True) if index.has_conditional else full
+        found = []
+        for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
+            holder, store = names[int(grants.holders[grant])], names[store_id]
+            last = _Step(holder, store, "can", grants.data[grant])
+            head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
+            found.append((store, [*head, last]))
+        for store, steps in sorted(found, key=lambda item: item[0]):
+            yield _finding(estate, graph, fn, door, steps, store, sensitive[store])
+
+
+def _finding(
+    estate: Estate,
+    graph: nx.MultiDiGraph,
+    fn: LambdaFunction,
+    door: list[_Step],
+    steps: list[_Step],
+    store_arn: str,
+    classification: str,
+) -> Finding:
+    hops = [*door, *steps]
+    last = steps[-1].data
+    access = last.get("access")
+    conditional = any(s.data.get("conditional") for s in steps)
+    store = estate.data_stores[store_arn]
+    via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in steps[:-1])
+    title = (
+        f"{fn.name}: anyone on the internet can invoke it, and through {via} it has {access} access "
+        f"to {classification} {store.kind} {store.name}"
+    )
+    if conditional:
+        title += " (conditional)"
+    evidence = [_hop_evidence(graph, i, s) for i, s in enumerate(hops)]
+    evidence.append(
+        Evidence("store", {"arn": store_arn, "kind": store.kind, "classification": classification})
+    )
+    return Finding(
+        PUBLIC_TO_SENSITIVE,
+        fn.arn,
+        title,
+        _severity(classification, access, conditional),
+        path=(INTERNET, *(s.target for s in hops)),
+        evidence=tuple(evidence),
+        region=fn.region,
+    )
+
+
+def no_vpc_findings(
+    estate: Estate,
+    graph: nx.MultiDiGraph,
+    *,
+    tag_key: str | None = None,
+    classifications: frozenset[str] = SENSITIVE,
+) -> Iterator[Finding]:
+    sensitive = _sensitive(estate, tag_key, classifications)
+    for fn in estate.functions:
+        if fn.vpc is not None or not fn.role_arn or fn.role_arn not in graph:
+            continue
+        reached = []
+        for store, keyed in sorted(graph._succ[fn.role_arn].items()):
+            data = keyed.get("can")
+            if data is not None and store in sensitive:
+                reached.append((store, data))
+        if not reached:
+            continue
+        names = ", ".join(f"{estate.data_stores[s].name} ({sensitive[s]})" for s, _ in reached[:5])
+        more = f" and {len(reached) - 5} more" if len(reached) > 5 else ""
+        yield Finding(
+            NO_VPC,
+            fn.arn,
+            f"{fn.name}: runs outside a VPC with access to sensitive data: {names}{more}",
+            Severity.MEDIUM,
+            evidence=(
+                Evidence("VpcConfig", None),
+                Evidence("execution role", fn.role_arn),
+                *(
+                    Evidence(
+                        f"can {data.get('access')} {sensitive[s]} {estate.data_stores[s].kind}",
+                        {
+                            "store": s,
+                            "statement_ids": data.get("statement_ids"),
+                            "conditional": data.get("conditional"),
+                        },
+                    )
+                    for s, data in reached
+                ),
+            ),
+            region=fn.region,
+        )

@@ -1,0 +1,42 @@
+"""Derive the typed estate from a snapshot (the model is never stored, always rebuilt)."""
+
+from __future__ import annotations
+
+from estate.model.audit import parse_alarms, parse_function_changes, parse_log_groups, parse_trails
+from estate.model.function_extras import enrich_functions, parse_account_settings
+from estate.model.functions import Estate, parse_event_source_mappings, parse_functions
+from estate.model.iam import parse_iam
+from estate.model.metrics import parse_metrics
+from estate.model.network import parse_networks
+from estate.model.org import parse_org_policies
+from estate.model.stores import DEFAULT_CLASSIFICATION_TAG, parse_keys, parse_stores
+from estate.model.triggers import parse_invokers
+from estate.snapshot import Snapshot
+
+
+def load_estate(snapshot: Snapshot, classification_tag: str = DEFAULT_CLASSIFICATION_TAG) -> Estate:
+    """`classification_tag` names the tag whose value classifies a data store."""
+    principals, policies, accounts = parse_iam(snapshot)
+    keys = parse_keys(snapshot)
+    return Estate(
+        manifest=snapshot.manifest,
+        functions=enrich_functions(parse_functions(snapshot), snapshot),
+        principals=principals,
+        policies=policies,
+        event_source_mappings=parse_event_source_mappings(snapshot),
+        metrics=parse_metrics(snapshot),
+        iam_accounts=accounts,
+        org_policies=parse_org_policies(snapshot, accounts),
+        account_settings=parse_account_settings(snapshot),
+        networks=parse_networks(snapshot),
+        data_stores=parse_stores(snapshot, keys, classification_tag),
+        kms_keys=keys.keys,
+        invokers=parse_invokers(snapshot),
+        trails=parse_trails(snapshot),
+        alarms=parse_alarms(snapshot),
+        log_groups=parse_log_groups(snapshot),
+        function_changes=parse_function_changes(snapshot),
+        responded=frozenset(
+            (r.key.account, r.key.region, r.key.service, r.key.operation) for r in snapshot.records
+        ),
+    )

@@ -1,0 +1,162 @@
+"""Generic-metric anomaly detection: causality, determinism, and its verdicts on synthetic shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzers.anomalies import detect
+from analyzers.anomaly.generic import LEVEL_SHIFT, SPIKE_DOWN, SPIKE_UP, GenericConfig, generic_alerts
+
+STEP = 300
+DAY = 288
+START = 1_700_006_400  # midnight UTC, a multiple of the step
+
+
+def _noise(days: int, seed: int = 7, level: float = 40.0, sd: float = 2.0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(days * DAY)
+    daily = 5.0 * np.sin(2 * np.pi * t / DAY)
+    return level + daily + rng.normal(0.0, sd, t.size)
+
+
+def _epoch(n: int) -> np.ndarray:
+    return START + STEP * np.arange(n, dtype=np.float64)
+
+
+def test_clean_noise_raises_nothing_once_learnt() -> None:
+    """A day or two of history can still be surprised by plain noise (hence NAB's probation)."""
+    for seed in range(5):
+        found = generic_alerts(_noise(10, seed), STEP).index
+        assert found.size <= 1
+        assert not (found >= 2 * DAY).any()
+
+
+def test_spike_is_found_at_its_point() -> None:
+    values = _noise(10)
+    values[8 * DAY + 100] = 90.0
+    found = generic_alerts(values, STEP)
+    assert found.index.tolist() == [8 * DAY + 100]
+    assert found.kind.tolist() == [SPIKE_UP]
+    assert found.score[0] > 3.0
+    assert 30.0 < found.expected[0] < 50.0
+
+
+def test_drop_below_the_weeks_minimum_is_found() -> None:
+    values = _noise(10)
+    values[8 * DAY + 40] = 0.0
+    found = generic_alerts(values, STEP)
+    assert found.index.tolist() == [8 * DAY + 40]
+    assert found.kind.tolist() == [SPIKE_DOWN]
+
+
+def test_level_shift_within_the_weeks_range_is_found() -> None:
+    values = _noise(10)
+    values[8 * DAY + 10] = 80.0  # an older outlier that widens the point envelope ...
+    values[9 * DAY :] += 15.0  # ... so the shift can only be seen through the recent median
+    values[9 * DAY :] = np.minimum(values[9 * DAY :], 75.0)
+    found = generic_alerts(values, STEP)
+    shift_at = [int(i) for i, k in zip(found.index, found.kind, strict=True) if k == LEVEL_SHIFT]
+    assert shift_at and 9 * DAY <= shift_at[0] < 9 * DAY + 36
+
+
+def test_a_small_wiggle_is_not_a_shift() -> None:
+    values = _noise(10)
+    values[9 * DAY :] += 1.0  # half a noise sd
+    assert generic_alerts(values, STEP).index.size == 0
+
+
+def test_repeated_alerts_are_quiet_for_a_day() -> None:
+    values = _noise(12)
+    for at in (8 * DAY + 10, 8 * DAY + 50, 8 * DAY + 200, 10 * DAY):
+        values[at] = 200.0 + at / DAY  # each a new maximum
+    found = generic_alerts(values, STEP).index.tolist()
+    assert found == [8 * DAY + 10, 10 * DAY]
+
+
+def test_no_alert_before_a_day_of_history() -> None:
+    values = _noise(3)
+    values[DAY // 2] = 500.0
+    assert generic_alerts(values, STEP).index.size == 0
+    values[2 * DAY] = 600.0
+    assert generic_alerts(values, STEP).index.tolist() == [2 * DAY]
+
+
+def test_flat_series_and_gaps() -> None:
+    flat = np.full(5 * DAY, 7.0)
+    assert generic_alerts(flat, STEP).index.size == 0
+    flat[4 * DAY] = 8.0  # a 14 % jump on a perfectly flat series is news
+    assert generic_alerts(flat, STEP).index.tolist() == [4 * DAY]
+    gappy = _noise(6)
+    gappy[2 * DAY : 3 * DAY] = np.nan
+    assert generic_alerts(gappy, STEP).index.size == 0
+    assert generic_alerts(np.zeros(0), STEP).index.size == 0
+
+
+def test_periods_follow_the_series_step() -> None:
+    values = _noise(10)[::3]  # 15-minute points
+    values[8 * DAY // 3 + 20] = 90.0
+    assert generic_alerts(values, 900).index.tolist() == [8 * DAY // 3 + 20]
+    # With a history requirement longer than the series, nothing can alert.
+    assert generic_alerts(values, 900, GenericConfig(min_history=20 * 86400)).index.size == 0
+
+
+@pytest.mark.parametrize("cut", [3 * DAY + 17, 6 * DAY, 8 * DAY + 101, 9 * DAY + 5])
+def test_causal_a_prefix_scores_the_same(cut: int) -> None:
+    """No look-ahead: scoring the first `cut` points gives the full run's alerts before `cut`."""
+    values = _noise(10, seed=3)
+    values[5 * DAY + 7] = 95.0
+    values[8 * DAY + 100] = -20.0
+    values[9 * DAY :] += 20.0
+    full = generic_alerts(values, STEP)
+    part = generic_alerts(values[:cut], STEP)
+    keep = full.index < cut
+    assert part.index.tolist() == full.index[keep].tolist()
+    assert part.kind.tolist() == full.kind[keep].tolist()
+    np.testing.assert_allclose(part.score, full.score[keep])
+    np.testing.assert_allclose(part.expected, full.expected[keep])
+
+
+def test_future_values_do_not_change_past_alerts() -> None:
+    values = _noise(10, seed=4)
+    values[6 * DAY + 3] = 99.0
+    changed = values.copy()
+    changed[7 * DAY :] = _noise(3, seed=99)[: 3 * DAY] * 3.0
+    a = generic_alerts(values, STEP)
+    b = generic_alerts(changed, STEP)
+    assert a.index[a.index < 7 * DAY].tolist() == b.index[b.index < 7 * DAY].tolist() == [6 * DAY + 3]
+
+
+def test_deterministic() -> None:
+    values = _noise(10, seed=5)
+    values[7 * DAY] = 120.0
+    values[9 * DAY :] -= 20.0
+    runs = [detect(_epoch(values.size), values, "generic", function="i-1") for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0]
+
+
+def test_detect_generic_windows() -> None:
+    values = _noise(10)
+    values[8 * DAY + 100] = 90.0
+    values[9 * DAY + 100] = 0.0
+    found = detect(_epoch(values.size), values, "generic", function="i-0abc")
+    assert [w.kind for w in found] == ["spike"]  # the drop falls in the quiet day after the spike
+    w = found[0]
+    assert (w.function, w.metric, w.points, w.observed) == ("i-0abc", "generic", 1, 90.0)
+    assert w.start.timestamp() == START + STEP * (8 * DAY + 100)
+    assert (w.end - w.start).total_seconds() == STEP
+    values[9 * DAY + 100] = 40.0
+    values[9 * DAY + 200] = -30.0
+    values[8 * DAY + 100] = 40.0
+    assert [w.kind for w in detect(_epoch(values.size), values, "generic")] == ["drop"]
+
+
+def test_detect_generic_accepts_datetimes_and_unsorted_input() -> None:
+    values = _noise(9)
+    values[8 * DAY + 5] = 90.0
+    epoch = _epoch(values.size)
+    order = np.random.default_rng(1).permutation(values.size)
+    stamps = epoch.astype("datetime64[s]")
+    assert detect(stamps[order], values[order]) == detect(epoch, values)
+    assert [w.kind for w in detect(epoch, values)] == ["spike"]

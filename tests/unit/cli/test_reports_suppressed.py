@@ -1,0 +1,150 @@
+"""Every findings format says how many findings were suppressed; --fail-on ignores them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from estate.snapshot import export_snapshot
+from tests.builders import fn_arn, function, snapshot_of, statement
+from tui.cli.lambdascope import main
+
+CONFIG = f"""\
+[[suppressions]]
+rule = "reach.public-invoke"
+resource = "{fn_arn("web")}"
+reason = "partner webhook, signed payloads"
+author = "alice"
+expires = 2026-12-31
+
+[[suppressions]]
+rule = "config.env-no-cmk"
+reason = "lapsed"
+author = "bob"
+expires = 2025-01-01
+"""
+
+
+@pytest.fixture
+def snap_file(tmp_path: Path) -> Path:
+    snap = snapshot_of(
+        [function("web"), function("api", env={"LOG_LEVEL": "INFO"})],
+        policies={"web": [statement("*")]},
+    )
+    return export_snapshot(snap, tmp_path / "s.lsnap")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "team.toml"
+    path.write_text(CONFIG)
+    return path
+
+
+def _run(snap: Path, config: Path | None, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
+    argv = ["findings", str(snap), "--format", fmt, "--as-of", "2026-06-01"]
+    assert main([*argv, *(["--config", str(config)] if config else [])]) == 0
+    return capsys.readouterr().out
+
+
+def test_json_counts_and_marks_suppressed(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = json.loads(_run(snap_file, config, "json", capsys))
+    assert out["suppressed"] == 1
+    by_rule = {f["rule"]: f for f in out["findings"]}
+    public = by_rule["reach.public-invoke"]
+    assert public["status"] == "suppressed" and public["suppressed"]["author"] == "alice"
+    assert public["suppressed"]["expires"] == "2026-12-31"
+    reopened = by_rule["config.env-no-cmk"]
+    assert reopened["status"] == "open" and reopened["suppressed"] is None
+    assert reopened["evidence"][-1]["label"] == "suppression expired"
+    assert [s["author"] for s in out["suppressions"]["expired"]] == ["bob"]
+    assert out["suppressions"]["config"] == str(config)
+
+
+def test_json_without_config_says_zero(
+    snap_file: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no lambdascope.toml here
+    out = json.loads(_run(snap_file, None, "json", capsys))
+    assert out["suppressed"] == 0 and out["suppressions"]["config"] is None
+    assert all(f["status"] == "open" for f in out["findings"])
+
+
+def test_config_in_working_directory_is_found(
+    snap_file: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "lambdascope.toml").write_text(CONFIG)
+    monkeypatch.chdir(tmp_path)
+    assert json.loads(_run(snap_file, None, "json", capsys))["suppressed"] == 1
+
+
+def test_sarif_uses_the_suppressions_array(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = json.loads(_run(snap_file, config, "sarif", capsys))["runs"][0]
+    results = {r["ruleId"]: r for r in run["results"]}
+    (sup,) = results["reach.public-invoke"]["suppressions"]
+    assert sup["kind"] == "external" and sup["status"] == "accepted"
+    assert sup["justification"] == "partner webhook, signed payloads"
+    assert results["config.env-no-cmk"]["suppressions"] == []  # evaluated, not suppressed
+    assert run["properties"]["suppressed"] == 1
+
+
+def test_csv_has_status_and_suppression_columns(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(_run(snap_file, config, "csv", capsys))))
+    by_rule = {r["rule"]: r for r in rows}
+    assert by_rule["reach.public-invoke"]["status"] == "suppressed"
+    assert (
+        by_rule["reach.public-invoke"]["suppression"]
+        == "alice until 2026-12-31: partner webhook, signed payloads"
+    )
+    assert (
+        by_rule["config.env-no-cmk"]["status"] == "open" and by_rule["config.env-no-cmk"]["suppression"] == ""
+    )
+
+
+def test_markdown_says_suppressed_and_summarises_requirements(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _run(snap_file, config, "markdown", capsys)
+    assert f"Suppressed: 1 findings by {config}" in out.replace("\\", "")
+    assert "1 suppressions expired" in out and "## Expired suppressions" in out
+    assert "(suppressed: reach.public-invoke on" in out.replace("\\", "")
+    assert "| critical | 0 |" in out  # the only critical finding is suppressed
+    summary = out[out.index("## Compliance summary") :]
+    assert "### PCI DSS v4.0" in summary and "### SOX IT general controls" in summary
+    lambda1 = next(line for line in summary.splitlines() if line.startswith("| AWS-FSBP:Lambda.1 |"))
+    cells = [c.strip() for c in lambda1.strip("|").split("|")]
+    assert cells[2:7] == ["0", "0", "0", "0", "0"] and cells[7] == "1"  # open by severity, suppressed
+    assert "reach.public-invoke (0)" in cells[8]
+    cmk = next(line for line in summary.splitlines() if line.startswith("| PCI-DSS-4.0:3.6.1 |"))
+    assert "config.env-no-cmk (1)" in cmk
+
+
+def test_fail_on_ignores_suppressed_findings(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["findings", str(snap_file), "--as-of", "2026-06-01", "--fail-on", "critical"]
+    assert main(base) == 1  # the public function is critical
+    assert main([*base, "--config", str(config)]) == 0  # ... and suppressed
+    assert main([*base[:-1], "medium", "--config", str(config)]) == 1  # the re-opened env-no-cmk one
+    capsys.readouterr()
+
+
+def test_bad_config_is_one_line_exit_2(
+    snap_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[severity_overrides]\n'reach.public-invoke' = 'urgent'\n")
+    assert main(["findings", str(snap_file), "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lambdascope: error:") and err.count("\n") == 1
+    assert "bad.toml" in err and "severity_overrides.reach.public-invoke" in err

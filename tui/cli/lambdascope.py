@@ -1,0 +1,350 @@
+"""The `lambdascope` command: the headless commands of DESIGN.md section 6 and the TUI launchers.
+
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error (one line on stderr,
+never a traceback). Textual is imported only by the commands that open the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from estate.errors import LambdascopeError
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.findings.settings import Settings
+    from estate.snapshot import Snapshot
+    from estate.sources.live import CollectOptions
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"lambdascope: error: {message} (see --help)\n")
+
+
+def demo_snapshot_path() -> Path:
+    from estate.sources.demo import snapshot_path
+
+    path = snapshot_path()
+    if not path.is_file():
+        raise LambdascopeError(f"the bundled demo snapshot is missing ({path}); run `make demo-snapshot`")
+    return path
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return value
+
+
+def _account_ids(text: str) -> tuple[str, ...]:
+    ids = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    bad = [i for i in ids if not (len(i) == 12 and i.isdigit())]
+    if not ids or bad:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of 12-digit account ids: {text!r}")
+    return ids
+
+
+def _add_live_args(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--region", action="append", help="region to collect (repeatable)")
+    where.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="every region enabled for each account (EC2 DescribeRegions)",
+    )
+    p.add_argument("--profile", help="AWS profile from your config")
+    p.add_argument("--endpoint-url", help="AWS endpoint (a local AWS such as moto); also AWS_ENDPOINT_URL")
+    p.add_argument(
+        "--assume-role",
+        metavar="NAME",
+        help="role name to assume in each account of --accounts / --organization (your own account is "
+        "read with your credentials)",
+    )
+    accounts = p.add_mutually_exclusive_group()
+    accounts.add_argument("--accounts", type=_account_ids, metavar="ID,...", help="accounts to collect")
+    accounts.add_argument(
+        "--organization", action="store_true", help="every active account of your organization (ListAccounts)"
+    )
+    p.add_argument(
+        "--keep-secrets",
+        action="store_true",
+        help="store env var values in clear (default: redacted)",
+    )
+    p.add_argument(
+        "--metrics-days",
+        type=_positive,
+        default=14.0,
+        help="CloudWatch look-back in days (0: none)",
+    )
+    p.add_argument("--metrics-end", type=_datetime, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--refresh", action="store_true", help="ignore the collection cache and re-read everything"
+    )
+    p.add_argument("--cache-dir", type=Path, help="collection cache (resume log) directory")
+    p.add_argument("--workers", type=int, default=8, help="concurrent API calls (default 8)")
+
+
+def _add_config_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="project settings and suppressions (default: ./lambdascope.toml if present)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from analyzers.findings.settings import load_settings
+
+    return load_settings(args.config, Path.cwd())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="lambdascope", description="Explore the security posture of an AWS Lambda estate.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
+    p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
+    _add_config_arg(p)
+    p = sub.add_parser("open", help="open the TUI on a snapshot file")
+    p.add_argument("snapshot", type=Path)
+    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    _add_config_arg(p)
+    p = sub.add_parser("collect", help="collect a live estate into a snapshot file")
+    _add_live_args(p)
+    p.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (.lsnap)")
+    p = sub.add_parser("live", help="collect a live estate, then open the TUI on it")
+    _add_live_args(p)
+    p.add_argument("-o", "--output", type=Path, help="also keep the snapshot in this file")
+    p.add_argument(
+        "--refresh-seconds",
+        type=_positive,
+        default=60.0,
+        metavar="N",
+        help="re-read the functions' CloudWatch metrics every N seconds while the Anomalies pane is "
+        "open (default 60; 0: off; GetMetricData is billed per metric read)",
+    )
+    _add_config_arg(p)
+    p = sub.add_parser("findings", help="print the findings of a snapshot")
+    p.add_argument("snapshot", type=Path)
+    p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
+    p.add_argument(
+        "--fail-on",
+        choices=("critical", "high", "medium", "low", "info"),
+        help="exit 1 if an open (not suppressed) finding is at or above this severity",
+    )
+    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    _add_config_arg(p)
+    for register in _plugin_commands():
+        register(sub)
+    return parser
+
+
+def _plugin_commands() -> list[Callable[[Any], None]]:
+    """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
+    `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
+    from tui.cli import import_dumps, reach, synth
+
+    return [synth.register, import_dumps.register, reach.register]
+
+
+def _collect_options(args: argparse.Namespace) -> CollectOptions:
+    """The collection the flags ask for, validated before any display takes the terminal."""
+    from estate.sources.live import CollectOptions
+    from estate.sources.live.collector import validate_options, validate_regions
+
+    options = CollectOptions(
+        regions=tuple(dict.fromkeys(args.region or ())),
+        all_regions=args.all_regions,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        assume_role=args.assume_role,
+        accounts=args.accounts or (),
+        organization=args.organization,
+        cache_dir=args.cache_dir,
+        refresh=args.refresh,
+        keep_secrets=args.keep_secrets,
+        metrics_days=args.metrics_days,
+        metrics_end=args.metrics_end,
+        max_workers=max(1, args.workers),
+    )
+    validate_options(options)
+    if options.regions and not args.endpoint_url:
+        import boto3
+
+        validate_regions(options.regions, boto3.session.Session())
+    return options
+
+
+def _collect(args: argparse.Namespace) -> Snapshot:
+    """Headless collection with a Rich progress display on stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+    from estate.sources.live import collect
+
+    options = _collect_options(args)
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+    totals: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def progress(label: str, advance: int, total: int) -> None:
+        with lock:  # called from the collector's worker threads
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=0)
+            totals[label] = totals.get(label, 0) + total
+            bar.update(tasks[label], advance=advance, total=totals[label])
+
+    with bar:
+        snapshot = collect(replace(options, progress=progress))
+    console.print(_collected_summary(snapshot))
+    return snapshot
+
+
+def _collected_summary(snapshot: Snapshot) -> str:
+    gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
+    functions = sum(
+        len(r.response.get("Functions", ())) for r in snapshot.responses("lambda", "ListFunctions")
+    )
+    return (
+        f"collected {functions} functions in {len(snapshot.manifest.accounts)} account(s) and "
+        f"{len(snapshot.manifest.regions)} region(s): {len(snapshot.records)} records, "
+        f"{len(gaps)} coverage gaps"
+    )
+
+
+def _live(args: argparse.Namespace) -> int:
+    """Open the TUI at once; it collects in a worker behind per-account/region progress bars."""
+    from estate.snapshot import export_snapshot
+    from estate.sources.live import collect
+    from estate.sources.live.metrics_refresh import MetricsRefresher
+    from tui.app import create_app
+
+    options = _collect_options(args)
+    settings = _settings(args)  # a bad config fails before collecting
+
+    def collection(progress: Callable[[str, int, int], None], cancelled: threading.Event) -> Snapshot:
+        snapshot = collect(replace(options, progress=progress, cancelled=cancelled))
+        if args.output:
+            export_snapshot(snapshot, args.output)
+        return snapshot
+
+    refresher = MetricsRefresher(options)
+    refresh = args.refresh_seconds > 0 and options.metrics_days > 0
+    app = create_app(
+        collection=collection,
+        settings=settings,
+        refresh_metrics=refresher.refresh if refresh else None,
+        refresh_seconds=args.refresh_seconds,
+    )
+    app.run()
+    refresher.cancel()  # a refresh still waiting on AWS stops instead of holding the exit
+    if args.output and app.analysis is not None:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return int(app.return_code or 0)
+
+
+def _run_tui(
+    path: Path | None,
+    analysis: Analysis | None = None,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+) -> int:
+    from tui.app import create_app
+
+    app = create_app(path, analysis=analysis, today=today, settings=settings)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args))
+    if args.command == "demo":
+        return _run_tui(demo_snapshot_path(), today=args.as_of, settings=_settings(args))
+    if args.command == "open":
+        from estate.snapshot import load_snapshot
+
+        load_snapshot(args.snapshot)  # fail fast, before the screen takes over
+        return _run_tui(args.snapshot, today=args.as_of, settings=_settings(args))
+    if args.command == "collect":
+        from estate.snapshot import export_snapshot
+
+        snapshot = _collect(args)
+        export_snapshot(snapshot, args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.command == "live":
+        return _live(args)
+    if args.command == "findings":
+        return _findings(args)
+    raise AssertionError(args.command)
+
+
+def _findings(args: argparse.Namespace) -> int:
+    from analyzers.analysis import analyze_snapshot
+    from analyzers.findings.model import Severity
+    from estate.snapshot import load_snapshot
+    from tui.cli.reports import render
+
+    settings = _settings(args)
+    analysis = analyze_snapshot(load_snapshot(args.snapshot), today=args.as_of, settings=settings)
+    sys.stdout.write(render(analysis, args.format) + "\n")
+    if args.fail_on:
+        threshold = Severity(args.fail_on).rank
+        if any(f.severity.rank >= threshold for f in analysis.open_findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except LambdascopeError as exc:
+        print(f"lambdascope: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("lambdascope: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
