@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint screenshots demo-snapshot bench clean
+.PHONY: demo test test-fast test-tui test-integration lint screenshots demo-snapshot bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,20 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.runtime
 	$(BIN)/lambdascope demo
 
+# Test tiers: `test` is the whole suite (the command the README gives); `test-fast` the unit tier
+# to run on every change; `test-tui` (Pilot, SVG snapshots) and `test-integration` (moto over HTTP)
+# before you stop.
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 2 -q tests/unit
+
+test-tui: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 2 -q tests/tui
+
+test-integration: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 2 -q tests/integration
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

@@ -1,58 +1,79 @@
-"""Run every analyzer over one estate; the TUI and the CLI both call this, nothing else."""
+"""Run every analyzer over one estate; the TUI and the CLI both call this, nothing else.
+
+`analyze` builds the graph (with the IAM escalation and access edges), freezes it, then runs the
+check of every registered rule (`analyzers.findings.registry.RULES`) over one `RuleContext`.
+An `Analysis` is immutable: `with_settings` and `with_metrics` return new ones, so the app holds
+one value and every view is rebuilt from it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from types import ModuleType
 
 import networkx as nx
 
-from analyzers.anomaly.rules import AnomalyScoring, anomaly_findings, score_estate
-from analyzers.config.rules_audit import (
-    log_retention_findings,
-    no_alarms_findings,
-    no_trail_data_events_findings,
+from analyzers.anomaly import rules as anomaly_rules
+from analyzers.anomaly.rules import AnomalyScoring, anomaly_scoring
+from analyzers.config import (
+    rules_audit,
+    rules_deployment,
+    rules_env_runtime,
+    rules_function,
+    rules_network,
+    rules_stores,
+    rules_unclassified,
 )
-from analyzers.config.rules_deployment import (
-    cross_account_layer_findings,
-    no_code_signing_findings,
-    no_dlq_findings,
-    no_reserved_concurrency_findings,
-    region_not_allowed_findings,
-    url_cors_wildcard_findings,
-)
-from analyzers.config.rules_env_runtime import env_no_cmk_findings, runtime_deprecated_findings
-from analyzers.config.rules_function import env_secret_findings, no_tracing_findings
-from analyzers.config.rules_network import network_findings
-from analyzers.config.rules_stores import kms_no_rotation_findings, tls_findings, unencrypted_store_findings
-from analyzers.config.rules_unclassified import unclassified_store_findings
-from analyzers.findings.model import RULES, Finding, Severity, sort_findings
+from analyzers.findings.context import RuleContext
+from analyzers.findings.model import Finding, Severity, Suppression, sort_findings
+from analyzers.findings.registry import RULES, RuleEntry
 from analyzers.findings.settings import Settings
-from analyzers.findings.suppressions import Suppression, apply_severity_overrides, apply_suppressions
+from analyzers.findings.suppressions import apply_severity_overrides, apply_suppressions
 from analyzers.gc_pause import cyclic_gc_paused
-from analyzers.iam.rules_paths import IamAnalysis, analyze_iam, unparseable_policy_findings
+from analyzers.iam import rules_paths, rules_permissions
+from analyzers.iam.analysis import IamAnalysis, analyze_iam, iam_pass
+from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.reach.rules_invoke import cross_account_findings, public_invoke_findings
-from analyzers.reach.rules_sensitive import no_vpc_findings, public_to_sensitive_findings
 from estate.graph.builder import build_graph
-from estate.model.functions import Estate
+from estate.model import Estate, MetricsUpdate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot
 
+RULE_MODULES: tuple[ModuleType, ...] = (
+    rules_invoke,
+    rules_sensitive,
+    rules_permissions,
+    rules_paths,
+    rules_audit,
+    rules_deployment,
+    rules_env_runtime,
+    rules_function,
+    rules_network,
+    rules_stores,
+    rules_unclassified,
+    anomaly_rules,
+)
+"""The modules whose import registers every rule, with its check, in RULES (a registry test
+checks none is missing): a rule added to one of them needs nothing else."""
 
-@dataclass
+
+@dataclass(frozen=True)
 class Analysis:
+    """One estate's graph and findings. `raw_findings` are what the rules emitted; `findings` are
+    the same under `settings` (severity overrides applied, suppressions marked), indexed by resource."""
+
     estate: Estate
     graph: nx.MultiDiGraph
-    findings: list[Finding]
     today: dt.date
-    by_resource: Mapping[str, list[Finding]] = field(default_factory=dict)
+    raw_findings: tuple[Finding, ...] = field(default=(), repr=False)
+    settings: Settings = field(default_factory=Settings)
     iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
     anomalies: AnomalyScoring | None = field(default=None, repr=False)  # windows behind anomaly.*
-    settings: Settings = field(default_factory=Settings)
-    raw_findings: list[Finding] = field(default_factory=list, repr=False)  # as the rules emitted them
+    findings: tuple[Finding, ...] = ()
+    by_resource: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
     expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
     unused_suppressions: tuple[Suppression, ...] = ()  # in force but matching nothing
 
@@ -77,7 +98,18 @@ class Analysis:
 
     def with_settings(self, settings: Settings) -> Analysis:
         """The same analysis under other settings' overrides and suppressions (rules are not re-run)."""
-        return _settle(replace(self, settings=settings), settings)
+        return _settled(replace(self, settings=settings))
+
+    def with_metrics(self, update: MetricsUpdate) -> Analysis:
+        """The analysis over re-read metrics: the anomaly rules re-run as of `update.data_end`, every
+        other finding kept (nothing else reads metrics), these settings re-applied."""
+        ctx = RuleContext(update.estate, self.graph, self.today, self.settings, metrics_end=update.data_end)
+        fresh = _run(ctx, (entry for entry in RULES.entries() if entry.rule.analyzer == "anomaly"))
+        kept = (f for f in self.raw_findings if f.analyzer != "anomaly")
+        raw = tuple(sort_findings([*kept, *fresh]))
+        return _settled(
+            replace(self, estate=update.estate, raw_findings=raw, anomalies=ctx.once(anomaly_scoring))
+        )
 
 
 def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | None = None) -> Analysis:
@@ -90,57 +122,37 @@ def _analyze(estate: Estate, today: dt.date | None, settings: Settings | None) -
     day = today or dt.datetime.now(dt.UTC).date()
     settings = Settings() if settings is None else settings
     settings.check_rules(rule.id for rule in RULES)
-    graph = build_graph(estate)
+    graph = build_graph(estate, classification_tag=settings.classification_tag_key)  # every node
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
-    tag_key = settings.classification_tag_key
-    add_access_edges(estate, graph, iam.model, classification_tag=tag_key)  # store nodes, `can` edges
+    add_access_edges(estate, graph, iam.model)  # the `can` edges
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
-    anomalies = score_estate(estate)
-    findings = sort_findings(
-        [
-            *public_invoke_findings(estate, graph),
-            *cross_account_findings(estate, graph),
-            *network_findings(estate, iam.model),
-            *env_no_cmk_findings(estate),
-            *runtime_deprecated_findings(estate, day),
-            *env_secret_findings(estate),
-            *no_tracing_findings(estate),
-            *unencrypted_store_findings(estate, settings),
-            *kms_no_rotation_findings(estate),
-            *tls_findings(estate, settings),
-            *unclassified_store_findings(estate, graph, settings),
-            *no_code_signing_findings(estate),
-            *cross_account_layer_findings(estate),
-            *no_dlq_findings(estate),
-            *no_reserved_concurrency_findings(estate, graph),
-            *url_cors_wildcard_findings(estate),
-            *region_not_allowed_findings(estate, settings),
-            *log_retention_findings(estate, settings),
-            *no_trail_data_events_findings(estate),
-            *no_alarms_findings(estate, graph),
-            *unparseable_policy_findings(estate, graph),
-            *iam.findings,
-            *anomaly_findings(estate, scoring=anomalies),
-            *public_to_sensitive_findings(estate, graph, tag_key=tag_key),
-            *no_vpc_findings(estate, graph, tag_key=tag_key),
-        ]
-    )
-    analysis = Analysis(estate, graph, findings, day, {}, iam, anomalies, settings, raw_findings=findings)
-    return _settle(analysis, settings)
+    ctx = RuleContext(estate, graph, day, settings)
+    ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
+    raw = _run(ctx, RULES.entries())
+    return _settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
 
 
-def _settle(analysis: Analysis, settings: Settings) -> Analysis:
-    """Apply severity overrides, then suppressions, to the rules' findings; index them by resource."""
+def _run(ctx: RuleContext, entries: Iterable[RuleEntry]) -> tuple[Finding, ...]:
+    """The entries' checks over one context, sorted (the order they ran in does not matter)."""
+    return tuple(sort_findings(finding for entry in entries for finding in entry.check(ctx)))
+
+
+def _settled(analysis: Analysis) -> Analysis:
+    """The analysis with its settings applied to the rules' findings: severity overrides, then
+    suppressions; the result indexed by resource."""
+    settings = analysis.settings
     rated = apply_severity_overrides(analysis.raw_findings, settings.severity_overrides)
     outcome = apply_suppressions(sort_findings(rated), settings.suppressions, analysis.today)
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in outcome.findings:
         by_resource[finding.resource].append(finding)
-    analysis.findings = outcome.findings
-    analysis.by_resource = dict(by_resource)
-    analysis.expired_suppressions = outcome.expired
-    analysis.unused_suppressions = outcome.unused
-    return analysis
+    return replace(
+        analysis,
+        findings=tuple(outcome.findings),
+        by_resource={arn: tuple(found) for arn, found in by_resource.items()},
+        expired_suppressions=outcome.expired,
+        unused_suppressions=outcome.unused,
+    )
 
 
 def analyze_snapshot(

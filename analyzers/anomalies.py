@@ -6,7 +6,6 @@ every function of an estate and emits the `anomaly.*` findings.
 
 from __future__ import annotations
 
-from analyzers.anomaly.detect import AnomalyWindow, detect
-from analyzers.anomaly.rules import anomaly_findings, concurrency_pressure_findings
+from analyzers.anomaly import AnomalyWindow, anomaly_findings, concurrency_pressure_findings, detect
 
 __all__ = ["AnomalyWindow", "anomaly_findings", "concurrency_pressure_findings", "detect"]

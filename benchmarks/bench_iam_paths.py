@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # synth_estates, when 
 import networkx as nx
 from synth_estates import synth_snapshot
 
-from estate.model.functions import Estate, IamPrincipal, InlinePolicy, LambdaFunction, ManagedPolicy
+from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction, ManagedPolicy
 from estate.model.load import load_estate
 from estate.snapshot import Manifest, load_snapshot
 
@@ -243,9 +243,10 @@ class _Stopwatch:
 
 def bench(label: str, estate: Estate) -> dict[str, tuple[float, float]]:
     from analyzers.iam.escalation.edges import escalation_edges
+    from analyzers.iam.escalation.graph_edges import add_iam_edges
     from analyzers.iam.escalation.paths import EscalationGraph
     from analyzers.iam.principal_policies import IamModel
-    from analyzers.iam.rules_paths import add_iam_edges, privesc_finding
+    from analyzers.iam.rules_paths import privesc_finding
     from analyzers.iam.rules_permissions import permission_findings
 
     clock = _Stopwatch()

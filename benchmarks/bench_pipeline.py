@@ -77,18 +77,22 @@ class Clock:
 
 @contextmanager
 def _instrumented(clock: Clock) -> Iterator[None]:
-    """Wrap the stage functions analyze() looks up in its module, restoring them afterwards."""
+    """Wrap the stage functions analyze() looks up in its module (and the anomaly rules' shared
+    scoring in theirs), restoring them afterwards."""
     import analyzers.analysis as analysis
+    import analyzers.anomaly.rules as anomaly_rules
 
-    originals = {name: getattr(analysis, name) for name in [*WRAPPED, "anomaly_findings"]}
+    originals = {name: getattr(analysis, name) for name in WRAPPED}
+    scoring = anomaly_rules.anomaly_findings
     try:
         for name, stage in WRAPPED.items():
             setattr(analysis, name, clock.timed(stage, originals[name]))
-        analysis.anomaly_findings = clock.timed("anomalies", originals["anomaly_findings"], materialise=True)
+        anomaly_rules.anomaly_findings = clock.timed("anomalies", scoring)
         yield
     finally:
         for name, call in originals.items():
             setattr(analysis, name, call)
+        anomaly_rules.anomaly_findings = scoring
 
 
 def _estate_counts(estate: Any) -> dict[str, int]:

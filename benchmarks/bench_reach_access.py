@@ -11,7 +11,7 @@ import sys
 import time
 from collections import Counter
 
-from analyzers.iam.rules_paths import analyze_iam
+from analyzers.iam.analysis import analyze_iam
 from analyzers.reach.access_edges import add_access_edges
 from analyzers.reach.rules_sensitive import no_vpc_findings, public_to_sensitive_findings
 from estate.graph.builder import build_graph

@@ -26,8 +26,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_summary import principal_summary
-from analyzers.iam.rules_paths import analyze_iam
+from analyzers.iam.rules_paths import iam_findings
 from estate.graph.builder import build_graph
 from estate.model.load import load_estate
 from estate.snapshot import load_snapshot
@@ -52,6 +53,7 @@ def dump(snapshot: Path) -> dict[str, Any]:
     nodes_before = set(graph.nodes)
     loaded = time.perf_counter()
     iam = analyze_iam(estate, graph)
+    findings = iam_findings(iam)
     analysed = time.perf_counter()
     added = [
         [u, v, k, _plain(data)]
@@ -78,12 +80,12 @@ def dump(snapshot: Path) -> dict[str, Any]:
         )
     print(
         f"{snapshot.name}: load+graph {loaded - started:.2f}s, analyze_iam {analysed - loaded:.2f}s; "
-        f"{len(iam.findings)} findings, {len(added)} graph edges, {len(iam.edges)} escalation edges",
+        f"{len(findings)} findings, {len(added)} graph edges, {len(iam.edges)} escalation edges",
         file=sys.stderr,
     )
     return {
-        "findings": sorted((f.to_json() for f in iam.findings), key=lambda f: json.dumps(f, sort_keys=True)),
-        "finding_order": [f.id for f in iam.findings],
+        "findings": sorted((f.to_json() for f in findings), key=lambda f: json.dumps(f, sort_keys=True)),
+        "finding_order": [f.id for f in findings],
         "graph_edges": added,  # in the graph's own order
         "graph_nodes": new_nodes,
         "escalation_edges": edges,

@@ -25,7 +25,7 @@ from analyzers.analysis import Analysis, analyze_snapshot  # noqa: E402
 from estate.errors import LambdascopeError  # noqa: E402
 from estate.snapshot import load_snapshot  # noqa: E402
 from tui.app import create_app  # noqa: E402
-from tui.screens.iam import principal_risks  # noqa: E402
+from tui.viewmodels.principal_risk import principal_risks  # noqa: E402
 from tui.viewmodels.summary import most_exposed_function  # noqa: E402
 
 DEMO = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"

@@ -2,25 +2,26 @@
 
 `discover` (the empty palette) lists only the handful of view and export commands; `search`
 also matches every function, by name or ARN, as `open: function <name>`, and every role
-and user as `open: principal <name>`.
+and user as `open: principal <name>`. The provider drives the app through `PaletteHost`, the few
+actions it needs, so the palette never imports the app that lists it in `COMMANDS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
+from analyzers.analysis import Analysis
 from tui.safe_text import clean, literal
-from tui.screens.posture import posture_commands
-
-if TYPE_CHECKING:
-    from tui.app import LambdascopeApp
+from tui.screens.posture import PostureScreen
+from tui.screens.reach import ReachScreen
+from tui.viewmodels.posture_groups import Grouping
 
 _MATCH_STYLE = Style(reverse=True)
 
@@ -37,10 +38,30 @@ def highlighted(matcher: Matcher, candidate: str) -> Text:
     return text
 
 
+class PaletteHost(Protocol):
+    """What the palette asks of the app: its analysis, and the actions its commands run."""
+
+    analysis: Analysis | None
+
+    async def action_show_view(self, view: str) -> None: ...
+    async def open_function(self, arn: str) -> None: ...
+    async def open_principal(self, arn: str) -> None: ...
+    def action_copy_arn(self) -> None: ...
+    def action_help(self) -> None: ...
+
+
+POSTURE_HELP = {
+    Grouping.RULE: "Findings by rule, config first, with counts by severity",
+    Grouping.RESOURCE: "Findings by resource, worst first",
+    Grouping.REQUIREMENT: "Findings by compliance requirement (PCI DSS, FSBP, CIS, SOX) incl. passing",
+    Grouping.FRAMEWORK: "Findings by compliance framework",
+}
+
+
 class LambdascopeCommands(Provider):
     @property
-    def _app(self) -> LambdascopeApp:
-        return cast("LambdascopeApp", self.app)
+    def _app(self) -> PaletteHost:
+        return cast(PaletteHost, self.app)
 
     def _static_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self._app
@@ -58,18 +79,25 @@ class LambdascopeCommands(Provider):
                 "Functions ranked by metric anomalies, with their posture",
                 partial(app.action_show_view, "anomalies"),
             ),
-            *posture_commands(app),
+            *(
+                (f"view: posture by {g.value}", POSTURE_HELP[g], partial(self._show_posture, g))
+                for g in Grouping
+            ),
             ("reach: from internet", "What anyone on the internet reaches, hop by hop", self._reach_internet),
             ("export: copy ARN", "Copy the selected resource's ARN", app.action_copy_arn),
             ("help: key bindings", "What every key does here", app.action_help),
         ]
 
     async def _reach_internet(self) -> None:
-        from tui.screens.reach import ReachScreen  # the screen imports this module's app
-
         await self._app.action_show_view("reach")
-        if isinstance(self._app.screen, ReachScreen):
-            self._app.screen.show_from("internet")
+        if isinstance(self.app.screen, ReachScreen):
+            self.app.screen.show_from("internet")
+
+    async def _show_posture(self, grouping: Grouping) -> None:
+        """The posture pane, grouped as asked."""
+        await self._app.action_show_view("posture")
+        if isinstance(self.app.screen, PostureScreen):
+            self.app.screen.grouping = grouping
 
     async def discover(self) -> Hits:
         if self._app.analysis is None:

@@ -16,15 +16,19 @@ import numpy as np
 
 from analyzers.anomaly.detect import AnomalyWindow, Grid, make_grid, place, point_alerts, windows_of
 from analyzers.anomaly.windows import METRIC_KINDS, Thresholds
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
-from estate.model.functions import Estate, MetricSeries
+from analyzers.findings.context import RuleContext
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from estate.model import Estate, MetricSeries
 
 AWS_DEFAULT_CONCURRENCY = 1000
 DEFAULT_LOOKBACK = dt.timedelta(days=14)
 
 
 def _rule(rule_id: str, severity: Severity, title: str, rationale: str, remediation: str) -> Rule:
-    return RULES.register(Rule(rule_id, "anomaly", severity, title, rationale, remediation))
+    """An anomaly.* rule: its check keeps its own findings out of the one scoring of the estate."""
+    rule = Rule(rule_id, "anomaly", severity, title, rationale, remediation)
+    return RULES.register(rule, check=lambda ctx: ctx.emitted(rule, anomaly_pass))
 
 
 THROTTLES = _rule(
@@ -170,6 +174,11 @@ def score_estate(
     return AnomalyScoring(moment, lookback, windows)
 
 
+def anomaly_scoring(ctx: RuleContext) -> AnomalyScoring:
+    """The estate's windows as of the context's metrics end, scored once for the rules and the pane."""
+    return score_estate(ctx.estate, ctx.metrics_end)
+
+
 def account_concurrency_limits(estate: Estate) -> dict[tuple[str, str], int]:
     """ConcurrentExecutions quotas read by GetAccountSettings, where collected."""
     return {
@@ -220,6 +229,11 @@ def anomaly_findings(
         )
     findings.extend(concurrency_pressure_findings(estate, moment, lookback, limits))
     return findings
+
+
+def anomaly_pass(ctx: RuleContext) -> list[Finding]:
+    """Every anomaly.* finding of the context, shared by the five rules' checks."""
+    return anomaly_findings(ctx.estate, scoring=ctx.once(anomaly_scoring))
 
 
 def concurrency_pressure_findings(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from estate.model.functions import Estate, LambdaFunction
+from estate.model import Estate, LambdaFunction
 from estate.model.network import Network, Route, SecurityGroup
 
 NEEDED = ("DescribeSubnets", "DescribeRouteTables")

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 
+from analyzers.config.function_finding import function_finding
 from analyzers.config.rules_deployment import internet_facing
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity, finding_id, function_finding
+from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
+from estate.model import Estate, LambdaFunction
 from estate.model.audit import Alarm, Trail
-from estate.model.functions import Estate, LambdaFunction
 from policy.actions import wildcard_match
 
 ALARM_METRICS = ("Errors", "Throttles")
@@ -37,7 +39,8 @@ LOG_RETENTION = RULES.register(
             "(or the value of min_log_retention_days; console: CloudWatch > Log groups > "
             "Actions > Edit retention setting)."
         ),
-    )
+    ),
+    check=lambda ctx: log_retention_findings(ctx.estate, ctx.settings),
 )
 
 NO_TRAIL_DATA_EVENTS = RULES.register(
@@ -57,7 +60,8 @@ NO_TRAIL_DATA_EVENTS = RULES.register(
             '{"Field":"resources.type","Equals":["AWS::Lambda::Function"]}]}]\' on a logging, '
             "multi-Region trail."
         ),
-    )
+    ),
+    check=lambda ctx: no_trail_data_events_findings(ctx.estate),
 )
 
 NO_ALARMS = RULES.register(
@@ -76,7 +80,8 @@ NO_ALARMS = RULES.register(
             "--threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 "
             "--alarm-actions SNS_TOPIC_ARN (and the same for Throttles)."
         ),
-    )
+    ),
+    check=lambda ctx: no_alarms_findings(ctx.estate, ctx.graph),
 )
 
 

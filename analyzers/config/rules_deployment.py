@@ -11,10 +11,12 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from analyzers.config.function_finding import function_finding
 from analyzers.config.rules_stores import SENSITIVE_CLASSES, classification
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity, function_finding
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.invoke_grants import INTERNET
 
 NO_CODE_SIGNING = RULES.register(
@@ -32,7 +34,8 @@ NO_CODE_SIGNING = RULES.register(
             "UntrustedArtifactOnDeployment=Enforce, then aws lambda "
             "put-function-code-signing-config --function-name NAME --code-signing-config-arn ARN."
         ),
-    )
+    ),
+    check=lambda ctx: no_code_signing_findings(ctx.estate),
 )
 
 CROSS_ACCOUNT_LAYER = RULES.register(
@@ -50,7 +53,8 @@ CROSS_ACCOUNT_LAYER = RULES.register(
             "Vendor the layer into your own account (aws lambda get-layer-version, then "
             "publish-layer-version) after review, or pin and record the exact version you trust."
         ),
-    )
+    ),
+    check=lambda ctx: cross_account_layer_findings(ctx.estate),
 )
 
 NO_DLQ = RULES.register(
@@ -69,7 +73,8 @@ NO_DLQ = RULES.register(
             "TargetArn=QUEUE_OR_TOPIC_ARN (or configure an on-failure destination with "
             "put-function-event-invoke-config)."
         ),
-    )
+    ),
+    check=lambda ctx: no_dlq_findings(ctx.estate),
 )
 
 NO_RESERVED_CONCURRENCY = RULES.register(
@@ -87,7 +92,8 @@ NO_RESERVED_CONCURRENCY = RULES.register(
             "aws lambda put-function-concurrency --function-name NAME "
             "--reserved-concurrent-executions N (console: Configuration > Concurrency)."
         ),
-    )
+    ),
+    check=lambda ctx: no_reserved_concurrency_findings(ctx.estate, ctx.graph),
 )
 
 URL_CORS_WILDCARD = RULES.register(
@@ -104,7 +110,8 @@ URL_CORS_WILDCARD = RULES.register(
             "aws lambda update-function-url-config --function-name NAME --cors "
             "AllowOrigins=https://your.site (list the exact origins that need it)."
         ),
-    )
+    ),
+    check=lambda ctx: url_cors_wildcard_findings(ctx.estate),
 )
 
 REGION_NOT_ALLOWED = RULES.register(
@@ -122,7 +129,8 @@ REGION_NOT_ALLOWED = RULES.register(
             "Move or delete the resource, or add the region to allowed_regions; enforce with an SCP "
             "denying actions where aws:RequestedRegion is not in the list."
         ),
-    )
+    ),
+    check=lambda ctx: region_not_allowed_findings(ctx.estate, ctx.settings),
 )
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from analyzers.config.runtimes import runtime_status
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
-from estate.model.functions import Estate
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from estate.model import Estate
 
 ENV_NO_CMK = RULES.register(
     Rule(
@@ -25,7 +26,8 @@ ENV_NO_CMK = RULES.register(
             "execution role, and move secrets to Secrets Manager or SSM SecureString."
         ),
         compliance=("PCI-DSS-4.0:3.5.1", "PCI-DSS-4.0:3.6.1"),
-    )
+    ),
+    check=lambda ctx: env_no_cmk_findings(ctx.estate),
 )
 
 RUNTIME_DEPRECATED = RULES.register(
@@ -40,7 +42,8 @@ RUNTIME_DEPRECATED = RULES.register(
         ),
         remediation="Move the function to a supported runtime before its deprecation date.",
         compliance=("AWS-FSBP:Lambda.2", "PCI-DSS-4.0:6.3.3"),
-    )
+    ),
+    check=lambda ctx: runtime_deprecated_findings(ctx.estate, ctx.today),
 )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
-from estate.model.functions import EnvVar, Estate
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from estate.model import EnvVar, Estate
 
 ENV_SECRET = RULES.register(
     Rule(
@@ -31,7 +32,8 @@ ENV_SECRET = RULES.register(
             "execution role secretsmanager:GetSecretValue on that one secret, and read it at start-up "
             "(the AWS Parameters and Secrets Lambda extension caches it)."
         ),
-    )
+    ),
+    check=lambda ctx: env_secret_findings(ctx.estate),
 )
 
 NO_TRACING = RULES.register(
@@ -46,7 +48,8 @@ NO_TRACING = RULES.register(
         ),
         remediation="Set TracingConfig Mode=Active (aws lambda update-function-configuration "
         "--function-name NAME --tracing-config Mode=Active) and allow the role xray:PutTraceSegments.",
-    )
+    ),
+    check=lambda ctx: no_tracing_findings(ctx.estate),
 )
 
 # Kinds whose leak hands over money or infrastructure outright (detect-secrets' type names; its

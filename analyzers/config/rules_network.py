@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzers.config.egress import NEEDED, Egress, egress_of
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from analyzers.iam.analysis import iam_pass
 from analyzers.iam.principal_policies import IamModel
-from estate.model.functions import Estate, LambdaFunction
+from estate.model import Estate, LambdaFunction
 from estate.model.network import Network
 
 PUBLIC_SUBNET = RULES.register(
@@ -29,7 +31,8 @@ PUBLIC_SUBNET = RULES.register(
             "Move the function to private subnets whose default route goes to a NAT gateway (or "
             "only to VPC endpoints), in at least two Availability Zones."
         ),
-    )
+    ),
+    check=lambda ctx: public_subnet_findings(ctx.estate),
 )
 SINGLE_AZ = RULES.register(
     Rule(
@@ -42,7 +45,8 @@ SINGLE_AZ = RULES.register(
             "(Security Hub Lambda.5 asks for at least two)."
         ),
         remediation="Add a subnet in another Availability Zone to the function's VpcConfig.",
-    )
+    ),
+    check=lambda ctx: single_az_findings(ctx.estate),
 )
 NO_VPC_ENDPOINT = RULES.register(
     Rule(
@@ -59,7 +63,8 @@ NO_VPC_ENDPOINT = RULES.register(
             "Add gateway endpoints (S3, DynamoDB) to the subnets' route tables and interface "
             "endpoints with private DNS for the other services, each with an endpoint policy."
         ),
-    )
+    ),
+    check=lambda ctx: no_vpc_endpoint_findings(ctx.estate, ctx.once(iam_pass).model),
 )
 # Services whose traffic is worth keeping on the AWS network; secret material ones rate higher.
 ENDPOINT_SERVICES = ("s3", "dynamodb", "secretsmanager", "kms", "sqs", "sns", "ssm")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.stores import DataStore, KmsKey, classify
 from policy.actions import statement_applies_to_action, statement_applies_to_resource
 from policy.document import PolicyParseError, Statement, parse_policy
@@ -51,7 +52,8 @@ UNENCRYPTED_STORE = RULES.register(
             "aws secretsmanager update-secret --kms-key-id KEY; SSM: re-create the parameter as "
             "SecureString."
         ),
-    )
+    ),
+    check=lambda ctx: unencrypted_store_findings(ctx.estate, ctx.settings),
 )
 
 KMS_NO_ROTATION = RULES.register(
@@ -68,7 +70,8 @@ KMS_NO_ROTATION = RULES.register(
             "aws kms enable-key-rotation --key-id KEY (console: KMS > key > Key rotation > "
             "Automatically rotate this KMS key every year)."
         ),
-    )
+    ),
+    check=lambda ctx: kms_no_rotation_findings(ctx.estate),
 )
 
 TLS_BELOW_1_2 = RULES.register(
@@ -88,7 +91,8 @@ TLS_BELOW_1_2 = RULES.register(
             'Effect Deny, Principal "*", Action "s3:*", Resource the bucket and bucket/*, Condition '
             '{"Bool": {"aws:SecureTransport": "false"}}.'
         ),
-    )
+    ),
+    check=lambda ctx: tls_findings(ctx.estate, ctx.settings),
 )
 
 

@@ -16,9 +16,10 @@ from typing import Any
 import networkx as nx
 
 from analyzers.config.rules_stores import classification, store_finding
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.stores import DataStore
 from policy.actions import wildcard_match
 from policy.document import PolicyParseError, parse_policy
@@ -38,7 +39,8 @@ UNCLASSIFIED_STORE = RULES.register(
             "Tag the store with the classification key, e.g. aws resourcegroupstaggingapi "
             "tag-resources --resource-arn-list ARN --tags DataClassification=confidential."
         ),
-    )
+    ),
+    check=lambda ctx: unclassified_store_findings(ctx.estate, ctx.graph, ctx.settings),
 )
 
 

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # findings.py imports this module at load time
-    from analyzers.findings.model import Finding, Rule
+from analyzers.findings.model import Finding, Rule, Severity
 
 SCHEMA = "lambdascope.compliance/1"
 
@@ -113,8 +112,6 @@ class RequirementSummary:
 
 def requirement_summaries(findings: Iterable[Finding], rules: Iterable[Rule]) -> list[RequirementSummary]:
     """Every requirement the given rules map to, in framework and natural order, with its findings."""
-    from analyzers.findings.model import Severity  # here, not at the top: findings.py imports this module
-
     checked: dict[str, dict[str, int]] = {}
     for rule in rules:
         for cid in rule.compliance:

@@ -1,23 +1,22 @@
-"""The findings contract (DESIGN.md section 5): Finding, Severity and the rule registry.
+"""The findings contract (DESIGN.md section 5): Finding, Severity, Rule, Evidence, Suppression.
 
-Rule ids are stable because users suppress and script by them; every rule is declared once, as
-data, and every finding carries the evidence that explains it.
+Rule ids are stable because users suppress and script by them; every finding carries the
+evidence that explains it. This module imports nothing of ours, so every other module (the
+registry, compliance, suppressions, every analyzer) can build on it without a cycle.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
+import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-from analyzers.findings.compliance import compliance_for
-
-if TYPE_CHECKING:
-    from analyzers.findings.suppressions import Suppression
-    from estate.model.functions import LambdaFunction
+from typing import Any
 
 JSONValue = Any  # JSON-normalised data: str, int, float, bool, None, list, dict
 
@@ -48,7 +47,8 @@ ANALYZERS = ("reachability", "iam", "config", "anomaly")
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule's metadata: what it means, why it matters and how to fix it."""
+    """A rule's metadata: what it means, why it matters and how to fix it (its check is registered
+    beside it, in `analyzers.findings.registry`)."""
 
     id: str
     analyzer: str
@@ -74,6 +74,51 @@ class Evidence:
         return {"label": self.label, "value": self.value}
 
 
+RULE_PATTERN = re.compile(r"^[a-z*?\[][a-z0-9*?\[\]!.\-]*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """Case-sensitive fnmatch (ARNs and rule ids are case-sensitive, whatever the OS)."""
+    return re.compile(fnmatch.translate(pattern))
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Accept one risk: findings of `rule` (id or glob) on resources matching `resource` (glob)."""
+
+    rule: str
+    reason: str
+    author: str
+    resource: str = "*"
+    expires: dt.date | None = None  # the last day the suppression applies; None: until removed
+
+    def __post_init__(self) -> None:
+        if not RULE_PATTERN.match(self.rule):
+            raise ValueError(f"not a rule id or rule glob: {self.rule!r}")
+        if not self.resource:
+            raise ValueError("resource pattern is empty (use '*' for every resource)")
+        if not self.reason.strip() or not self.author.strip():
+            raise ValueError("a suppression needs a reason and an author")
+
+    def matches(self, finding: Finding) -> bool:
+        return bool(glob_pattern(self.rule).fullmatch(finding.rule.id)) and bool(
+            glob_pattern(self.resource).fullmatch(finding.resource)
+        )
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and today > self.expires
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "rule": self.rule,
+            "resource": self.resource,
+            "reason": self.reason,
+            "author": self.author,
+            "expires": self.expires.isoformat() if self.expires else None,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: Rule
@@ -84,7 +129,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     region: str = ""
     id: str = field(default="")
-    suppression: Suppression | None = None  # set by analyzers.findings.suppressions; the finding stays listed
+    suppression: Suppression | None = None  # set by apply_suppressions; the finding stays listed
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -119,57 +164,18 @@ class Finding:
         }
 
 
-def function_finding(
-    rule: Rule, fn: LambdaFunction, title: str, severity: Severity, *evidence: Evidence
-) -> Finding:
-    """A finding about one function, titled with its name and placed in its region."""
-    return Finding(
-        rule=rule,
-        resource=fn.arn,
-        title=f"{fn.name}: {title}",
-        severity=severity,
-        evidence=evidence,
-        region=fn.region,
-    )
-
-
 def finding_id(rule_id: str, resource: str, path: Iterable[str] = ()) -> str:
     """Stable across runs and versions: a hash of rule, resource and path only."""
     material = json.dumps([rule_id, resource, list(path)], separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
-class RuleRegistry:
-    """Every rule lambdascope can emit, by id. Declaring a rule twice is a programming error."""
-
-    def __init__(self) -> None:
-        self._rules: dict[str, Rule] = {}
-
-    def register(self, rule: Rule) -> Rule:
-        """Add a rule, its compliance ids completed from the reviewed table (data/compliance.json)."""
-        if rule.id in self._rules:
-            raise ValueError(f"rule {rule.id} declared twice")
-        merged = tuple(dict.fromkeys((*compliance_for(rule.id), *rule.compliance)))
-        if merged != rule.compliance:
-            rule = replace(rule, compliance=merged)
-        self._rules[rule.id] = rule
-        return rule
-
-    def get(self, rule_id: str) -> Rule:
-        return self._rules[rule_id]
-
-    def __iter__(self) -> Any:
-        return iter(sorted(self._rules.values(), key=lambda r: r.id))
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-
-RULES = RuleRegistry()
-
-
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Worst first, then by rule and resource, so every output is stable."""
+    """Worst first, then by rule, resource and id, so every output is stable.
+
+    The key is total up to the id (a hash of rule, resource and path), so the order does not depend
+    on the order the rules ran in; only findings with the same id keep their emission order.
+    """
     return sorted(findings, key=lambda f: (-f.severity.rank, f.rule.id, f.resource, f.id))
 
 

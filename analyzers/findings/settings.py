@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzers.findings.model import Severity
-from analyzers.findings.suppressions import RULE_PATTERN, Suppression, glob_pattern
+from analyzers.findings.model import RULE_PATTERN, Severity, Suppression, glob_pattern
 from estate.errors import LambdascopeError
 
 FILE_NAME = "lambdascope.toml"

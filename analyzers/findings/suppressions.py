@@ -3,62 +3,16 @@
 A suppressed finding is still listed (status `suppressed`, with the suppression that matched), so
 nothing disappears from an audit trail; an expired suppression no longer applies and its finding
 is open again. Overrides change a finding's severity and keep the original in its evidence.
+The `Suppression` record itself is part of the finding model (a finding carries the one that matched).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from analyzers.findings.model import Evidence, Finding, Severity
-
-RULE_PATTERN = re.compile(r"^[a-z*?\[][a-z0-9*?\[\]!.\-]*$")
-
-
-@functools.lru_cache(maxsize=1024)
-def glob_pattern(pattern: str) -> re.Pattern[str]:
-    """Case-sensitive fnmatch (ARNs and rule ids are case-sensitive, whatever the OS)."""
-    return re.compile(fnmatch.translate(pattern))
-
-
-@dataclass(frozen=True, slots=True)
-class Suppression:
-    """Accept one risk: findings of `rule` (id or glob) on resources matching `resource` (glob)."""
-
-    rule: str
-    reason: str
-    author: str
-    resource: str = "*"
-    expires: dt.date | None = None  # the last day the suppression applies; None: until removed
-
-    def __post_init__(self) -> None:
-        if not RULE_PATTERN.match(self.rule):
-            raise ValueError(f"not a rule id or rule glob: {self.rule!r}")
-        if not self.resource:
-            raise ValueError("resource pattern is empty (use '*' for every resource)")
-        if not self.reason.strip() or not self.author.strip():
-            raise ValueError("a suppression needs a reason and an author")
-
-    def matches(self, finding: Finding) -> bool:
-        return bool(glob_pattern(self.rule).fullmatch(finding.rule.id)) and bool(
-            glob_pattern(self.resource).fullmatch(finding.resource)
-        )
-
-    def expired(self, today: dt.date) -> bool:
-        return self.expires is not None and today > self.expires
-
-    def to_json(self) -> dict[str, str | None]:
-        return {
-            "rule": self.rule,
-            "resource": self.resource,
-            "reason": self.reason,
-            "author": self.author,
-            "expires": self.expires.isoformat() if self.expires else None,
-        }
+from analyzers.findings.model import Evidence, Finding, Severity, Suppression
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.org import FULL_AWS_ACCESS, OrgPolicySet
 from policy.document import PolicyParseError
 from policy.request import NamedPolicy

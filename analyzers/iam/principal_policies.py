@@ -24,7 +24,7 @@ from analyzers.findings.model import Evidence
 from analyzers.iam.grant import Grant, Outcome, account_of, loose_regex, trust_naming
 from analyzers.iam.org_policies import org_layers, scp_evidence
 from analyzers.iam.signature import ResourceSignatures
-from estate.model.functions import Estate, IamPrincipal, LambdaFunction, PolicyJSON
+from estate.model import Estate, IamPrincipal, LambdaFunction, PolicyJSON
 from policy.actions import statement_applies_to_action
 from policy.conditions import evaluate_conditions
 from policy.context import ContextInput, RequestContext

@@ -6,15 +6,23 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from analyzers.iam.analysis import IamAnalysis, analyze_iam
 from analyzers.iam.escalation.paths import EscalationPath
 from analyzers.iam.privilege import SENSITIVE_SERVICES
-from analyzers.iam.rules_paths import IamAnalysis, analyze_iam
-from estate.model.functions import Estate
+from estate.model import Estate
 
-if TYPE_CHECKING:
-    from analyzers.analysis import Analysis
+
+class Analysed(Protocol):
+    """What an `analyzers.analysis.Analysis` offers here (named structurally: iam sits below it)."""
+
+    @property
+    def estate(self) -> Estate: ...
+
+    @property
+    def iam(self) -> IamAnalysis | None: ...
+
 
 _BY_ESTATE: dict[int, IamAnalysis] = {}
 
@@ -48,7 +56,7 @@ class PrincipalSummary:
         return any(not p.conditional for p in self.escalations)
 
 
-def iam_analysis(source: Analysis | Estate) -> IamAnalysis:
+def iam_analysis(source: Analysed | Estate) -> IamAnalysis:
     """The IAM analysis of an Analysis (computed with it) or of an Estate (computed once, kept
     while the estate lives)."""
     if not isinstance(source, Estate):
@@ -63,7 +71,7 @@ def iam_analysis(source: Analysis | Estate) -> IamAnalysis:
     return held
 
 
-def principal_summary(source: Analysis | Estate, arn: str) -> PrincipalSummary:
+def principal_summary(source: Analysed | Estate, arn: str) -> PrincipalSummary:
     """The summary of one role or user (KeyError when the estate has no such principal)."""
     iam = iam_analysis(source)
     model = iam.model

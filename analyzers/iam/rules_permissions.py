@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.context import RuleContext
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from analyzers.iam.analysis import iam_pass
 from analyzers.iam.grant import Grant, account_of
 from analyzers.iam.principal_policies import IamModel
 from analyzers.iam.privilege import sensitive_mask
@@ -26,7 +29,7 @@ from policy.catalogue import load_catalogue
 from policy.decision import Hinge, StatementRef
 from policy.patterns import pattern_covers
 
-ADMIN = RULES.register(
+ADMIN: Rule = RULES.register(
     Rule(
         id="iam.admin",
         analyzer="iam",
@@ -42,9 +45,10 @@ ADMIN = RULES.register(
             "Access Analyzer can generate a policy from CloudTrail), or cap it with a permissions boundary."
         ),
         compliance=("AWS-FSBP:IAM.1", "CIS-AWS-3.0:1.16", "PCI-DSS-4.0:7.2.1", "PCI-DSS-4.0:7.2.2"),
-    )
+    ),
+    check=lambda ctx: ctx.emitted(ADMIN, permission_pass),
 )
-WILDCARD = RULES.register(
+WILDCARD: Rule = RULES.register(
     Rule(
         id="iam.wildcard",
         analyzer="iam",
@@ -56,9 +60,10 @@ WILDCARD = RULES.register(
         ),
         remediation="List the actions used, and the resources they are used on.",
         compliance=("AWS-FSBP:IAM.21", "PCI-DSS-4.0:7.2.1"),
-    )
+    ),
+    check=lambda ctx: ctx.emitted(WILDCARD, permission_pass),
 )
-PASSROLE_WILDCARD = RULES.register(
+PASSROLE_WILDCARD: Rule = RULES.register(
     Rule(
         id="iam.passrole-wildcard",
         analyzer="iam",
@@ -72,7 +77,8 @@ PASSROLE_WILDCARD = RULES.register(
             "Scope iam:PassRole to the roles the workload deploys, and add an iam:PassedToService condition."
         ),
         compliance=("PCI-DSS-4.0:7.2.1", "PCI-DSS-4.0:7.2.2"),
-    )
+    ),
+    check=lambda ctx: ctx.emitted(PASSROLE_WILDCARD, permission_pass),
 )
 _LOWER = {
     Severity.CRITICAL: Severity.HIGH,
@@ -260,3 +266,8 @@ def permission_findings(model: IamModel) -> Iterator[Finding]:
         ):
             if finding is not None:
                 yield finding
+
+
+def permission_pass(ctx: RuleContext) -> list[Finding]:
+    """The three rules' findings in one walk over the principals, shared by their checks."""
+    return list(permission_findings(ctx.once(iam_pass).model))

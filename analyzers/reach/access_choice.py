@@ -11,67 +11,11 @@ choice is a gather, a few array operations and one `maximum.at`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from analyzers.reach.index import Layers
-
-# A score packs (access rank, unconditional, shortness, earliest edge) into one int64.
-_RANK_SHIFT, _SURE_SHIFT, _SHORT_SHIFT = 40, 39, 33
-_POSITION_BITS = (1 << 33) - 1
-_MAX_LENGTH = 63
-_GATHER_SHARE = 4  # gather the reached principals' edges unless they hold over 1/4 of all edges
-
-
-@dataclass(frozen=True, slots=True)
-class AccessEdges:
-    """Every access-bearing edge in graph order: its ends, access rank, whether it is
-    conditional and its key; `by_source`/`source_indptr` list each node's own edges."""
-
-    sources: np.ndarray
-    targets: np.ndarray
-    ranks: np.ndarray
-    conditional: np.ndarray
-    keys: list[str]
-    fixed: np.ndarray  # the score bits a query cannot change: rank and position
-    by_source: np.ndarray
-    source_indptr: np.ndarray
-
-    @classmethod
-    def build(
-        cls,
-        sources: np.ndarray,
-        targets: np.ndarray,
-        ranks: np.ndarray,
-        conditional: np.ndarray,
-        keys: list[str],
-        size: int,
-    ) -> AccessEdges:
-        positions = np.arange(sources.size, dtype=np.int64)
-        indptr = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(sources, minlength=size), out=indptr[1:])
-        return cls(
-            sources=sources,
-            targets=targets,
-            ranks=ranks,
-            conditional=conditional,
-            keys=keys,
-            fixed=(ranks << _RANK_SHIFT) | (_POSITION_BITS - positions),
-            by_source=np.argsort(sources, kind="stable"),
-            source_indptr=indptr,
-        )
-
-    def of_sources(self, nodes: np.ndarray) -> np.ndarray:
-        """Positions of the edges leaving `nodes`, or of every edge when that is most of them."""
-        starts = self.source_indptr[nodes]
-        lengths = self.source_indptr[nodes + 1] - starts
-        total = int(lengths.sum())
-        if total * _GATHER_SHARE > self.sources.size:
-            return np.arange(self.sources.size, dtype=np.int64)
-        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-        return np.asarray(self.by_source[offsets])
+from analyzers.reach.access_scores import MAX_LENGTH, POSITION_BITS, SHORT_SHIFT, SURE_SHIFT
+from analyzers.reach.index import Layers
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +63,8 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     picked, owners, length = picked[valid], owners[valid], length[valid]
     use_strict, conditional = use_strict[valid], conditional[valid]
     sure = use_strict & ~conditional
-    shortness = (_MAX_LENGTH - np.minimum(length, _MAX_LENGTH)).astype(np.int64)
-    score = edges.fixed[picked] | (sure.astype(np.int64) << _SURE_SHIFT) | (shortness << _SHORT_SHIFT)
+    shortness = (MAX_LENGTH - np.minimum(length, MAX_LENGTH)).astype(np.int64)
+    score = edges.fixed[picked] | (sure.astype(np.int64) << SURE_SHIFT) | (shortness << SHORT_SHIFT)
     np.maximum.at(score_of, owners, score)
-    position = np.where(score_of >= 0, _POSITION_BITS - (score_of & _POSITION_BITS), -1)
+    position = np.where(score_of >= 0, POSITION_BITS - (score_of & POSITION_BITS), -1)
     return AccessChoice(position, score_of)
-
-
-def unpack_scores(score: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(access rank, unconditional, path length) arrays from packed scores (meaningless where -1)."""
-    return (
-        score >> _RANK_SHIFT,
-        (score >> _SURE_SHIFT & 1).astype(bool),
-        _MAX_LENGTH - (score >> _SHORT_SHIFT & _MAX_LENGTH),
-    )

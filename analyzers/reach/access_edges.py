@@ -36,8 +36,8 @@ import networkx as nx
 
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
-from estate.graph.stores import add_store_nodes
-from estate.model.functions import Estate
+from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
+from estate.model import Estate
 from policy.catalogue import iter_bits, load_catalogue
 from policy.decision import Hinge, StatementRef
 from policy.document import Statement
@@ -79,7 +79,7 @@ def principals_to_check(graph: nx.MultiDiGraph, model: IamModel) -> list[str]:
     start = [arn for arn in model.functions_by_role if arn in model.actors]
     seen = set(start)
     queue = list(start)
-    nodes = graph._node
+    nodes = graph.nodes
     while queue:
         node = queue.pop()
         for _, target, data in graph.out_edges(node, data=True) if node in graph else ():
@@ -398,18 +398,16 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
     }
 
 
-def add_access_edges(
-    estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel, *, classification_tag: str | None = None
-) -> None:
-    """Add store and key nodes, `encrypted-by` edges, and a `can` edge per (principal, target)."""
-    add_store_nodes(graph, estate, classification_tag)
+def add_access_edges(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel) -> None:
+    """A `can` edge per (principal, target), through the graph's derived-edge API (the store and
+    key nodes they lead to are the builder's)."""
     analysis = AccessAnalysis(estate, iam_model)
-    edges = []
+    edges: list[DerivedEdge] = []
     for arn in principals_to_check(graph, iam_model):
         for target, attrs in analysis.edges_for(arn):
-            if target.startswith("functions:") and target not in graph:
-                _account, _, region = target.removeprefix("functions:").partition(":")
-                label = f"every function in {_account}/{region}"
-                graph.add_node(target, kind="function-set", label=label, account=_account, region=region)
+            if target.startswith("functions:"):
+                account, _, region = target.removeprefix("functions:").partition(":")
+                label = f"every function in {account}/{region}"
+                add_set_node(graph, target, "function-set", label=label, account=account, region=region)
             edges.append((arn, target, "can", attrs))
-    graph.add_edges_from(edges)
+    add_derived_edges(graph, edges)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from analyzers.iam.grant import loose_regex
-from estate.model.functions import Estate
+from estate.model import Estate
 from policy.catalogue import ActionCatalogue, iter_bits
 from policy.document import PolicyParseError
 from policy.request import NamedPolicy

@@ -16,9 +16,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from analyzers.reach.access_choice import choose_access, unpack_scores
+from analyzers.reach.access_choice import choose_access
+from analyzers.reach.access_scores import unpack_scores
 from analyzers.reach.index import Layers, index_for
-from analyzers.reach.nodes import strongest_access
+from analyzers.reach.labels import strongest_access
 from analyzers.reach.types import Hop, LazyRows, ReachedNode, ReachPath
 from analyzers.reach.walks import make_hop
 

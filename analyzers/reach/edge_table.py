@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from analyzers.reach.nodes import access_rank, strongest_access
+from analyzers.reach.labels import access_rank, strongest_access
 
 _CACHE_KEY = "_reach_edges"
 

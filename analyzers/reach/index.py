@@ -23,9 +23,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from analyzers.reach.access_choice import AccessEdges
+from analyzers.reach.access_scores import AccessEdges
 from analyzers.reach.edge_table import EdgeTable, edge_table
-from analyzers.reach.nodes import access_rank, strongest_access
+from analyzers.reach.labels import access_rank, strongest_access
 
 Parent = tuple[str, str, Mapping[str, Any]]  # (node nearer the start, edge key, edge data)
 _CACHE_KEY = "_reach_index"

@@ -28,7 +28,7 @@ import numpy as np
 
 from analyzers.reach.answer import QueryRun
 from analyzers.reach.index import index_for
-from analyzers.reach.nodes import access_rank, node_label
+from analyzers.reach.labels import access_rank, node_label
 from analyzers.reach.types import FORWARD_KINDS, STORE_KINDS, Hop, ReachedNode, ReachPath, ReachResult
 from analyzers.reach.walks import edges_of, enumerate_paths, make_hop
 

@@ -23,8 +23,9 @@ from typing import Any
 
 import networkx as nx
 
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
-from estate.model.functions import Estate, LambdaFunction
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
+from estate.model import Estate, LambdaFunction
 from estate.model.invoke_grants import INTERNET, InvokeGrant
 from policy.document import Condition
 from policy.scoping import SCOPING_KEYS
@@ -46,7 +47,8 @@ PUBLIC_INVOKE = RULES.register(
             "authorizer (IAM, Cognito, JWT, Lambda) on the API route."
         ),
         compliance=("AWS-FSBP:Lambda.1", "PCI-DSS-4.0:1.4.1", "PCI-DSS-4.0:7.2.1"),
-    )
+    ),
+    check=lambda ctx: public_invoke_findings(ctx.estate, ctx.graph),
 )
 CROSS_ACCOUNT_INVOKE = RULES.register(
     Rule(
@@ -63,7 +65,8 @@ CROSS_ACCOUNT_INVOKE = RULES.register(
             "Confirm the partner needs it; name the exact calling role instead of the account root, "
             "add aws:SourceArn/aws:SourceAccount for service principals, and remove stale grants."
         ),
-    )
+    ),
+    check=lambda ctx: cross_account_findings(ctx.estate, ctx.graph),
 )
 
 

@@ -18,11 +18,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.registry import RULES
 from analyzers.reach.index import Layers, ReachIndex, index_for
-from analyzers.reach.nodes import access_rank, strongest_access
+from analyzers.reach.labels import access_rank, strongest_access
 from estate.graph.stores import store_classification
-from estate.model.functions import Estate, LambdaFunction
+from estate.model import Estate, LambdaFunction
 from estate.model.invoke_grants import INTERNET
 
 SENSITIVE = frozenset({"pci", "confidential"})
@@ -49,7 +50,10 @@ PUBLIC_TO_SENSITIVE = RULES.register(
             "public part runs as a role without access to sensitive stores; scope the role's grants "
             "(see each hop's statements) to the items and actions it needs."
         ),
-    )
+    ),
+    check=lambda ctx: public_to_sensitive_findings(
+        ctx.estate, ctx.graph, tag_key=ctx.settings.classification_tag_key
+    ),
 )
 NO_VPC = RULES.register(
     Rule(
@@ -66,7 +70,8 @@ NO_VPC = RULES.register(
             "Attach the function to private subnets with VPC endpoints for the services it uses, "
             "or remove its access to sensitive stores."
         ),
-    )
+    ),
+    check=lambda ctx: no_vpc_findings(ctx.estate, ctx.graph, tag_key=ctx.settings.classification_tag_key),
 )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
-from analyzers.reach.nodes import evidence_summary
+from analyzers.reach.labels import evidence_summary
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from analyzers.reach.index import index_for
-from analyzers.reach.nodes import strongest_access
+from analyzers.reach.labels import strongest_access
 from analyzers.reach.types import Hop, ReachPath
 
 

@@ -4,10 +4,12 @@ A networkx MultiDiGraph whose edge key is the edge kind, so parallel typed edges
 same nodes stay apart. Every edge carries `evidence`: the statement or configuration that
 created it, so any path can be explained line by line.
 
-Edge kinds used so far: `invokes`, `executes-as`, `has-policy` (principal -> managed or inline
+Edge kinds added here: `invokes`, `executes-as`, `has-policy` (principal -> managed or inline
 policy) and `bounded-by` (principal -> permissions boundary); estate/graph/trigger_edges.py adds the
-other triggers' `invokes` edges and estate/graph/network.py `in-subnet`, `in-security-group` and
-`routes-to`.
+other triggers' `invokes` edges, estate/graph/network.py `in-subnet`, `in-security-group` and
+`routes-to`, and estate/graph/stores.py the data-store and KMS-key nodes with `encrypted-by`.
+This is every node and edge of the estate itself; analyses add only what they derive from it
+(`can`, `can-assume`, `escalates-to` and summary set nodes) through estate/graph/derived.py.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import networkx as nx
 
 from estate.graph.network import add_network
 from estate.graph.nodes import SOURCE_NODE_KINDS, add_node
+from estate.graph.stores import add_store_nodes
 from estate.graph.trigger_edges import add_invokers
-from estate.model.functions import Estate, LambdaFunction
+from estate.model.estate import Estate
+from estate.model.functions import LambdaFunction
 from estate.model.invoke_grants import INTERNET, InvokeGrant, grants_from_policy, url_reachable
 
 
@@ -122,7 +126,9 @@ def _add_iam(graph: nx.MultiDiGraph, estate: Estate) -> None:
             )
 
 
-def build_graph(estate: Estate) -> nx.MultiDiGraph:
+def build_graph(estate: Estate, *, classification_tag: str | None = None) -> nx.MultiDiGraph:
+    """The estate's graph. `classification_tag` names the tag that classifies a data store
+    (None: the classification parsed at load, see estate/graph/stores.py)."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.add_node(INTERNET, kind="internet", label="internet")
     for fn in estate.functions:
@@ -156,6 +162,7 @@ def build_graph(estate: Estate) -> nx.MultiDiGraph:
     add_invokers(graph, estate, add_node)  # API routes, rules, topics, buckets, logs, aliases
     add_network(graph, estate, add_node)  # subnets, routes, gateways, endpoints, egress
     _add_iam(graph, estate)
+    add_store_nodes(graph, estate, classification_tag)  # stores, keys, encrypted-by
     return graph
 
 

@@ -20,7 +20,8 @@ from typing import Any
 import networkx as nx
 
 from estate.graph.nodes import AddNode
-from estate.model.functions import Estate, LambdaFunction
+from estate.model.estate import Estate
+from estate.model.functions import LambdaFunction
 from estate.model.invoke_grants import INTERNET
 from estate.model.network import Network, SecurityGroupRule
 

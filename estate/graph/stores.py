@@ -2,8 +2,9 @@
 
 Node ids are the resource ARNs. A store node carries `kind="data-store"`, `subkind` (table,
 bucket, secret, parameter, db, queue, topic), `label`, `classification`, `region` and
-`account`; a key node `kind="kms-key"`. Adding is idempotent: attributes a node already has are
-kept, so another builder may add the same node first.
+`account`; a key node `kind="kms-key"`. Called last by estate/graph/builder.py. Adding is
+idempotent: attributes a node already has are kept (a queue, topic or bucket that triggers a
+function is an `invoker` node first) and only missing ones are filled in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from estate.model.functions import Estate
+from estate.model.estate import Estate
 from estate.model.stores import DataStore, KmsKey, classify
 
 

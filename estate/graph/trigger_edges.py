@@ -27,7 +27,8 @@ from typing import Any
 import networkx as nx
 
 from estate.graph.nodes import SOURCE_NODE_KINDS, AddNode
-from estate.model.functions import Estate, LambdaFunction
+from estate.model.estate import Estate
+from estate.model.functions import LambdaFunction
 from estate.model.invoke_grants import INTERNET, INVOKE, grants_from_policy
 from estate.model.triggers import ApiRoute, Invokers
 from policy.document import PolicyParseError

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.functions import error_code
+from estate.model.raw import error_code
 from estate.snapshot import Record, Snapshot
 
 LAMBDA_RESOURCE = "AWS::Lambda::Function"

@@ -10,50 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from estate.model.functions import (
-    LambdaFunction,
-    ResourcePolicy,
-    error_code,
-    index_responses,
-    response_state,
-)
+from estate.model.function_parts import Alias, EventInvokeConfig, LayerRef, ResourcePolicy
+from estate.model.functions import LambdaFunction
+from estate.model.raw import arn_account, error_code, index_responses, response_state
 from estate.snapshot import Snapshot
-
-
-@dataclass(frozen=True, slots=True)
-class Alias:
-    """A function alias; `routing_weights` maps an extra version to its traffic share (0..1)."""
-
-    name: str
-    arn: str
-    function_version: str
-    routing_weights: Mapping[str, float] = field(default_factory=dict)
-    policy: ResourcePolicy | None = None
-    policy_state: str = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class EventInvokeConfig:
-    """How Lambda handles asynchronous invocations of one qualifier (None: the unqualified
-    function / $LATEST): retries, maximum event age and the success and failure destinations."""
-
-    qualifier: str | None
-    on_failure: str | None = None
-    on_success: str | None = None
-    maximum_retry_attempts: int | None = None
-    maximum_event_age_seconds: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LayerRef:
-    """A layer version a function uses; `cross_account` when another account owns it."""
-
-    arn: str
-    account: str | None
-    cross_account: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +29,6 @@ class AccountSettings:
     unreserved_concurrent_executions: int | None
     code_size_zipped: int | None = None
     total_code_size: int | None = None
-
-
-def arn_account(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 4 and parts[4] else None
 
 
 def layer_refs(raw_layers: Iterable[Any], account: str) -> tuple[LayerRef, ...]:

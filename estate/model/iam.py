@@ -1,12 +1,46 @@
-"""Parse IAM's GetAccountAuthorizationDetails pages into principals and managed policies."""
+"""IAM principals and managed policies, parsed from GetAccountAuthorizationDetails pages."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.functions import IamPrincipal, InlinePolicy, ManagedPolicy, PolicyJSON
+from estate.model.raw import PolicyJSON
 from estate.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedPolicy:
+    arn: str
+    name: str
+    aws_managed: bool
+    default_version_id: str | None
+    document: PolicyJSON | None
+    attachment_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class InlinePolicy:
+    name: str
+    document: PolicyJSON
+
+
+@dataclass(frozen=True, slots=True)
+class IamPrincipal:
+    """A role, user or group with its policies (IAM's authorization details, flattened)."""
+
+    arn: str
+    name: str
+    kind: str  # role | user | group
+    path: str = "/"
+    inline_policies: tuple[InlinePolicy, ...] = ()
+    attached_policy_arns: tuple[str, ...] = ()
+    boundary_arn: str | None = None
+    trust_policy: PolicyJSON | None = None
+    group_names: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+    last_used: str | None = None
 
 
 def _document(raw: Any) -> PolicyJSON | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from estate.model.audit import parse_alarms, parse_function_changes, parse_log_groups, parse_trails
+from estate.model.estate import Estate
 from estate.model.function_extras import enrich_functions, parse_account_settings
-from estate.model.functions import Estate, parse_event_source_mappings, parse_functions
+from estate.model.functions import parse_event_source_mappings, parse_functions
 from estate.model.iam import parse_iam
 from estate.model.metrics import parse_metrics
 from estate.model.network import parse_networks

@@ -2,7 +2,7 @@
 
 Each record's request parameters carry the queries, so a result's Id maps back to the function,
 metric and statistic it asked for; pages (NextToken) of the same query are concatenated.
-`merge_metrics` folds a later re-read (`lambdascope live`'s refresh) into an estate's series.
+Folding a later re-read into an estate is estate/model/metrics_refresh.py.
 """
 
 from __future__ import annotations
@@ -10,11 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from estate.model.functions import Estate, MetricSeries
-from estate.snapshot import CoverageEntry, Record, Snapshot
+from estate.snapshot import Record, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSeries:
+    """One CloudWatch series for one function; timestamps stay ISO text until asked for."""
+
+    function_name: str
+    region: str
+    metric: str
+    stat: str
+    raw_timestamps: tuple[str, ...]
+    values: tuple[float, ...]
+
+    def points(self) -> list[tuple[dt.datetime, float]]:
+        stamps = [dt.datetime.fromisoformat(t) for t in self.raw_timestamps]
+        return sorted(zip(stamps, self.values, strict=True))
 
 
 def _query_index(params: Mapping[str, Any]) -> dict[str, tuple[str, str, str]]:
@@ -73,38 +88,3 @@ def series_from_records(records: Iterable[Record]) -> dict[tuple[str, str, str, 
             function, region, name, stat, tuple(ts), tuple(vals)
         )
     return series
-
-
-@dataclass(frozen=True, slots=True)
-class MetricsUpdate:
-    """An estate whose metrics were re-read up to `data_end`: `new_points` were not there before."""
-
-    estate: Estate
-    data_end: dt.datetime
-    new_points: int
-    gaps: tuple[CoverageEntry, ...] = ()  # what this re-read failed to get (the rest was merged)
-
-
-def merge_metrics(estate: Estate, records: Iterable[Record], data_end: dt.datetime) -> MetricsUpdate:
-    """The estate with the re-read series merged in; nothing else is re-parsed.
-
-    A re-read overlaps the previous end (late datapoints), so points are merged by timestamp,
-    the newer read winning. Series the re-read did not touch are kept as they are. The manifest's
-    `metrics_end` moves to `data_end` (its `created_at` stays: the rest is as collected).
-    """
-    fresh = series_from_records(records)
-    merged = dict(estate.metrics)
-    added = 0
-    for key, new in fresh.items():
-        old = merged.get(key)
-        points = dict(zip(old.raw_timestamps, old.values, strict=True)) if old is not None else {}
-        before = len(points)
-        points.update(zip(new.raw_timestamps, new.values, strict=True))
-        added += len(points) - before
-        # Timestamps are ISO text in UTC from one normaliser, so text order is time order.
-        ordered = sorted(points.items())
-        merged[key] = replace(
-            new, raw_timestamps=tuple(t for t, _ in ordered), values=tuple(v for _, v in ordered)
-        )
-    manifest = replace(estate.manifest, metrics_end=data_end.isoformat())
-    return MetricsUpdate(replace(estate, metrics=merged, manifest=manifest), data_end, added)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.functions import error_code, tag_map
+from estate.model.raw import error_code, tag_map
 from estate.snapshot import Snapshot
 
 # (route field holding the target, target kind), in the order AWS documents them

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from estate.model.functions import PolicyJSON
+from estate.model.raw import PolicyJSON, error_code
 from estate.snapshot import CoverageEntry, Record, Snapshot
 
 PolicyType = Literal["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]
@@ -89,12 +89,6 @@ def _coverage_gap(coverage: tuple[CoverageEntry, ...], account: str, operation: 
     )
 
 
-def _error_code(response: Any) -> str | None:
-    if isinstance(response, Mapping) and isinstance(response.get("Error"), Mapping):
-        return str(response["Error"].get("Code", "Error"))
-    return None
-
-
 def _document(content: Any) -> PolicyJSON | None:
     if isinstance(content, Mapping):
         return content
@@ -123,7 +117,7 @@ class _Records:
         for r in snapshot.responses("organizations", "ListPoliciesForTarget"):
             target = (r.key.account, str(r.key.params.get("TargetId")), str(r.key.params.get("Filter")))
             held = self.attached.setdefault(target, [])
-            code = _error_code(r.response)
+            code = error_code(r.response)
             held.extend([{"Error": code}] if code else self._items(r, "Policies"))
         self.documents: dict[str, Mapping[str, Any]] = {}
         for r in snapshot.responses("organizations", "DescribePolicy"):
@@ -193,7 +187,7 @@ def _policy_set(records: _Records, account: str, chain: list[str], kind: PolicyT
 def _account(records: _Records, account: str) -> AccountOrgPolicies:
     org = records.organization.get(account)
     gap = _coverage_gap(records.coverage, account, "DescribeOrganization")
-    code = _error_code(org) or (gap.detail.split(":", 1)[0] if gap else None)
+    code = error_code(org) or (gap.detail.split(":", 1)[0] if gap else None)
     if code == _NOT_IN_ORG:
         none = OrgPolicySet("none", "the account is not in an organization")
         return AccountOrgPolicies(account, None, None, none, none)

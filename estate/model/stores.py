@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.function_extras import arn_account
-from estate.model.functions import error_code, tag_map
+from estate.model.raw import arn_account, error_code, tag_map
 from estate.snapshot import Snapshot
 
 DEFAULT_CLASSIFICATION_TAG = "DataClassification"

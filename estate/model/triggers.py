@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.functions import error_code, index_responses
+from estate.model.raw import error_code, index_responses
 from estate.snapshot import Snapshot
 
 _INVOCATIONS = "/invocations"

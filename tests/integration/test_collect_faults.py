@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -28,6 +28,9 @@ from estate.sources.live import CollectOptions, collect
 from estate.sources.live.calls import CollectionAborted
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
 from tests.integration.test_collect_services import REGIONS, Deployed, deploy_estate, without_managed_policies
+
+if TYPE_CHECKING:
+    from tests.conftest import DeployedDemo
 
 pytestmark = pytest.mark.integration
 
@@ -366,19 +369,14 @@ def test_a_full_collection_makes_only_read_only_calls(estate: Deployed, tmp_path
     assert snap.manifest.accounts == (estate.account,)  # moto's organization has only this account
 
 
-# Last in the module: it resets the server under the module's estate and deploys the demo.
 def test_a_full_demo_collection_makes_only_read_only_calls(
-    local_aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    deployed_demo: DeployedDemo, tmp_path: Path
 ) -> None:
-    from estate.sources.demo_builder import deploy_demo
-
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")  # the demo attaches AWS managed policies
-    local_aws.reset()
-    deploy_demo(str(local_aws.endpoint_url), metrics_days=0)
+    """On the session's shared demo deployment (it only reads it)."""
     made: list[tuple[str, str, str]] = []
     options = CollectOptions(
         regions=REGIONS,
-        endpoint_url=str(local_aws.endpoint_url),
+        endpoint_url=deployed_demo.endpoint_url,
         cache_dir=tmp_path / "cache",
         metrics_days=1,
         assume_role="OrganizationAccountAccessRole",

@@ -10,26 +10,27 @@ import json
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.client import BaseClient
 
 from estate.snapshot import load_snapshot
-from estate.sources.demo_builder import deploy_demo
 from estate.sources.demo_builder.constants import DEMO_METRICS_END
 from estate.sources.live.calls import READ_ONLY_OPERATIONS
 from tests.ground_truth import plants
 from tui.cli.lambdascope import main
 
+if TYPE_CHECKING:
+    from tests.conftest import DeployedDemo
+
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def deployed(local_aws: Any) -> Iterator[str]:
-    local_aws.reset()
-    deploy_demo(local_aws.endpoint_url, metrics_days=1)
-    yield str(local_aws.endpoint_url)
+def deployed(deployed_demo: DeployedDemo) -> str:
+    """The session's shared demo deployment (one day of metrics); collecting only reads it."""
+    return deployed_demo.endpoint_url
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,16 @@
 
 Everything is read back through boto3 (HTTP to the server), the way a collector sees it. The last
 tests check that the local AWS's CloudWatch speedup answers exactly like moto's own method.
+The demo is the session's shared deployment (`deployed_demo`, read only); the determinism test
+deploys a second one into the per-test local AWS and compares the two.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -19,11 +20,9 @@ from detect_secrets.settings import default_settings
 
 from estate.sources.demo_builder import (
     DemoDeployment,
-    LocalAws,
     cloudwatch_index,
     deploy_demo,
     moto_timestamps,
-    start_local_aws,
 )
 from estate.sources.demo_builder.aws import make_client
 from estate.sources.demo_builder.catalogue import FUNCTIONS, FUNCTIONS_BY_NAME
@@ -32,6 +31,9 @@ from estate.sources.demo_builder.metrics import generate_series
 from estate.sources.demo_builder.planted_values import HOSTILE_TEXT
 from tests.ground_truth import plants
 
+if TYPE_CHECKING:
+    from tests.conftest import DeployedDemo
+
 pytestmark = pytest.mark.integration
 
 CURRENT_RUNTIMES = {"python3.12", "python3.13", "nodejs22.x", "java21"}
@@ -39,9 +41,8 @@ SCOPING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:principalorgid"}
 
 
 class Demo:
-    def __init__(self, server: LocalAws, deployment: DemoDeployment) -> None:
-        self.server = server
-        self.endpoint_url = server.endpoint_url
+    def __init__(self, endpoint_url: str, deployment: DemoDeployment) -> None:
+        self.endpoint_url = endpoint_url
         self.deployment = deployment
         self._clients: dict[tuple[str, str], Any] = {}
 
@@ -65,14 +66,8 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[Demo]:
-    server = start_local_aws()
-    try:
-        server.reset()  # moto's state is process-wide: start from nothing
-        deployment = deploy_demo(server.endpoint_url, metrics_days=1)
-        yield Demo(server, deployment)
-    finally:
-        server.stop()
+def demo(deployed_demo: DeployedDemo) -> Demo:
+    return Demo(deployed_demo.endpoint_url, deployed_demo.deployment)
 
 
 def _condition_keys(statement: dict[str, Any]) -> set[str]:
@@ -554,13 +549,18 @@ def _random_queries(rng: random.Random, count: int) -> list[dict[str, Any]]:
     return queries
 
 
-def test_indexed_get_metric_data_equals_moto(demo: Demo) -> None:
+def test_indexed_get_metric_data_equals_moto(moto_endpoint: str) -> None:
+    """Against the worker's own local AWS: the two methods are called on its in-process backend."""
     from moto.cloudwatch.models import cloudwatch_backends
 
     rng = random.Random(7)
-    region = "ap-southeast-2"  # untouched by the demo
+    region = "ap-southeast-2"
     start = datetime(2026, 10, 30, 9, 0, 7, tzinfo=UTC)
-    client = demo.client("cloudwatch", region)
+    client = make_client("cloudwatch", region, moto_endpoint)
+    s3 = make_client("s3", EU, moto_endpoint)  # buckets: moto computes AWS/S3 metrics from them
+    for bucket in ("metrics-a", "metrics-b"):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": EU})
+        s3.put_object(Bucket=bucket, Key="object", Body=b"x" * 10)
     for _round in range(2):  # the second round exercises the incremental index
         for namespace in _NAMESPACES:
             client.put_metric_data(Namespace=namespace, MetricData=_random_datums(rng, start, 400))
@@ -586,7 +586,7 @@ def test_indexed_get_metric_data_equals_moto(demo: Demo) -> None:
                 assert any(r["values"] for r in ours)
 
 
-def test_indexed_get_metric_data_equals_moto_over_http(demo: Demo) -> None:
+def test_indexed_get_metric_data_equals_moto_over_http(demo: Demo, deployed_demo: DeployedDemo) -> None:
     client = demo.client("cloudwatch")
     request = {
         "MetricDataQueries": [
@@ -616,11 +616,11 @@ def test_indexed_get_metric_data_equals_moto_over_http(demo: Demo) -> None:
         "EndTime": DEMO_METRICS_END,
     }
     indexed = client.get_metric_data(**request)["MetricDataResults"]
-    cloudwatch_index.uninstall()
+    deployed_demo.aws.set_cloudwatch_index(False)  # in the server's process
     try:
         original = client.get_metric_data(**request)["MetricDataResults"]
     finally:
-        cloudwatch_index.install()
+        deployed_demo.aws.set_cloudwatch_index(True)
     assert indexed == original and len(indexed[0]["Values"]) == 25
 
 
@@ -645,7 +645,7 @@ def test_fast_timestamp_parser_equals_moto() -> None:
         ), value
 
 
-# --- determinism (redeploys the same estate, so it can run in any order) ---------------------
+# --- determinism (deploys a second demo into the per-test local AWS) ---------------------------
 
 
 def _generated_ids(demo: Demo) -> dict[str, Any]:
@@ -668,13 +668,13 @@ def _generated_ids(demo: Demo) -> dict[str, Any]:
     }
 
 
-def test_redeploying_gives_the_same_ids(demo: Demo) -> None:
+def test_redeploying_gives_the_same_ids(demo: Demo, deployed_demo: DeployedDemo, moto_endpoint: str) -> None:
+    """A second deployment, into a reset server of another process, gives the same ids and datums."""
     before = _generated_ids(demo)
     from moto.cloudwatch.models import cloudwatch_backends
 
-    datums = len(cloudwatch_backends[DEMO_ACCOUNT][EU].metric_data)
-    demo.server.reset()
-    again = deploy_demo(demo.endpoint_url, metrics_days=1)
-    assert _generated_ids(demo) == before
+    datums = deployed_demo.aws.metric_data(DEMO_ACCOUNT, EU)
+    again = deploy_demo(moto_endpoint, metrics_days=1)
+    assert _generated_ids(Demo(moto_endpoint, again)) == before
     assert again.metric_datums == demo.deployment.metric_datums
     assert len(cloudwatch_backends[DEMO_ACCOUNT][EU].metric_data) == datums

@@ -131,8 +131,13 @@ def _dump(endpoint: str, root: Path, arns: dict[str, str]) -> None:
         _write(r / f"{stem}.json", getattr(ec2, op)())
 
 
-@pytest.fixture
-def compared(moto_endpoint: str, tmp_path: Path) -> tuple[Any, Any, Any]:
+@pytest.fixture(scope="module")
+def compared(local_aws: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
+    """Deployed, dumped, imported and collected once for the module: the tests only read the results
+    (in memory, so a later reset of the server cannot change them)."""
+    local_aws.reset()
+    moto_endpoint = str(local_aws.endpoint_url)
+    tmp_path = tmp_path_factory.mktemp("compared")
     arns = _deploy(moto_endpoint)
     _dump(moto_endpoint, tmp_path / "dump", arns)
     imported = import_dump(ImportOptions(tmp_path / "dump"))

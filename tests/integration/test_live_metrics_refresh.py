@@ -15,7 +15,7 @@ import pytest
 from botocore.client import BaseClient
 
 from estate.errors import LambdascopeError
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.load import load_estate
 from estate.sources.live import CollectOptions, collect
 from estate.sources.live.calls import CollectionAborted
@@ -23,6 +23,7 @@ from estate.sources.live.metrics_refresh import MetricsRefresher, collect_metric
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
 from tests.integration.lambda_code import handler_zip as _zip
 from tests.integration.test_collect_faults import denying_hook
+from tests.integration.test_collect_services import without_managed_policies
 from tui.viewmodels.anomaly_posture import function_changes
 
 pytestmark = pytest.mark.integration
@@ -70,9 +71,17 @@ def _options(endpoint: str, cache: Path, **extra: Any) -> CollectOptions:
 
 @pytest.fixture(scope="module")
 def collected(local_aws: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Estate]:
-    """One function collected once for the module (the tests only add datapoints after its end)."""
-    local_aws.reset()
-    moto_endpoint = str(local_aws.endpoint_url)  # aws_credentials set AWS_DISABLE_REQUEST_COMPRESSION
+    """One function collected once for the module (the tests only add datapoints after its end);
+    its IAM backend without moto's 1,600 AWS managed policies (none is used here, and the collection
+    would list them all)."""
+    with without_managed_policies():
+        local_aws.reset()
+        return _deployed_and_collected(str(local_aws.endpoint_url), tmp_path_factory)
+
+
+def _deployed_and_collected(
+    moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Estate]:
     role = _client(moto_endpoint, "iam").create_role(
         RoleName="orders-role",
         AssumeRolePolicyDocument=json.dumps(

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
-from estate.model.functions import LambdaFunction
+from estate.model import LambdaFunction
 from tui.viewmodels.summary import most_exposed_function
 
 _TEXT = re.compile(

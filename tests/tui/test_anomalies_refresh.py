@@ -4,50 +4,22 @@ the UI answers keys while a refresh blocks, and a refreshed storm re-ranks the t
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from estate.errors import LambdascopeError
-from estate.model.functions import Estate
-from estate.model.metrics import MetricsUpdate, merge_metrics
-from estate.snapshot import Record, RecordKey, Snapshot, load_snapshot
-from tests.tui.conftest import SIZE, TODAY
+from estate.model import Estate, MetricsUpdate, merge_metrics
+from estate.snapshot import load_snapshot
+from tests.tui.conftest import SIZE
 from tests.tui.helpers import screen_text, wait_loaded
-from tui.app import LambdascopeApp, create_app
+from tests.tui.live_refresh import CALM, live_app, storm, until
+from tui.app import create_app
 from tui.screens.anomalies import AnomaliesScreen
 from tui.widgets.resource_table import ResourceTable
 
 pytestmark = pytest.mark.tui
-CALM = "notify-digest"  # calm in the demo: no throttles at all
-
-
-def storm(estate: Estate, name: str) -> tuple[Record, dt.datetime]:
-    """Half an hour of heavy throttling just after the estate's metrics end."""
-    fn = next(f for f in estate.functions if f.name == name)
-    assert estate.manifest.metrics_end is not None
-    end = dt.datetime.fromisoformat(estate.manifest.metrics_end)
-    query = {
-        "Id": "q0",
-        "MetricStat": {
-            "Metric": {
-                "Namespace": "AWS/Lambda",
-                "MetricName": "Throttles",
-                "Dimensions": [{"Name": "FunctionName", "Value": name}],
-            },
-            "Period": 300,
-            "Stat": "Sum",
-        },
-        "ReturnData": True,
-    }
-    stamps = [(end + dt.timedelta(minutes=5 * k)).isoformat() for k in range(6)]
-    response = {"MetricDataResults": [{"Id": "q0", "Timestamps": stamps, "Values": [400.0] * 6}]}
-    key = RecordKey(fn.account, fn.region, "cloudwatch", "GetMetricData", {"MetricDataQueries": [query]})
-    return Record(key, response), end + dt.timedelta(minutes=30)
 
 
 class FakeRefresh:
@@ -67,25 +39,6 @@ class FakeRefresh:
         update = merge_metrics(estate, [record], end)
         self.first = self.first or update
         return update
-
-
-def live_app(
-    snapshot_path: Path, refresh: Callable[[Estate], MetricsUpdate] | None, seconds: float
-) -> LambdascopeApp:
-    demo = load_snapshot(snapshot_path)
-
-    def collection(progress: object, cancelled: threading.Event) -> Snapshot:
-        return demo
-
-    return create_app(collection=collection, refresh_metrics=refresh, refresh_seconds=seconds, today=TODAY)
-
-
-async def until(pilot: Pilot[object], done: Callable[[], bool], what: str) -> None:
-    for _ in range(600):
-        if done():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def row_of(screen: AnomaliesScreen, name: str) -> list[str]:

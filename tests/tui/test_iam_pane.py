@@ -16,8 +16,9 @@ from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
 from tui.screens.findings import FindingsScreen
 from tui.screens.functions import FunctionsScreen
-from tui.screens.iam import IamScreen, principal_risks
+from tui.screens.iam import IamScreen
 from tui.screens.principal import PrincipalDetailScreen, TargetItem
+from tui.viewmodels.principal_risk import principal_risks
 from tui.widgets.resource_table import ResourceTable
 
 pytestmark = pytest.mark.tui

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from estate.errors import LambdascopeError
 
 if TYPE_CHECKING:
-    from analyzers.analysis import Analysis
     from analyzers.findings.settings import Settings
     from estate.snapshot import Snapshot
     from estate.sources.live import CollectOptions
@@ -171,9 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugin_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
     `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
-    from tui.cli import import_dumps, reach, synth
+    from tui.cli import import_dumps, reach_command, synth
 
-    return [synth.register, import_dumps.register, reach.register]
+    return [synth.register, import_dumps.register, reach_command.register]
 
 
 def _collect_options(args: argparse.Namespace) -> CollectOptions:
@@ -281,14 +280,15 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _run_tui(
-    path: Path | None,
-    analysis: Analysis | None = None,
+    path: Path,
+    snapshot: Snapshot | None = None,
     today: dt.date | None = None,
     settings: Settings | None = None,
 ) -> int:
+    """The TUI on a snapshot file; given the snapshot already loaded, the app only analyses it."""
     from tui.app import create_app
 
-    app = create_app(path, analysis=analysis, today=today, settings=settings)
+    app = create_app(path, snapshot=snapshot, today=today, settings=settings)
     app.run()
     return int(app.return_code or 0)
 
@@ -303,8 +303,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command == "open":
         from estate.snapshot import load_snapshot
 
-        load_snapshot(args.snapshot)  # fail fast, before the screen takes over
-        return _run_tui(args.snapshot, today=args.as_of, settings=_settings(args))
+        snapshot = load_snapshot(args.snapshot)  # read once: a bad file fails before the screen
+        return _run_tui(args.snapshot, snapshot, today=args.as_of, settings=_settings(args))
     if args.command == "collect":
         from estate.snapshot import export_snapshot
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from analyzers.analysis import Analysis
 from analyzers.findings.compliance import frameworks, requirement_summaries
-from analyzers.findings.model import RULES, Finding, Severity, count_by_severity
-from analyzers.findings.suppressions import Suppression
+from analyzers.findings.model import Finding, Severity, Suppression, count_by_severity
+from analyzers.findings.registry import RULES
 from estate.text import escape_control
 
 FINDINGS_SCHEMA = "lambdascope.findings/1"

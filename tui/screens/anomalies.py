@@ -6,13 +6,14 @@ function's posture (public? what its role reaches, open config findings, alarms,
 `esc` goes back. Scoring every function runs in a thread worker (the table fills when it is
 ready); one function's series are prepared in another when it is selected. Under `lambdascope
 live` a timer fires every `anomaly_refresh_seconds`: with the app's `refresh_metrics` it re-reads
-the metrics in a thread worker and re-scores them (a failure is shown and retried next tick),
-without it it re-scores the metrics collected at start.
+the metrics in a thread worker and posts the re-analysed estate as `AnalysisChanged`, so every
+view (findings, functions, posture) shows the new anomalies, not just this one (a failure is
+shown in the status line and retried next tick); without it it re-scores the metrics collected
+at start.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -21,27 +22,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.anomaly.rules import anomaly_findings, score_estate
 from analyzers.anomaly.windows import METRIC_KINDS
-from analyzers.findings.model import sort_findings
+from estate.model import LambdaFunction, MetricsUpdate
 from estate.model.audit import Alarm
-from estate.model.functions import LambdaFunction
-from estate.model.metrics import MetricsUpdate
+from tui.messages import AnalysisChanged, BoardReady, SeriesMap, SeriesReady
 from tui.safe_text import clean, literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.severity import SeverityPalette
 from tui.viewmodels.anomaly_board import (
     DEFAULT_RANGE,
     RANGES,
     AnomalyBoard,
-    PreparedSeries,
     WindowView,
     bucketize,
     prepare_function,
@@ -65,43 +62,10 @@ COLUMNS = (
     ColumnSpec("alarm", "Alarm", max_width=7),
     ColumnSpec("public", "Public", max_width=7),
 )
-SeriesMap = dict[str, PreparedSeries]
 SHORT_NAMES = {"ConcurrentExecutions": "Concurrency", "Duration:p99": "Duration p99"}
 
 
-class BoardReady(Message):
-    """A worker scored every function (generation: late answers of older runs are dropped)."""
-
-    def __init__(self, generation: int, board: AnomalyBoard) -> None:
-        super().__init__()
-        self.generation, self.board = generation, board
-
-
-class MetricsRefreshed(Message):
-    """A refresh worker re-read the metrics and re-scored them."""
-
-    def __init__(self, analysis: Analysis, board: AnomalyBoard, update: MetricsUpdate) -> None:
-        super().__init__()
-        self.analysis, self.board, self.update = analysis, board, update
-
-
-def rescored(analysis: Analysis, update: MetricsUpdate) -> Analysis:
-    """The analysis over the refreshed estate: anomaly findings re-run as of the data's new end,
-    every other finding kept (nothing else changed), settings re-applied."""
-    others = [f for f in analysis.raw_findings if f.analyzer != "anomaly"]
-    scoring = score_estate(update.estate, update.data_end)
-    raw = sort_findings([*others, *anomaly_findings(update.estate, scoring=scoring)])
-    fresh = replace(analysis, estate=update.estate, raw_findings=raw, anomalies=scoring)
-    return fresh.with_settings(analysis.settings)
-
-
-class SeriesReady(Message):
-    def __init__(self, generation: int, arn: str, series: SeriesMap) -> None:
-        super().__init__()
-        self.generation, self.arn, self.series = generation, arn, series
-
-
-class AnomaliesScreen(Screen[None]):
+class AnomaliesScreen(AnalysisScreen):
     CSS_PATH = "anomalies.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "cycle_range", "Range"),
@@ -115,8 +79,7 @@ class AnomaliesScreen(Screen[None]):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, analysis: Analysis) -> None:
-        super().__init__(id="anomalies-screen")
-        self.analysis = analysis
+        super().__init__(analysis, id="anomalies-screen")
         self.board: AnomalyBoard | None = None
         self.range_index = DEFAULT_RANGE
         self.metric_choice: str | None = None  # None: follow the selected function's worst window
@@ -174,13 +137,16 @@ class AnomaliesScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.post_message(BoardReady(generation, board))
 
+    async def show_analysis(self, analysis: Analysis) -> None:
+        """Re-score the new analysis; the old board stays on screen until the new one is ready."""
+        self.analysis = analysis
+        self.generation += 1  # a scoring still running is of the old analysis: drop its answer
+        self._score(self.generation, analysis)
+
     def refresh_scores(self) -> None:
-        """Re-score the app's current analysis (the live timer; metrics are not re-collected)."""
+        """Re-score the analysis (the live timer; metrics are not re-collected)."""
         if any(w.group == "anomaly-board" and not w.is_finished for w in self.workers):
             return  # the previous scoring is still running: never starve it by restarting
-        current = getattr(self.app, "analysis", None)
-        if isinstance(current, Analysis):
-            self.analysis = current
         self.generation += 1
         self._score(self.generation, self.analysis)
 
@@ -188,32 +154,20 @@ class AnomaliesScreen(Screen[None]):
         """Re-read the metrics (the app's `refresh_metrics`, blocking: in a thread worker)."""
         if any(w.group == "anomaly-refresh" and not w.is_finished for w in self.workers):
             return  # the previous refresh is still waiting on AWS: never pile calls up
-        current = getattr(self.app, "analysis", None)
-        self._refresh(current if isinstance(current, Analysis) else self.analysis)
+        self._refresh(self.analysis)
         self._update_status()
 
     @work(thread=True, exclusive=True, group="anomaly-refresh", exit_on_error=False)
-    def _refresh(self, analysis: Analysis) -> None:
+    def _refresh(self, analysis: Analysis) -> MetricsUpdate:
+        """The new metrics, re-analysed, go to the app as `AnalysisChanged`; the update itself is
+        the worker's result (this pane's status line says when and how much was read)."""
         refresh = getattr(self.app, "refresh_metrics", None)
         assert refresh is not None
         update = refresh(analysis.estate)
-        fresh = rescored(analysis, update)
-        board = score_board(fresh, update.data_end)
+        fresh = analysis.with_metrics(update)
         if not get_current_worker().is_cancelled:
-            self.post_message(MetricsRefreshed(fresh, board, update))
-
-    def on_metrics_refreshed(self, message: MetricsRefreshed) -> None:
-        message.stop()
-        self.last_update, self.refresh_error = message.update, None
-        current = getattr(self.app, "analysis", None)
-        fresh = message.analysis
-        if isinstance(current, Analysis) and current.settings is not fresh.settings:
-            fresh = fresh.with_settings(current.settings)  # suppressed while the refresh ran
-        self.analysis = fresh
-        if current is not None:
-            self.app.analysis = fresh  # type: ignore[attr-defined]
-        self.generation += 1  # a scoring still running is of the old metrics: drop its answer
-        self._install_board(message.board)
+            self.post_message(AnalysisChanged(fresh, analysis))
+        return update
 
     def on_board_ready(self, message: BoardReady) -> None:
         message.stop()
@@ -233,19 +187,18 @@ class AnomaliesScreen(Screen[None]):
         self._show_selected()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "anomaly-refresh":
-            if event.state is WorkerState.ERROR:  # shown in the status line; the next tick retries
-                self.refresh_error = clean(
-                    str(event.worker.error).splitlines()[0] if event.worker.error else ""
-                )
-            if event.worker.is_finished:
+        """What this pane shows of its workers (the app reports their failures): the last
+        refresh in the status line, and no loading indicator once scoring has given up."""
+        worker = event.worker
+        if worker.group == "anomaly-refresh":
+            if event.state is WorkerState.SUCCESS:
+                self.last_update, self.refresh_error = worker.result, None
+            elif event.state is WorkerState.ERROR:  # the next tick retries
+                self.refresh_error = clean(str(worker.error).splitlines()[0] if worker.error else "")
+            if worker.is_finished:
                 self._update_status()
-            return
-        if event.worker.group.startswith("anomaly-") and event.state is WorkerState.ERROR:
+        elif worker.group == "anomaly-board" and event.state is WorkerState.ERROR:
             self.table.loading = False
-            self.notify(
-                clean(event.worker.error), title="Anomaly scoring failed", severity="error", markup=False
-            )
 
     # The table -----------------------------------------------------------------------------
     def _fill_table(self) -> None:

@@ -11,16 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from analyzers.analysis import Analysis
 from estate.graph.builder import invokers_of
-from estate.model.functions import EnvVar, LambdaFunction
+from estate.model import EnvVar, LambdaFunction
 from estate.model.invoke_grants import grants_from_policy
 from estate.secrets import mask
 from tui.safe_text import literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.severity import SeverityPalette
 from tui.viewmodels.summary import role_of
 from tui.widgets.finding_card import FindingCard
@@ -128,7 +128,7 @@ def environment_table(variables: tuple[EnvVar, ...]) -> Table:
     return table
 
 
-class FunctionDetailScreen(Screen[None]):
+class FunctionDetailScreen(AnalysisScreen):
     """Everything about one function; `esc` goes back to the table it was opened from."""
 
     CSS_PATH = "detail.tcss"
@@ -144,10 +144,12 @@ class FunctionDetailScreen(Screen[None]):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, analysis: Analysis, arn: str) -> None:
-        super().__init__(classes="detail-screen")
-        self.analysis = analysis
-        self.function = analysis.estate.function(arn)
+        super().__init__(analysis, classes="detail-screen")
         self.set_reactive(FunctionDetailScreen.selected_arn, arn)
+
+    @property
+    def function(self) -> LambdaFunction | None:
+        return self.analysis.estate.function(self.selected_arn or "")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")

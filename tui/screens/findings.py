@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding
 from tui.safe_text import literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.table_screen import TableScreen
 from tui.severity import SeverityPalette
@@ -64,21 +64,22 @@ class FindingsScreen(TableScreen):
 
     def __init__(self, analysis: Analysis) -> None:
         super().__init__(analysis, id="findings-screen")
-        self._by_id = {f.id: f for f in analysis.findings}
+        self._shown: dict[str, Finding] = {}  # the findings the rows show, by id
 
     def columns(self) -> Sequence[ColumnSpec]:
         return COLUMNS
 
     def rows(self) -> Sequence[TableRow]:
         palette = SeverityPalette(self.app.get_css_variables())
+        self._shown = {f.id: f for f in self.analysis.findings}
         return [finding_row(self.analysis, f, palette) for f in self.analysis.findings]
 
     def arn_for(self, key: str) -> str | None:
-        finding = self._by_id.get(key)
+        finding = self._shown.get(key)
         return finding.resource if finding else None
 
     def open_row(self, key: str) -> None:
-        finding = self._by_id[key]
+        finding = self._shown[key]
         if self.analysis.estate.function(finding.resource) is not None:
             self.app.push_screen(FunctionDetailScreen(self.analysis, finding.resource))
         else:
@@ -88,7 +89,7 @@ class FindingsScreen(TableScreen):
         await self.app.run_action("show_view('functions')")
 
 
-class FindingDetailScreen(Screen[None]):
+class FindingDetailScreen(AnalysisScreen):
     """A finding whose resource is not a function: its evidence, why and fix, compliance ids."""
 
     CSS_PATH = "findings.tcss"
@@ -102,10 +103,15 @@ class FindingDetailScreen(Screen[None]):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, finding: Finding, analysis: Analysis) -> None:
-        super().__init__(classes="finding-detail-screen")
+        super().__init__(analysis, classes="finding-detail-screen")
         self.finding = finding
-        self.analysis = analysis
         self.set_reactive(FindingDetailScreen.selected_arn, finding.resource)
+
+    async def show_analysis(self, analysis: Analysis) -> None:
+        """The same finding as the new analysis has it (a suppression changes its status); one
+        the new analysis no longer has stays as it was last seen."""
+        self.finding = next((f for f in analysis.findings if f.id == self.finding.id), self.finding)
+        await super().show_analysis(analysis)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")

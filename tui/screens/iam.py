@@ -7,25 +7,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis
 from analyzers.findings.model import Severity
-from analyzers.iam.principal_summary import PrincipalSummary, iam_analysis, principal_summary
-from analyzers.iam.rules_permissions import wildcard_statements
-from tui.safe_text import literal
+from tui.messages import RisksReady
+from tui.safe_text import clean, literal
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.table_screen import TableScreen
 from tui.severity import SHORT, SeverityPalette
+from tui.viewmodels.principal_risk import PrincipalRisk, principal_risks
 from tui.viewmodels.summary import TABLE_SEVERITIES
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
@@ -41,52 +39,6 @@ COLUMNS = (
     *(ColumnSpec(s.value, SHORT[s], descending_first=True, justify="right") for s in TABLE_SEVERITIES),
 )
 RISK_COLUMN = 2
-
-
-@dataclass(frozen=True, slots=True)
-class PrincipalRisk:
-    """One principal's row: its summary, wildcard statement count and findings by severity."""
-
-    summary: PrincipalSummary
-    wildcards: int
-    counts: tuple[int, ...]  # findings per TABLE_SEVERITIES
-
-    @property
-    def certain_paths(self) -> int:
-        return sum(not p.conditional for p in self.summary.escalations)
-
-    @property
-    def risk(self) -> tuple[int, ...]:
-        s = self.summary
-        admin_paths = sum(p.admin and not p.conditional for p in s.escalations)
-        return (s.admin, admin_paths, self.certain_paths, len(s.escalations), self.wildcards, *self.counts)
-
-    @property
-    def risk_label(self) -> str:
-        s = self.summary
-        if s.admin:
-            return "admin"
-        if any(p.admin and not p.conditional for p in s.escalations):
-            return "escalates to admin"
-        if s.can_escalate:
-            return "escalates"
-        if s.escalations:
-            return "conditional escalation"
-        if self.wildcards:
-            return "wildcard"
-        return "–"
-
-
-def principal_risks(analysis: Analysis) -> list[PrincipalRisk]:
-    """Every role and user of the estate with what makes it risky."""
-    model = iam_analysis(analysis).model
-    out = []
-    for arn in model.actors:
-        summary = principal_summary(analysis, arn)
-        wildcards = sum(1 for w in wildcard_statements(model, arn) if w.surviving)
-        severities = analysis.severity_counts(arn)
-        out.append(PrincipalRisk(summary, wildcards, tuple(severities[s] for s in TABLE_SEVERITIES)))
-    return out
 
 
 def principal_row(risk: PrincipalRisk, palette: SeverityPalette) -> TableRow:
@@ -123,14 +75,6 @@ def principal_row(risk: PrincipalRisk, palette: SeverityPalette) -> TableRow:
     return TableRow(s.arn, cells, sort_keys, search)
 
 
-class RisksReady(Message):
-    """The worker has computed every principal's risk (posted to the IamScreen)."""
-
-    def __init__(self, risks: list[PrincipalRisk]) -> None:
-        super().__init__()
-        self.risks = risks
-
-
 class IamScreen(TableScreen):
     """Principals table: `enter` opens the principal, `/` filters, `s` sorts.
 
@@ -150,6 +94,7 @@ class IamScreen(TableScreen):
     def __init__(self, analysis: Analysis) -> None:
         super().__init__(analysis, id="iam-screen")
         self.risks: list[PrincipalRisk] | None = None  # None until the worker has reported
+        self.generation = 0  # bumped by a new analysis: a late answer about the old one is dropped
 
     def columns(self) -> Sequence[ColumnSpec]:
         return COLUMNS
@@ -164,16 +109,24 @@ class IamScreen(TableScreen):
         if self.risks is None:
             self.table.loading = True
             self.query_one("#status", Static).update(Text("computing principals' permissions…", "italic"))
-            self.compute_risks()
+            self.compute_risks(self.generation, self.analysis)
+
+    async def show_analysis(self, analysis: Analysis) -> None:
+        """The rows stay until the new risks are in (findings counts change, principals do not)."""
+        self.analysis = analysis
+        self.generation += 1
+        self.compute_risks(self.generation, analysis)
 
     @work(thread=True, exclusive=True, group="iam-risks", exit_on_error=False)
-    def compute_risks(self) -> None:
-        risks = principal_risks(self.analysis)
+    def compute_risks(self, generation: int, analysis: Analysis) -> None:
+        risks = principal_risks(analysis)
         if not get_current_worker().is_cancelled:
-            self.post_message(RisksReady(risks))
+            self.post_message(RisksReady(generation, risks))
 
     def on_risks_ready(self, message: RisksReady) -> None:
         message.stop()
+        if message.generation != self.generation:
+            return
         self.risks = message.risks
         self.table.loading = False
         self.table.replace_rows(self.rows())
@@ -183,9 +136,10 @@ class IamScreen(TableScreen):
             event.prevent_default()  # TableScreen's handler would write "0 of 0 principals"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The status line says why the table is empty (the app reports the failure itself)."""
         if event.worker.group == "iam-risks" and event.state is WorkerState.ERROR:
             self.table.loading = False
-            error = event.worker.error
+            error = clean(str(event.worker.error).splitlines()[0] if event.worker.error else "")
             self.query_one("#status", Static).update(Text(f"could not compute the principals: {error}"))
 
     def initial_sort(self) -> int:

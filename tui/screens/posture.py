@@ -1,18 +1,17 @@
-"""The Config (posture) pane: findings grouped by rule, resource, requirement or framework.
+"""The Posture pane: findings grouped by rule, resource, requirement or framework.
 
 Top: the groups, with open findings by severity and how many are suppressed. Bottom left: the
 highlighted group's findings; bottom right: the highlighted finding (why, evidence, fix,
 requirements, suppression status). `b` cycles the grouping, `x` suppresses the finding (written
-to lambdascope.toml, then the analysis is re-settled without re-running the rules), `S` shows or
-hides suppressed findings, `/` filters, `tab` moves between the panes, `enter` drills in.
+to lambdascope.toml in a worker, which re-settles the analysis without re-running the rules and
+posts it to the app as `AnalysisChanged`: every view's counts follow), `S` shows or hides
+suppressed findings, `/` filters, `tab` moves between the panes, `enter` drills in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -21,28 +20,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.findings.model import RULES, Finding, Severity
+from analyzers.findings.model import Finding, Severity, Suppression
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import FILE_NAME, save_suppression
-from analyzers.findings.suppressions import Suppression
-from estate.errors import LambdascopeError
+from tui.messages import AnalysisChanged
 from tui.safe_text import clean, literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.findings import FindingDetailScreen
 from tui.screens.suppress import SuppressScreen
 from tui.severity import SHORT, SeverityPalette
-from tui.viewmodels.posture import Grouping, PostureGroup, group_findings, posture_counts, posture_search_text
+from tui.viewmodels.posture_groups import (
+    Grouping,
+    PostureGroup,
+    group_findings,
+    posture_counts,
+    posture_search_text,
+)
 from tui.viewmodels.summary import resource_name
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.posture_detail import PostureDetail
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
-
-if TYPE_CHECKING:
-    from tui.app import LambdascopeApp
 
 _DIM = Style(dim=True)
 GROUP_LABEL = {
@@ -110,8 +112,8 @@ def finding_row(
     return TableRow(finding.id, cells, sort_keys, "")
 
 
-class ConfigScreen(Screen[None]):
-    """The posture pane; holds the analysis it shows and swaps it after a suppression."""
+class PostureScreen(AnalysisScreen):
+    """The posture pane: regrouped in place when the app hands it a new analysis."""
 
     CSS_PATH = "posture.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -133,8 +135,7 @@ class ConfigScreen(Screen[None]):
     show_suppressed: reactive[bool] = reactive(True, init=False)
 
     def __init__(self, analysis: Analysis) -> None:
-        super().__init__(id="config-screen")
-        self.analysis = analysis
+        super().__init__(analysis, id="posture-screen")
         self.filter_text = ""
         self._groups: dict[str, PostureGroup] = {}
         self._findings: dict[str, Finding] = {}
@@ -179,6 +180,11 @@ class ConfigScreen(Screen[None]):
         self.findings_table.border_title = "Findings"
         self.query_one("#posture-detail-scroll").border_title = "Detail"
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.rebuild())
+        self.rebuild()
+
+    async def show_analysis(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._search.clear()
         self.rebuild()
 
     # Building the view -------------------------------------------------------------------
@@ -293,44 +299,21 @@ class ConfigScreen(Screen[None]):
 
     def settings_path(self) -> Path:
         """Where suppressions go: the file the settings came from, else ./lambdascope.toml."""
-        for settings in (getattr(self.app, "settings", None), self.analysis.settings):
-            if settings is not None and settings.source is not None:
-                return Path(settings.source)
-        return Path.cwd() / FILE_NAME
+        source = self.analysis.settings.source
+        return Path(source) if source is not None else Path.cwd() / FILE_NAME
 
     def _on_suppression(self, suppression: Suppression | None) -> None:
         if suppression is not None:
-            self._write_suppression(self.settings_path(), suppression)
+            self._write_suppression(self.analysis, self.settings_path(), suppression)
 
     @work(thread=True, exclusive=True, group="suppress", exit_on_error=False)
-    def _write_suppression(self, path: Path, suppression: Suppression) -> Analysis:
-        settings = save_suppression(path, suppression)
-        return self.analysis.with_settings(settings)
-
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "suppress":
-            return
-        if event.state is WorkerState.SUCCESS:
-            result = event.worker.result
-            assert isinstance(result, Analysis)
-            await self.adopt(result)
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, LambdascopeError):
-                assert error is not None
-                raise error
-            self.notify(clean(str(error)), title="Not suppressed", severity="error", markup=False)
-
-    async def adopt(self, analysis: Analysis) -> None:
-        """Show a re-settled analysis here, and hand it to the app so no view keeps old counts."""
-        self.analysis = analysis
-        self._search.clear()
-        app = cast("LambdascopeApp", self.app)
-        app.settings = analysis.settings
-        await app.replace_analysis(analysis)
-        self.rebuild()
-        path = clean(analysis.settings.source or FILE_NAME)
-        self.notify(f"suppressed; {analysis.suppressed} suppressed in all (written to {path})", markup=False)
+    def _write_suppression(self, analysis: Analysis, path: Path, suppression: Suppression) -> None:
+        """Write the file, re-settle the analysis under it, and hand that to the app (a file the
+        user broke fails here, and the app says why)."""
+        fresh = analysis.with_settings(save_suppression(path, suppression))
+        if not get_current_worker().is_cancelled:
+            notice = f"suppressed; {fresh.suppressed} suppressed in all (written to {clean(path)})"
+            self.post_message(AnalysisChanged(fresh, analysis, notice))
 
     # Messages ----------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -368,22 +351,3 @@ class ConfigScreen(Screen[None]):
 
     def on_resource_table_view_changed(self, event: ResourceTable.ViewChanged) -> None:
         event.stop()
-
-
-async def show_posture(app: LambdascopeApp, grouping: Grouping) -> None:
-    """Switch to the posture pane, grouped as asked (the palette's `view: posture by …`)."""
-    await app.action_show_view("config")
-    screen = app.screen
-    if isinstance(screen, ConfigScreen):
-        screen.grouping = grouping
-
-
-def posture_commands(app: LambdascopeApp) -> list[tuple[str, str, Callable[[], object]]]:
-    """The palette's posture commands, one per grouping."""
-    helps = {
-        Grouping.RULE: "Findings by rule, config first, with counts by severity",
-        Grouping.RESOURCE: "Findings by resource, worst first",
-        Grouping.REQUIREMENT: "Findings by compliance requirement (PCI DSS, FSBP, CIS, SOX) incl. passing",
-        Grouping.FRAMEWORK: "Findings by compliance framework",
-    }
-    return [(f"view: posture by {g.value}", helps[g], partial(show_posture, app, g)) for g in Grouping]

@@ -17,17 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
 from analyzers.analysis import Analysis
-from analyzers.iam.escalation.edges import EscalationEdge
+from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.paths import EscalationPath, Hop
 from analyzers.iam.grant import Grant
 from analyzers.iam.principal_summary import AccessCounts, PrincipalSummary, iam_analysis, principal_summary
 from policy.decision import Hinge, StatementRef
 from tui.safe_text import literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.severity import SeverityPalette
 from tui.widgets.finding_card import FindingCard
@@ -145,7 +145,7 @@ class TargetItem(ListItem):
         self.target = target
 
 
-class PrincipalDetailScreen(Screen[None]):
+class PrincipalDetailScreen(AnalysisScreen):
     """Everything about one principal; `esc` goes back to where it was opened from."""
 
     CSS_PATH = "principal.tcss"
@@ -161,13 +161,20 @@ class PrincipalDetailScreen(Screen[None]):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, analysis: Analysis, arn: str) -> None:
-        super().__init__(classes="principal-screen")
-        self.analysis = analysis
+        super().__init__(analysis, classes="principal-screen")
         self.set_reactive(PrincipalDetailScreen.selected_arn, arn)
+        self.summary = self._summary(analysis, arn)
+
+    @staticmethod
+    def _summary(analysis: Analysis, arn: str) -> PrincipalSummary | None:
         try:
-            self.summary: PrincipalSummary | None = principal_summary(analysis, arn)
+            return principal_summary(analysis, arn)
         except KeyError:
-            self.summary = None
+            return None
+
+    async def show_analysis(self, analysis: Analysis) -> None:
+        self.summary = self._summary(analysis, self.selected_arn or "")
+        await super().show_analysis(analysis)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")

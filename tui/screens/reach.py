@@ -17,16 +17,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Header, Input, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from analyzers.analysis import Analysis
-from analyzers.reach.nodes import resolve_node
+from analyzers.reach.labels import resolve_node
 from analyzers.reach.query import (
     FORWARD_KINDS,
     STORE_KINDS,
@@ -41,34 +39,18 @@ from analyzers.reach.query import (
 from analyzers.reach.types import Hop
 from analyzers.reach.walks import edges_of
 from estate.errors import LambdascopeError
+from tui.messages import HopList, HopsReady, SummaryReady
 from tui.safe_text import clean, literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.reach_node import NodeDetailScreen
 from tui.widgets.path_tree import NodeFacts, PathStep, PathTree
 
 WORKER_FAN_OUT = 64  # expanding a node with more edges than this runs in a worker
-HopList = list[tuple[Hop, NodeFacts]]
 
 
-class HopsReady(Message):
-    """A worker computed one tree node's next hops."""
-
-    def __init__(self, generation: int, parent: TreeNode[PathStep], hops: HopList, hidden: int) -> None:
-        super().__init__()
-        self.generation, self.parent, self.hops, self.hidden = generation, parent, hops, hidden
-
-
-class SummaryReady(Message):
-    """A worker answered the whole query (reached nodes, no paths) and summed it up for the
-    status line (reading every reached row stays off the UI thread)."""
-
-    def __init__(self, generation: int, summary: str) -> None:
-        super().__init__()
-        self.generation, self.summary = generation, summary
-
-
-class ReachScreen(Screen[None]):
+class ReachScreen(AnalysisScreen):
     CSS_PATH = "reach.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "choose_start", "Start"),
@@ -83,8 +65,7 @@ class ReachScreen(Screen[None]):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, analysis: Analysis, start: str = "internet") -> None:
-        super().__init__(id="reach-screen")
-        self.analysis = analysis
+        super().__init__(analysis, id="reach-screen")
         self.graph = analysis.graph
         self.start = start if start in self.graph else next(iter(self.graph.nodes), start)
         self.direction: Direction = "forward"
@@ -115,6 +96,14 @@ class ReachScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.restart()
+
+    async def show_analysis(self, analysis: Analysis) -> None:
+        """The tree is of the graph, which a suppression or a metrics refresh leaves as it was:
+        it is redrawn only for another graph."""
+        self.analysis = analysis
+        if analysis.graph is not self.graph:
+            self.graph = analysis.graph
+            self.restart()
 
     # The tree ----------------------------------------------------------------------------
     @property

@@ -19,8 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from analyzers.findings.model import Finding
-from analyzers.findings.suppressions import Suppression
+from analyzers.findings.model import Finding, Suppression
 from tui.safe_text import literal
 
 _GLOB = re.compile(r"([*?\[])")

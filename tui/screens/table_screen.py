@@ -2,7 +2,8 @@
 
 Subclasses supply the columns, the rows, what `enter` opens and what `esc` goes back to. The
 screen holds the highlighted resource's ARN as the reactive `selected_arn`; the app's
-`copy ARN` action and the palette read it from whichever screen is active.
+`copy ARN` action and the palette read it from whichever screen is active. A new analysis
+refills the table in place: sort, filter and cursor stay where the user left them.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from analyzers.analysis import Analysis
 from tui.safe_text import literal
+from tui.screens.analysis_screen import AnalysisScreen
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
 
-class TableScreen(Screen[None]):
+class TableScreen(AnalysisScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter"),
         Binding("y", "app.copy_arn", "Copy ARN"),
@@ -35,8 +36,11 @@ class TableScreen(Screen[None]):
     noun: ClassVar[str] = "rows"
 
     def __init__(self, analysis: Analysis, *, name: str | None = None, id: str | None = None) -> None:
-        super().__init__(name=name, id=id)
+        super().__init__(analysis, name=name, id=id)
+
+    async def show_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis
+        self.table.replace_rows(self.rows())
 
     # What subclasses provide -------------------------------------------------------------
     def columns(self) -> Sequence[ColumnSpec]:

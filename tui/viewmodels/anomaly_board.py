@@ -24,7 +24,7 @@ from analyzers.anomaly.rules import RULE_FOR_METRIC, function_windows
 from analyzers.anomaly.scoring import poisson_surprise
 from analyzers.anomaly.windows import COUNT_METRICS, ERROR_BURST, METRIC_KINDS, THROTTLING_STORM, Thresholds
 from analyzers.findings.model import Finding, Severity
-from estate.model.functions import Estate, LambdaFunction
+from estate.model import Estate, LambdaFunction
 
 Array = NDArray[np.float64]
 LOOKBACK = dt.timedelta(days=14)  # what `analyze` scores (anomaly_findings' default look-back)
@@ -82,9 +82,10 @@ def data_now(estate: Estate) -> dt.datetime:
 
 def score_board(analysis: Analysis, now: dt.datetime | None = None) -> AnomalyBoard:
     """Every function's windows: the analysis' own scoring when it is for this moment, else the
-    detector run afresh (the heavy part: call it from a worker)."""
+    detector run afresh (the heavy part: call it from a worker). The moment defaults to the
+    analysis' own scoring's (the snapshot's time, or the data's end after a metrics refresh)."""
     estate = analysis.estate
-    moment = now or data_now(estate)
+    moment = now or (analysis.anomalies.now if analysis.anomalies is not None else data_now(estate))
     arns = {(f.account, f.region, f.name): f.arn for f in estate.functions}
     found: dict[tuple[str, str], Finding] = {
         (f.resource, f.rule.id): f for f in analysis.findings if f.analyzer == "anomaly"

@@ -15,8 +15,8 @@ import networkx as nx
 from analyzers.analysis import Analysis
 from analyzers.config.rules_deployment import internet_facing
 from analyzers.findings.model import Finding, sort_findings
+from estate.model import Estate, LambdaFunction
 from estate.model.audit import Alarm, FunctionChange
-from estate.model.functions import Estate, LambdaFunction
 
 # Graph nodes holding data: stores proper, plus queues and topics (kind "invoker" as they can
 # also trigger functions).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
 from estate.graph.builder import invokers_of
-from estate.model.functions import IamPrincipal, LambdaFunction
+from estate.model import IamPrincipal, LambdaFunction
 
 TABLE_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 

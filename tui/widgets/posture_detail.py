@@ -19,7 +19,7 @@ from analyzers.findings.compliance import requirement_title
 from analyzers.findings.model import Finding
 from tui.safe_text import literal
 from tui.severity import SeverityPalette
-from tui.viewmodels.posture import PostureGroup
+from tui.viewmodels.posture_groups import PostureGroup
 from tui.widgets.finding_card import evidence_lines
 
 _DIM = Style(dim=True)

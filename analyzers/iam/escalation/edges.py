@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.methods import METHODS, SERVICE_ASSUMES
 from analyzers.iam.escalation.targets import SERVICE_NODE, Candidate, TargetIndex, candidates, is_service
 from analyzers.iam.escalation.types import EscalationMethod, Need, On, Reach, Yields
@@ -25,88 +25,6 @@ from analyzers.iam.principal_policies import IamModel
 from policy.decision import Hinge
 
 _SECOND_PHASE = frozenset({Reach.HELD, Reach.ATTACHED_POLICY})
-
-
-class EdgeEvidence(Mapping[str, Any]):
-    """An edge's evidence, built on first read: estates with many escalation edges (a principal
-    that may pass every role) would otherwise spend their time writing evidence nobody opens."""
-
-    __slots__ = ("_data", "_edge", "_holder")
-
-    def __init__(self, edge: EscalationEdge, holder: str | None = None) -> None:
-        self._edge = edge
-        self._holder = holder  # the edge as drawn from a role-set node rather than its caller
-        self._data: dict[str, Any] | None = None
-
-    def _read(self) -> dict[str, Any]:
-        if self._data is None:
-            self._data = self._edge.evidence()
-            if self._holder is not None:
-                self._data["from"] = self._holder
-                self._data["as for"] = self._edge.source
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._read()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._read())
-
-    def __len__(self) -> int:
-        return len(self._read())
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationEdge:
-    """`source` can become (or empower) `target` by `method`, on these grants."""
-
-    source: str
-    target: str  # a principal; for Yields.MEMBERSHIP the group joined
-    method: EscalationMethod
-    grants: tuple[Grant, ...]
-    via: str | None = None
-    prior: EscalationEdge | None = None  # how the caller already becomes the target (HELD)
-    # Derived once (read ~a million times on large estates): not compared, not shown.
-    conditional: bool = field(init=False, compare=False, repr=False)
-    hinges: tuple[Hinge, ...] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        prior, grants = self.prior, self.grants
-        conditional = self.method.unknown is not None or (prior is not None and prior.conditional)
-        hinges: tuple[Hinge, ...] = ()
-        for grant in grants:
-            if grant.outcome == "conditional":
-                conditional = True
-            if grant.conditions:
-                hinges += grant.conditions
-        if prior is not None and prior.hinges:
-            hinges += prior.hinges
-        object.__setattr__(self, "conditional", conditional)
-        object.__setattr__(self, "hinges", hinges)
-
-    @property
-    def yields(self) -> Yields:
-        return self.method.yields
-
-    @property
-    def key(self) -> str:
-        return f"escalates-to:{self.method.id}"
-
-    def evidence(self) -> dict[str, Any]:
-        return {
-            "method": self.method.id,
-            "title": self.method.title,
-            "from": self.source,
-            "to": self.target,
-            "via": self.via,
-            "yields": self.yields.value,
-            "conditional": self.conditional,
-            "condition_keys": list(dict.fromkeys(h.key for h in self.hinges)),
-            "needs_unlisted": self.method.unknown,
-            "permissions": [g.to_json() for g in self.grants],
-            "after": self.prior.evidence() if self.prior is not None else None,
-            "notes": self.method.notes,
-        }
 
 
 # Reaches whose candidates depend on the caller only through its account, the Resource patterns

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from analyzers.iam.escalation.edges import EscalationEdge
+from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.methods import RANK, SERVICE_ASSUMES
 from analyzers.iam.escalation.search import RouteSearches, State
 from analyzers.iam.escalation.targets import SERVICE_NODE, is_service

@@ -12,15 +12,12 @@ import bisect
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.types import EscalationMethod, On, Reach, Yields
 from analyzers.iam.grant import Grant, account_of
 from analyzers.iam.principal_policies import IamModel
 from policy.actions import statement_applies_to_action
-
-if TYPE_CHECKING:
-    from analyzers.iam.escalation.edges import EscalationEdge
 
 SERVICE_NODE = "service:"  # graph node prefix of an AWS service (service:lambda.amazonaws.com)
 Narrowing = Mapping[On, tuple[str, ...]]  # Resource patterns the caller's Allows name, per `On`

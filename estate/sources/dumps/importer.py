@@ -20,7 +20,7 @@ from typing import Any
 from estate.errors import LambdascopeError
 from estate.secrets import redact_environment
 from estate.snapshot import CoverageEntry, Manifest, Record, RecordKey, Snapshot, normalise, utc_now_iso
-from estate.sources.dumps.catalogue import KINDS, NOT_IMPORTED
+from estate.sources.dumps.accepted_files import KINDS, NOT_IMPORTED
 from estate.sources.dumps.files import CliError, read_dump_file, shown
 from estate.sources.dumps.kinds import FUNCTION, TABLE, FileKind, Resource, ResourceType
 from estate.sources.dumps.layout import GLOBAL, DumpFile, ScopeFiles, discover

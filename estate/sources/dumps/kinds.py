@@ -6,7 +6,7 @@ request parameters it stores it under (estate/sources/live/*.py), so the one mod
 live collections and imports alike. Listing kinds are one file per region (or `global`);
 per-resource kinds are a directory of `<resource-name>.json` files, resolved to ARNs, URLs or ids
 through the region's listing (the collector keys most per-resource reads by ARN). The table
-itself is in catalogue.py.
+itself is in accepted_files.py.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from estate.errors import LambdascopeError
-from estate.sources.dumps.catalogue import KINDS_BY_STEM
+from estate.sources.dumps.accepted_files import KINDS_BY_STEM
 from estate.sources.dumps.files import shown
 from estate.sources.dumps.kinds import FileKind
 

@@ -11,7 +11,8 @@ error becomes a gap with the collector's classification (denied, throttled, ...)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from estate.errors import LambdascopeError
 from estate.sources.dumps.files import CliError, read_dump_file, shown
@@ -19,10 +20,21 @@ from estate.sources.dumps.kinds import FUNCTION, TABLE, TRAIL, FileKind, Resourc
 from estate.sources.dumps.layout import DumpFile, ScopeFiles
 from estate.sources.live.calls import NOT_FOUND_CODES, classify_error
 
-if TYPE_CHECKING:
-    from estate.sources.dumps.importer import ImportBuilder
-
 _SHOW_NAMES = 10
+
+
+class Builder(Protocol):
+    """What the per-resource files need of the import they belong to (importer.ImportBuilder):
+    a protocol, so this module does not import the importer that runs it."""
+
+    root: Path
+    keep_secrets: bool
+
+    def put(self, scope: str, kind: FileKind, resource: Resource | None, response: Any) -> None: ...
+
+    def note(self, scope: str, kind: FileKind | tuple[str, str], status: str, detail: str) -> None: ...
+
+    def redact_versions(self, content: Mapping[str, Any]) -> dict[str, Any]: ...
 
 
 def _url_config(content: Mapping[str, Any], function_arn: str) -> dict[str, Any]:
@@ -39,7 +51,7 @@ class PerResource:
     """The per-resource files of one scope."""
 
     def __init__(
-        self, builder: ImportBuilder, files: ScopeFiles, resources: dict[str, dict[str, Resource]]
+        self, builder: Builder, files: ScopeFiles, resources: dict[str, dict[str, Resource]]
     ) -> None:
         self.builder = builder
         self.files = files

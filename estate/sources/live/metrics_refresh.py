@@ -25,8 +25,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from estate.errors import LambdascopeError
-from estate.model.functions import Estate
-from estate.model.metrics import MetricsUpdate, merge_metrics
+from estate.model.estate import Estate
+from estate.model.metrics_refresh import MetricsUpdate, merge_metrics
 from estate.snapshot import CoverageEntry, Record, RecordKey, SnapshotStore, normalise
 from estate.sources.live import cloudwatch
 from estate.sources.live.accounts import enter_account

@@ -17,7 +17,6 @@ from estate.snapshot import Manifest, Snapshot, export_snapshot
 from estate.sources.synth.functions import add_functions
 from estate.sources.synth.iam import add_iam
 from estate.sources.synth.invokers import Invokers, add_invokers
-from estate.sources.synth.layout import ACCOUNT, CREATED_AT, REGION, Chooser, Scale
 from estate.sources.synth.network import add_network
 from estate.sources.synth.observability import (
     add_keys,
@@ -25,6 +24,7 @@ from estate.sources.synth.observability import (
     add_metrics,
     add_trail_and_account,
 )
+from estate.sources.synth.shape import ACCOUNT, CREATED_AT, REGION, Chooser, Scale
 from estate.sources.synth.sink import RecordSink
 from estate.sources.synth.stores import add_stores, stores_by_team
 

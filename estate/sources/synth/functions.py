@@ -11,7 +11,8 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from estate.sources.synth.layout import (
+from estate.sources.synth.network import function_network, sg_id, subnet_id
+from estate.sources.synth.shape import (
     ACCOUNT,
     REGION,
     Chooser,
@@ -23,7 +24,6 @@ from estate.sources.synth.layout import (
     role_of,
     team_of,
 )
-from estate.sources.synth.network import function_network, sg_id, subnet_id
 from estate.sources.synth.sink import RecordSink
 
 RUNTIMES = ("python3.12", "python3.13", "nodejs20.x", "nodejs22.x", "java21", "python3.11", "provided.al2023")

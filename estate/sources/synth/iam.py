@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from estate.sources.synth.layout import ACCOUNT, TEAMS, Chooser, Scale, role_arn, role_name
+from estate.sources.synth.shape import ACCOUNT, TEAMS, Chooser, Scale, role_arn, role_name
 from estate.sources.synth.sink import GLOBAL, RecordSink
 from estate.sources.synth.stores import store_arn, store_kind
 

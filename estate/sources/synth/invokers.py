@@ -12,7 +12,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from estate.sources.synth.layout import (
+from estate.sources.synth.shape import (
     ACCOUNT,
     ORG_ID,
     PARTNER_ACCOUNT,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from estate.sources.synth.layout import ACCOUNT, AZS, REGION, Chooser, Scale
+from estate.sources.synth.shape import ACCOUNT, AZS, REGION, Chooser, Scale
 from estate.sources.synth.sink import RecordSink
 
 ROWS_PER_VPC = 24

@@ -13,7 +13,8 @@ import math
 from typing import Any
 
 from estate.sources.live.cloudwatch import MAX_QUERIES, METRIC_STATS
-from estate.sources.synth.layout import (
+from estate.sources.synth.metrics import STEP_SECONDS, generate_fleet
+from estate.sources.synth.shape import (
     ACCOUNT,
     CREATED_AT,
     REGION,
@@ -23,7 +24,6 @@ from estate.sources.synth.layout import (
     kms_key_arn,
     kms_key_id,
 )
-from estate.sources.synth.metrics import STEP_SECONDS, generate_fleet
 from estate.sources.synth.sink import RecordSink
 
 METRICS_END = dt.datetime.fromisoformat(CREATED_AT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from estate.sources.synth.layout import ACCOUNT, AZS, REGION, TEAMS, Chooser, Scale, kms_key_arn
+from estate.sources.synth.shape import ACCOUNT, AZS, REGION, TEAMS, Chooser, Scale, kms_key_arn
 from estate.sources.synth.sink import GLOBAL, RecordSink
 
 KINDS = (

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from analyzers.analysis import analyze_snapshot
+from analyzers.analysis import Analysis
 from estate.graph.builder import build_graph
 from estate.graph.trigger_edges import route_source_arns
 from estate.model.load import load_estate
@@ -321,11 +321,10 @@ def test_alias_policy_grants_reach_the_function_through_the_alias() -> None:
     assert grant["public"] is True and grant["evidence"]["qualifier"] == "live"
 
 
-def test_demo_invoker_kinds_and_public_api_route() -> None:
-    from estate.snapshot import load_snapshot
+def test_demo_invoker_kinds_and_public_api_route(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import NOT_PUBLIC_TRAPS, PUBLIC_API_ROUTE_FUNCTIONS
 
-    analysis = analyze_snapshot(load_snapshot("estate/sources/demo/demo.lsnap"), TODAY)
+    analysis = demo_analysis
     graph = analysis.graph
     subkinds = {
         graph.nodes[s].get("subkind") for s, _t, d in graph.edges(data=True) if d["kind"] == "invokes"

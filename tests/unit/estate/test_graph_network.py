@@ -7,7 +7,7 @@ from typing import Any
 
 from analyzers.config.egress import egress_of
 from estate.graph.builder import build_graph
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.load import load_estate
 from estate.snapshot import Record
 from tests.builders import ACCOUNT, REGION, fn_arn, function, record

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from estate.model import merge_metrics
 from estate.model.load import load_estate
-from estate.model.metrics import merge_metrics
 from estate.snapshot import Manifest, Record, RecordKey, Snapshot
 from estate.sources.live.metrics_refresh import OVERLAP_PERIODS, refresh_window
 

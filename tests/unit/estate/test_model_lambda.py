@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from estate.model import Estate
 from estate.model.function_extras import enrich_functions, parse_account_settings
-from estate.model.functions import Estate, parse_functions
+from estate.model.functions import parse_functions
 from estate.model.load import load_estate
 from estate.snapshot import CoverageEntry, Manifest, Record, RecordKey, Snapshot, load_snapshot
 

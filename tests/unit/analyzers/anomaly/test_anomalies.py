@@ -9,7 +9,7 @@ import pytest
 
 from analyzers.anomalies import anomaly_findings, detect
 from analyzers.findings.model import Finding
-from estate.model.functions import Estate, MetricSeries
+from estate.model import Estate, MetricSeries
 from estate.model.load import load_estate
 from estate.snapshot import Manifest, load_snapshot
 from tests.builders import rule_case

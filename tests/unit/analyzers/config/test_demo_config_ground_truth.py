@@ -14,19 +14,19 @@ from functools import cache
 import pytest
 
 import analyzers.analysis  # noqa: F401  (registers every rule)
-from analyzers.analysis import Analysis, analyze_snapshot
-from analyzers.findings.model import RULES, Finding
-from estate.snapshot import load_snapshot
+from analyzers.analysis import Analysis
+from analyzers.findings.model import Finding
+from analyzers.findings.registry import RULES
 from estate.sources.demo_builder import catalogue
 from estate.sources.demo_builder.constants import EU
 from tests.ground_truth import plants, plants_config
+from tests.paths import analysed_demo
 
 DEMO = "estate/sources/demo/demo.lsnap"
 
 
-@cache
 def demo() -> Analysis:
-    return analyze_snapshot(load_snapshot(DEMO), dt.date(2026, 11, 1))
+    return analysed_demo(dt.date(2026, 11, 1))  # one analysis per process, shared
 
 
 def _name(analysis: Analysis, finding: Finding) -> str:

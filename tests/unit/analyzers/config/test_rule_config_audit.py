@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
 from analyzers.findings.settings import Settings
 from tests.builders import ACCOUNT, REGION, fn_arn, function, rule_case, statement
 from tests.paths import DEMO_SNAPSHOT
 from tests.unit.analyzers.config.config_estates import (
-    TODAY,
     alarm,
     alarms,
     coverage,
@@ -178,14 +178,9 @@ def test_function_and_account_wide_alarms_or_uncollected_alarms_pass() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_findings() -> dict[str, list[Finding]]:
-    if not DEMO.exists():
-        pytest.skip("demo snapshot not built")
-    from analyzers.analysis import analyze_snapshot
-    from estate.snapshot import load_snapshot
-
+def demo_findings(demo_analysis: Analysis) -> dict[str, list[Finding]]:
     out: dict[str, list[Finding]] = {}
-    for f in analyze_snapshot(load_snapshot(DEMO), TODAY).findings:
+    for f in demo_analysis.findings:
         out.setdefault(f.rule.id, []).append(f)
     return out
 

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from analyzers.analysis import analyze_snapshot
+from analyzers.analysis import Analysis, analyze_snapshot
 from analyzers.findings.model import Finding, Severity
-from estate.snapshot import load_snapshot
 from tests.builders import function, rule_case, snapshot_of
 from tests.paths import DEMO_SNAPSHOT
 
@@ -73,12 +72,10 @@ def test_known_false_positive_shapes_are_not_secrets(key: str, value: str) -> No
 
 
 @rule_case("config.env-secret", "positive")
-def test_demo_planted_secrets_are_all_found_and_only_they() -> None:
-    if not DEMO.exists():
-        pytest.skip("demo snapshot not built")
+def test_demo_planted_secrets_are_all_found_and_only_they(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import ENV_SECRET_VARS
 
-    analysis = analyze_snapshot(load_snapshot(DEMO), TODAY)
+    analysis = demo_analysis
     found = {f.resource.rsplit(":", 1)[-1]: f for f in analysis.findings if f.rule.id == "config.env-secret"}
     assert set(found) == set(ENV_SECRET_VARS)
     for name, keys in ENV_SECRET_VARS.items():

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
 from analyzers.findings.settings import Settings
 from estate.snapshot import Record, Snapshot
@@ -323,11 +324,13 @@ def demo() -> Snapshot:
     return load_snapshot(DEMO)
 
 
-def by_rule(snapshot: Snapshot, settings: Settings | None = None) -> dict[str, dict[str, Finding]]:
+def by_rule(subject: Snapshot | Analysis, settings: Settings | None = None) -> dict[str, dict[str, Finding]]:
+    """Findings by rule and name; of a snapshot analysed with `settings`, or of a shared analysis."""
     from analyzers.analysis import analyze_snapshot
 
+    analysis = subject if isinstance(subject, Analysis) else analyze_snapshot(subject, TODAY, settings)
     out: dict[str, dict[str, Finding]] = {}
-    for f in analyze_snapshot(snapshot, TODAY, settings).findings:
+    for f in analysis.findings:
         out.setdefault(f.rule.id, {})[f.title.split(":", 1)[0]] = f
     return out
 
@@ -346,7 +349,7 @@ DEMO_ASYNC = {
 @rule_case("config.no-dlq", "positive")
 @rule_case("config.no-reserved-concurrency", "positive")
 @rule_case("config.url-cors-wildcard", "positive")
-def test_demo_function_deployment_rules(demo: Snapshot) -> None:
+def test_demo_function_deployment_rules(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import (
         NO_DLQ_FUNCTIONS,
         PUBLIC_API_ROUTE_FUNCTIONS,
@@ -354,7 +357,7 @@ def test_demo_function_deployment_rules(demo: Snapshot) -> None:
         RESERVED_CONCURRENCY,
     )
 
-    found = by_rule(demo)
+    found = by_rule(demo_analysis)
     # every other asynchronously invoked function has an on-failure destination (an SQS queue)
     assert set(NO_DLQ_FUNCTIONS) < DEMO_ASYNC
     assert set(found[DLQ]) == set(NO_DLQ_FUNCTIONS)

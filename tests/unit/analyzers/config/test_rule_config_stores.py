@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analyzers.analysis import Analysis
 from analyzers.config.rules_unclassified import unclassified_store_findings
 from analyzers.findings.model import Severity
 from analyzers.findings.settings import Settings
@@ -357,14 +358,8 @@ def test_graph_can_edges_take_precedence_over_names() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_findings() -> dict[str, dict[str, Any]]:
-    if not DEMO.exists():
-        pytest.skip("demo snapshot not built")
-    from analyzers.analysis import analyze_snapshot
-    from estate.snapshot import load_snapshot
-    from tests.unit.analyzers.config.config_estates import TODAY
-
-    analysis = analyze_snapshot(load_snapshot(DEMO), TODAY)
+def demo_findings(demo_analysis: Analysis) -> dict[str, dict[str, Any]]:
+    analysis = demo_analysis
     out: dict[str, dict[str, Any]] = {}
     for f in analysis.findings:
         out.setdefault(f.rule.id, {})[f.title.split(":", 1)[0]] = f

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analyzers.analysis import analyze
+from analyzers.analysis import Analysis, analyze
 from analyzers.findings.model import Finding, Severity
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.load import load_estate
 from tests.builders import fn_arn, rule_case, snapshot_of
 from tests.unit.analyzers.iam.iam_estates import IamEstate, allow
@@ -15,8 +15,10 @@ from tests.unit.estate.test_graph_network import network_records, shaped_estate,
 TODAY = dt.date(2026, 11, 29)
 
 
-def found(estate: Estate, rule: str) -> dict[str, Finding]:
-    return {f.resource.rsplit(":", 1)[-1]: f for f in analyze(estate, TODAY).findings if f.rule.id == rule}
+def found(subject: Estate | Analysis, rule: str) -> dict[str, Finding]:
+    """Findings of `rule` by name: of the estate analysed on TODAY, or of a shared analysis."""
+    analysis = subject if isinstance(subject, Analysis) else analyze(subject, TODAY)
+    return {f.resource.rsplit(":", 1)[-1]: f for f in analysis.findings if f.rule.id == rule}
 
 
 @rule_case("config.public-subnet", "positive")
@@ -88,13 +90,12 @@ def test_endpoints_cover_use_or_no_nat_means_no_finding() -> None:
     assert blind == {}
 
 
-def test_demo_network_plants() -> None:
-    from estate.snapshot import load_snapshot
+def test_demo_network_plants(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import PUBLIC_SUBNET_FUNCTIONS, SINGLE_AZ_FUNCTIONS
 
-    estate = load_estate(load_snapshot("estate/sources/demo/demo.lsnap"))
-    assert set(found(estate, "config.public-subnet")) == set(PUBLIC_SUBNET_FUNCTIONS)
-    assert set(found(estate, "config.single-az")) == set(SINGLE_AZ_FUNCTIONS)
-    no_endpoint = found(estate, "config.no-vpc-endpoint")
+    analysis = demo_analysis
+    assert set(found(analysis, "config.public-subnet")) == set(PUBLIC_SUBNET_FUNCTIONS)
+    assert set(found(analysis, "config.single-az")) == set(SINGLE_AZ_FUNCTIONS)
+    no_endpoint = found(analysis, "config.no-vpc-endpoint")
     assert "ledger-db-migrate" not in no_endpoint and "statements-render-dr" not in no_endpoint
     assert fn_arn("payments-status") == no_endpoint["payments-status"].resource

@@ -8,7 +8,7 @@ from typing import Any
 
 from analyzers.analysis import analyze
 from analyzers.findings.model import Severity
-from estate.model.functions import VpcConfig
+from estate.model import VpcConfig
 from tests.builders import rule_case
 from tests.ground_truth import plants
 from tests.unit.analyzers.reach.test_reach_access import TABLE, allow, estate, store

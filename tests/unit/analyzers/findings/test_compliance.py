@@ -18,8 +18,9 @@ from analyzers.findings.compliance import (
     requirement_title,
     table,
 )
-from analyzers.findings.model import RULES, Finding, Rule, RuleRegistry, Severity
-from analyzers.findings.suppressions import Suppression
+from analyzers.findings.context import RuleContext
+from analyzers.findings.model import Finding, Rule, Severity, Suppression
+from analyzers.findings.registry import RULES, RuleRegistry
 
 # DESIGN.md section 5: the stable rule ids users script and suppress by (plus two the code adds)
 DESIGN_RULE_IDS = {
@@ -80,16 +81,23 @@ def test_registered_rules_carry_the_table_ids() -> None:
         assert set(compliance_for(rule.id)) <= set(rule.compliance), rule.id
 
 
+def _no_findings(ctx: RuleContext) -> list[Finding]:
+    return []
+
+
 def test_registration_merges_table_first_and_keeps_declared_extras() -> None:
     registry = RuleRegistry()
-    bare = registry.register(Rule("config.no-vpc", "config", Severity.LOW, "t", "r", "m"))
+    bare = registry.register(Rule("config.no-vpc", "config", Severity.LOW, "t", "r", "m"), _no_findings)
     assert bare.compliance == compliance_for("config.no-vpc")
     assert "AWS-FSBP:Lambda.3" in bare.compliance
     extra = registry.register(
-        Rule("config.no-dlq", "config", Severity.LOW, "t", "r", "m", compliance=("PCI-DSS-4.0:1.3.1",))
+        Rule("config.no-dlq", "config", Severity.LOW, "t", "r", "m", compliance=("PCI-DSS-4.0:1.3.1",)),
+        _no_findings,
     )
     assert extra.compliance == (*compliance_for("config.no-dlq"), "PCI-DSS-4.0:1.3.1")
-    unknown = registry.register(Rule("config.not-in-table", "config", Severity.LOW, "t", "r", "m"))
+    unknown = registry.register(
+        Rule("config.not-in-table", "config", Severity.LOW, "t", "r", "m"), _no_findings
+    )
     assert unknown.compliance == ()
 
 

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analyzers.findings.model import Severity
+from analyzers.findings.model import Severity, Suppression
 from analyzers.findings.settings import Settings, load_settings, parse_settings, save_suppression
-from analyzers.findings.suppressions import Suppression
 from estate.errors import LambdascopeError
 
 EXAMPLE = """\

@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 
 from analyzers.analysis import analyze
-from analyzers.findings.model import RULES, Evidence, Finding, Severity
+from analyzers.findings.model import Evidence, Finding, Severity, Suppression
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from analyzers.findings.suppressions import Suppression, apply_severity_overrides, apply_suppressions
+from analyzers.findings.suppressions import apply_severity_overrides, apply_suppressions
 from estate.errors import LambdascopeError
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.load import load_estate
 from tests.builders import fn_arn, function, snapshot_of, statement
 

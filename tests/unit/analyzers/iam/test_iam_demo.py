@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from analyzers.analysis import Analysis, analyze_snapshot
+from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
 from analyzers.iam.principal_summary import principal_summary
-from estate.snapshot import load_snapshot
 from tests.ground_truth import plants
 from tests.paths import DEMO_SNAPSHOT
 from tests.unit.analyzers.iam.iam_estates import conditional, hop_methods
@@ -29,10 +26,8 @@ def name(resource: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Analysis:
-    if not DEMO.exists():
-        pytest.skip("the bundled demo snapshot is absent")
-    return analyze_snapshot(load_snapshot(DEMO), dt.date(2026, 11, 29))
+def demo(demo_analysis: Analysis) -> Analysis:
+    return demo_analysis
 
 
 def of(analysis: Analysis, rule: str) -> list[Finding]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 from types import ModuleType
 
+from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.escalation.methods import METHODS, SERVICE_ASSUMES
 from analyzers.iam.escalation.types import On, Reach
 from analyzers.iam.principal_summary import principal_summary
-from analyzers.iam.rules_paths import analyze_iam
+from analyzers.iam.rules_paths import iam_findings
 from policy.catalogue import load_catalogue
 from tests.paths import ROOT
 from tests.unit.analyzers.iam.iam_estates import (
@@ -135,10 +136,10 @@ def test_a_thousand_role_benchmark_estate_reports_its_admins_and_escalations() -
     benchmarks/bench_iam_paths.py, never asserted here)."""
     estate = _benchmark().synthetic_estate(1000, seed=7)
     load_catalogue()
-    iam = analyze_iam(estate)
+    findings = iam_findings(analyze_iam(estate))
     admins = {
         a for a, p in estate.principals.items() if p.kind == "role" and ADMIN_POLICY in p.attached_policy_arns
     }
-    reported = {f.resource for f in iam.findings if f.rule.id == "iam.admin"}
+    reported = {f.resource for f in findings if f.rule.id == "iam.admin"}
     assert admins and admins <= reported
-    assert any(f.rule.id == "iam.privesc" for f in iam.findings)
+    assert any(f.rule.id == "iam.privesc" for f in findings)

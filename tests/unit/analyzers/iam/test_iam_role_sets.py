@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from analyzers.analysis import Analysis
-from analyzers.iam import rules_paths as iam_paths
+from analyzers.iam.escalation import graph_edges
 from analyzers.reach.query import backward, forward
 from tests.unit.analyzers.iam.iam_estates import IamEstate, allow, role_arn, user_arn
 
@@ -37,7 +37,7 @@ def developers_estate() -> IamEstate:
 
 
 def analysed(monkeypatch: pytest.MonkeyPatch, fanout: int) -> Analysis:
-    monkeypatch.setattr(iam_paths, "ROLE_FANOUT", fanout)
+    monkeypatch.setattr(graph_edges, "ROLE_FANOUT", fanout)
     return developers_estate().analyze()
 
 

@@ -10,7 +10,7 @@ import networkx as nx
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
 from estate.graph.builder import build_graph
-from estate.model.functions import Estate, IamPrincipal, InlinePolicy, LambdaFunction
+from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
 from estate.model.stores import DataStore, Encryption, KmsKey
 from estate.snapshot import Manifest
 

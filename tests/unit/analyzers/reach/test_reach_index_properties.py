@@ -15,7 +15,7 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzers.reach.nodes import access_rank
+from analyzers.reach.labels import access_rank
 from analyzers.reach.query import backward, blast_radius, forward, relevant_nodes
 from analyzers.reach.types import FORWARD_KINDS, ReachPath
 

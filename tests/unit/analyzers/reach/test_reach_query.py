@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from analyzers.reach.nodes import resolve_node
+from analyzers.reach.labels import resolve_node
 from analyzers.reach.query import backward, blast_radius, forward, next_hops, relevant_nodes
 from estate.errors import LambdascopeError
 

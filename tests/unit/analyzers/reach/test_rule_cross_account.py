@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from analyzers.analysis import analyze
+from analyzers.analysis import Analysis, analyze
 from analyzers.findings.model import Finding, Severity
-from estate.model.functions import Estate
+from estate.model import Estate
 from estate.model.load import load_estate
 from estate.model.org import AccountOrgPolicies, OrgPolicySet
 from tests.builders import ACCOUNT, fn_arn, function, rule_case, snapshot_of, statement
@@ -127,12 +127,10 @@ def test_public_grants_are_public_invoke_not_cross_account() -> None:
     assert not found([statement("*")])
 
 
-def test_demo_partner_account_is_reported() -> None:
-    from estate.snapshot import load_snapshot
+def test_demo_partner_account_is_reported(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import CROSS_ACCOUNT_INVOKE_FUNCTIONS, ORG_SCOPED_FUNCTIONS
 
-    estate = load_estate(load_snapshot("estate/sources/demo/demo.lsnap"))
-    findings = [f for f in analyze(estate, TODAY).findings if f.rule.id == RULE]
+    findings = [f for f in demo_analysis.findings if f.rule.id == RULE]
     names = {f.resource.rsplit(":", 1)[-1]: f for f in findings}
     for name, account in CROSS_ACCOUNT_INVOKE_FUNCTIONS.items():
         assert account in who(names[name])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from analyzers.analysis import analyze_snapshot
+from analyzers.analysis import Analysis, analyze_snapshot
 from analyzers.findings.model import Severity
 from tests.builders import ACCOUNT, fn_arn, function, rule_case, snapshot_of, statement
 
@@ -252,11 +252,10 @@ def test_alias_scoped_to_an_account_is_not_public() -> None:
     assert not _api_public(alias_records("orders", [scoped]), None)
 
 
-def test_demo_public_functions_match_the_plants() -> None:
-    from estate.snapshot import load_snapshot
+def test_demo_public_functions_match_the_plants(demo_analysis: Analysis) -> None:
     from tests.ground_truth.plants import NOT_PUBLIC_TRAPS, PUBLIC_API_ROUTE_FUNCTIONS, PUBLIC_FUNCTIONS
 
-    analysis = analyze_snapshot(load_snapshot("estate/sources/demo/demo.lsnap"), TODAY)
+    analysis = demo_analysis
     names = {f.resource.rsplit(":", 1)[-1] for f in analysis.findings if f.rule.id == RULE}
     assert names == set(PUBLIC_FUNCTIONS) | set(PUBLIC_API_ROUTE_FUNCTIONS)
     assert not names & set(NOT_PUBLIC_TRAPS)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from typing import Any
 
 import pytest
 
-from analyzers.analysis import Analysis, analyze, analyze_snapshot
+from analyzers.analysis import Analysis, analyze
 from analyzers.findings.model import Severity
-from estate.snapshot import load_snapshot
 from tests.builders import rule_case
 from tests.ground_truth import plants
+from tests.paths import analysed_demo
 from tests.unit.analyzers.reach.test_reach_access import ROLE, TABLE, allow, estate, store
 
 RULE = "reach.public-to-sensitive"
@@ -28,7 +27,7 @@ def public_estate(*statements: dict[str, Any], classification: str = "pci") -> A
     fn = e.functions[0]
     statement = {"Sid": "pub", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": fn.arn}]})
-    from estate.model.functions import ResourcePolicy
+    from estate.model import ResourcePolicy
 
     e.functions = (
         __import__("dataclasses").replace(fn, policy=ResourcePolicy(policy), policy_state="present"),
@@ -71,9 +70,8 @@ def test_private_function_reaching_pci_is_quiet() -> None:
     assert found(e) == []
 
 
-@functools.cache
 def demo() -> Analysis:
-    return analyze_snapshot(load_snapshot(DEMO), dt.date(2026, 11, 1))
+    return analysed_demo(dt.date(2026, 11, 1))  # one analysis per process, shared
 
 
 @rule_case(RULE, "positive")

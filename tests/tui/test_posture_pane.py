@@ -1,4 +1,4 @@
-"""The Config (posture) pane, driven with real keys: groupings, a finding, suppressing it, the toggle."""
+"""The Posture pane, driven with real keys: groupings, a finding, suppressing it, the toggle."""
 
 from __future__ import annotations
 
@@ -14,18 +14,18 @@ from textual.widgets import Input
 
 from analyzers.analysis import Analysis
 from analyzers.findings.compliance import framework_of, requirement_sort_key, requirement_title
-from analyzers.findings.model import RULES, Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity, Suppression
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings, load_settings
-from analyzers.findings.suppressions import Suppression
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.findings import FindingDetailScreen, FindingsScreen
-from tui.screens.posture import ConfigScreen
+from tui.screens.posture import PostureScreen
 from tui.screens.suppress import SuppressScreen, exact_pattern, parse_expiry
 from tui.severity import SHORT
-from tui.viewmodels.posture import Grouping, group_findings
+from tui.viewmodels.posture_groups import Grouping, group_findings
 from tui.viewmodels.summary import resource_name
 from tui.widgets.resource_table import ResourceTable
 
@@ -35,16 +35,16 @@ COUNT_COLUMNS = {s: 2 + i for i, s in enumerate(Severity)}  # after Group and Ti
 SUPP_COLUMN = 2 + len(Severity)
 
 
-async def open_posture(pilot: Pilot[Any]) -> ConfigScreen:
+async def open_posture(pilot: Pilot[Any]) -> PostureScreen:
     await wait_loaded(pilot)
     await pilot.press("o")
     await pilot.pause()
     screen = pilot.app.screen
-    assert isinstance(screen, ConfigScreen)
+    assert isinstance(screen, PostureScreen)
     return screen
 
 
-def groups(screen: ConfigScreen) -> list[str]:
+def groups(screen: PostureScreen) -> list[str]:
     table = screen.groups_table
     return [table.cell_text(row, 0) for row in range(table.row_count)]
 
@@ -63,7 +63,7 @@ def open_counts(findings: list[Finding]) -> dict[Severity, int]:
     return counts
 
 
-async def focus_finding(pilot: Pilot[Any], screen: ConfigScreen, finding: Finding) -> None:
+async def focus_finding(pilot: Pilot[Any], screen: PostureScreen, finding: Finding) -> None:
     """Put the cursors on `finding` (grouped by rule): its group, then its row."""
     keys = [r.key for r in screen.groups_table.visible_rows]
     screen.groups_table.cursor_row = keys.index(f"rule:{finding.rule.id}")
@@ -382,7 +382,7 @@ async def test_palette_opens_posture_by_requirement(analysis: Analysis) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfigScreen)
+        assert isinstance(app.screen, PostureScreen)
         assert app.screen.grouping is Grouping.REQUIREMENT
 
 

@@ -93,7 +93,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from analyzers.analysis import analyze_snapshot
     from analyzers.findings.settings import load_settings
-    from analyzers.reach.nodes import resolve_node
+    from analyzers.reach.labels import resolve_node
     from analyzers.reach.query import backward, forward
     from estate.snapshot import load_snapshot
 

@@ -1,6 +1,6 @@
 """The posture pane's data: findings grouped by rule, resource, compliance requirement or framework.
 
-Pure (no Textual), like tui/viewmodels/summary.py: the Config screen turns these into rows. Every group
+Pure (no Textual), like tui/viewmodels/summary.py: the Posture screen turns these into rows. Every group
 keeps all its findings, open and suppressed, so every view can say how many were suppressed;
 config findings come first, then the worst, so the pane reads as a configuration review.
 """

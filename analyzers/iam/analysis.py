@@ -1,0 +1,57 @@
+"""The IAM analysis of an estate, run once: the model of every principal's policies, the escalation
+edges (added to the estate graph so reachability can chain through them) and the shortest
+escalation paths per principal. The iam.* rules turn it into findings (`iam_pass` shares it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from analyzers.findings.context import RuleContext
+from analyzers.gc_pause import cyclic_gc_paused
+from analyzers.iam.escalation.edge_record import EscalationEdge
+from analyzers.iam.escalation.edges import escalation_edges
+from analyzers.iam.escalation.graph_edges import add_iam_edges
+from analyzers.iam.escalation.paths import EscalationGraph, EscalationPath
+from analyzers.iam.principal_policies import IamModel
+from estate.model import Estate
+
+
+@dataclass(repr=False)
+class IamAnalysis:
+    """Everything the IAM analysis computed: the iam.* rules read it, and so do the IAM pane and
+    principal summaries."""
+
+    model: IamModel
+    edges: list[EscalationEdge]
+    escalation: EscalationGraph
+    paths: dict[str, list[EscalationPath]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"IamAnalysis({len(self.model.actors)} principals, {len(self.edges)} escalation edges, "
+            f"{sum(len(p) for p in self.paths.values())} paths)"
+        )
+
+
+def analyze_iam(estate: Estate, graph: nx.MultiDiGraph | None = None) -> IamAnalysis:
+    """The IAM analysis of an estate; with `graph`, its escalation edges are added to it."""
+    with cyclic_gc_paused():  # millions of small objects kept, none dropped in cycles
+        model = IamModel(estate)
+        edges = escalation_edges(model)
+        if graph is not None:
+            add_iam_edges(graph, edges)
+        escalation = EscalationGraph(model, edges)
+        paths = {arn: found for arn in model.actors if (found := escalation.paths_from(arn))}
+    return IamAnalysis(model, edges, escalation, paths)
+
+
+def iam_pass(ctx: RuleContext) -> IamAnalysis:
+    """The IAM analysis the iam.* rules (and the network rules) share, run once per context.
+
+    `analyze()` records the one it ran while building the graph (`RuleContext.given`); computed
+    here, it adds no edges (the context's graph is frozen).
+    """
+    return analyze_iam(ctx.estate)

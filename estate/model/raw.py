@@ -1,0 +1,73 @@
+"""Helpers that read raw AWS responses as the snapshot stores them (JSON-normalised dicts).
+
+Every parser in estate/model reads responses through these, so "what does an error record look
+like" and "which AWS tag shape is this" are answered once. Stdlib only: any module of the model
+may import it without creating an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+PolicyJSON = Mapping[str, Any]
+
+
+class _Key(Protocol):
+    @property
+    def account(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+
+class RawRecord(Protocol):
+    """What these helpers read of a snapshot record (estate.snapshot.Record has it)."""
+
+    @property
+    def key(self) -> _Key: ...
+    @property
+    def response(self) -> Any: ...
+
+
+def error_code(response: Any) -> str | None:
+    """The error code of a stored failure (`{"Error": {"Code": ...}}`), else None."""
+    if isinstance(response, Mapping) and isinstance(response.get("Error"), Mapping):
+        return str(response["Error"].get("Code", "Error"))
+    return None
+
+
+def index_responses(
+    records: Iterable[RawRecord], *params: str
+) -> dict[tuple[str, str, tuple[str, ...]], list[Any]]:
+    """Responses by (account, region, the named request params as text): one pass, for lookups."""
+    out: dict[tuple[str, str, tuple[str, ...]], list[Any]] = {}
+    for record in records:
+        key = tuple(str(record.key.params.get(p, "")) for p in params)
+        out.setdefault((record.key.account, record.key.region, key), []).append(record.response)
+    return out
+
+
+def response_state(response: Any) -> str:
+    """present (an answer), absent (a not-found fact) or unknown (never read)."""
+    if response is None:
+        return "unknown"
+    return "absent" if error_code(response) else "present"
+
+
+def tag_map(tags: Any) -> dict[str, str]:
+    """Tags as a dict, from either AWS shape: [{"Key": k, "Value": v}, ...] or {k: v}."""
+    if isinstance(tags, Mapping):
+        return {str(k): "" if v is None else str(v) for k, v in tags.items()}
+    out: dict[str, str] = {}
+    for tag in tags or ():
+        if isinstance(tag, Mapping) and "Key" in tag:
+            out[str(tag["Key"])] = str(tag.get("Value", "") or "")
+    return out
+
+
+def arn_account(arn: str) -> str | None:
+    """The account field of an ARN, None when it has none (S3 bucket ARNs, malformed text)."""
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else None
