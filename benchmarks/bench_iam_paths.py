@@ -246,7 +246,7 @@ def bench(label: str, estate: Estate) -> dict[str, tuple[float, float]]:
     from analyzers.iam.escalation.graph_edges import add_iam_edges
     from analyzers.iam.escalation.paths import EscalationGraph
     from analyzers.iam.principal_policies import IamModel
-    from analyzers.iam.rules_paths import privesc_finding
+    from analyzers.iam.rules_paths import privesc_findings_of
     from analyzers.iam.rules_permissions import permission_findings
 
     clock = _Stopwatch()
@@ -263,7 +263,7 @@ def bench(label: str, estate: Estate) -> dict[str, tuple[float, float]]:
     graph = EscalationGraph(model, edges)
     paths = [p for arn in model.actors for p in graph.paths_from(arn)]
     clock.mark("paths")
-    findings += [privesc_finding(model, p) for p in paths]
+    findings += privesc_findings_of(model, paths)
     clock.mark("privesc findings")
     clock.total()
     roles = sum(1 for p in estate.principals.values() if p.kind == "role")

@@ -7,14 +7,16 @@ gives all of an analysis' IAM findings at once, for callers outside `analyze()`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
-from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
 from analyzers.iam.analysis import IamAnalysis, iam_pass
 from analyzers.iam.escalation.paths import EscalationPath
+from analyzers.iam.escalation_gain import Gain, GainGrader
 from analyzers.iam.principal_policies import IamModel
 from analyzers.iam.rules_permissions import lower, name_of, permission_findings
 from estate.model import Estate
@@ -47,7 +49,11 @@ PRIVESC = RULES.register(
         rationale=(
             "Through IAM write permissions, a role it may assume, or a role it may pass to a service "
             "(Lambda, EC2, CloudFormation, ...), the principal can act with permissions it was not "
-            "granted; its effective privilege is that of the most privileged principal it reaches."
+            "granted; its effective privilege is that of the most privileged principal it reaches. "
+            "One finding per principal, rated by its worst outcome: becoming an administrator is "
+            "critical, new read or write on pci/confidential stores or secrets high, other new write "
+            "or permissions-management power medium, new reads only low; a path that holds only "
+            "under a condition is one step lower. Every other target is listed in the evidence."
         ),
         remediation=(
             "Remove the permission the first hop uses (see each hop's statements), scope iam:PassRole "
@@ -55,7 +61,7 @@ PRIVESC = RULES.register(
         ),
         compliance=("PCI-DSS-4.0:7.2.1", "PCI-DSS-4.0:7.2.2", "AWS-FSBP:IAM.21"),
     ),
-    check=lambda ctx: privesc_findings(ctx.once(iam_pass)),
+    check=lambda ctx: privesc_findings(ctx.once(iam_pass), ctx.settings.classification_tag_key),
 )
 
 
@@ -96,42 +102,113 @@ def _hop_label(index: int, path: EscalationPath) -> str:
     return f"hop {index + 1}: {hop.edge.method.id}"
 
 
-def privesc_finding(model: IamModel, path: EscalationPath) -> Finding:
+@dataclass(frozen=True, slots=True)
+class GradedPath:
+    """One target of an escalating principal: its best path, what it gains, and the severity."""
+
+    path: EscalationPath
+    gain: Gain
+    severity: Severity
+    conditional: bool
+
+    @property
+    def order(self) -> tuple[object, ...]:
+        """Worst first: severity, then certain before conditional, fewer hops, then the target."""
+        return (-self.severity.rank, self.conditional, len(self.path.hops), self.path.target)
+
+    def to_json(self, model: IamModel) -> dict[str, object]:
+        path = self.path
+        return {
+            "target": path.target,
+            "name": name_of(model, path.target),
+            "outcome": self.gain.outcome,
+            "severity": self.severity.value,
+            "hops": len(path.hops),
+            "methods": list(path.methods),
+            "conditional": self.conditional,
+        }
+
+
+def graded(path: EscalationPath, gain: Gain) -> GradedPath:
+    """The path's severity: the gain's grade, one step lower when a condition decides it (the
+    caller cannot make it hold), never above what its methods allow."""
+    conditional = path.conditional
+    severity = lower(gain.grade) if conditional else gain.grade
+    rank = severity.rank
+    for hop in path.hops:  # (a loop: this runs once per path, 90,000 times on a dense account)
+        cap = hop.edge.method.severity
+        if cap.rank < rank:
+            severity, rank = cap, cap.rank
+    return GradedPath(path, gain, severity, conditional)
+
+
+def privesc_finding(model: IamModel, targets: Sequence[GradedPath]) -> Finding:
+    """The one finding about a principal: its worst target by its best path, the others listed.
+
+    The id is the rule's and the principal's alone: which of equally good paths is shown, or a
+    target more or less, must not reopen a finding that was triaged or suppressed."""
+    ranked = sorted(targets, key=lambda t: t.order)
+    best = ranked[0]
+    path = best.path
     start, target = name_of(model, path.start), name_of(model, path.target)
-    severity = Severity.CRITICAL if path.admin else Severity.HIGH
-    what = "an administrator" if path.admin else "more privileged"
+    what = best.gain.outcome
     if path.target == path.start:
         becomes = f"can rewrite its own permissions ({what})"
     else:
         becomes = f"can become {target} ({what})"
     hops = f"{len(path.hops)} hop{'s' if len(path.hops) > 1 else ''}: {' -> '.join(path.methods)}"
     title = f"{start}: {becomes} in {hops}"
-    evidence = [Evidence(_hop_label(i, path), hop.evidence()) for i, hop in enumerate(path.hops)]
+    evidence = [Evidence("targets", len(ranked))]
+    evidence.extend(Evidence(_hop_label(i, path), hop.evidence()) for i, hop in enumerate(path.hops))
     evidence.append(Evidence("target privilege", path.privilege.describe()))
+    evidence.append(Evidence("gain", best.gain.to_json()))
     if path.functions:
         evidence.append(Evidence("functions executing as it", list(path.functions)))
     if path.conditional:
-        severity = lower(severity)
         keys = list(dict.fromkeys(h.key for h in path.hinges))
         unlisted = [h.edge.method.unknown for h in path.hops if h.edge.method.unknown]
         title += f" (conditional: {', '.join([*keys, *(['unlisted resources'] if unlisted else [])])})"
         evidence.append(Evidence("conditions", [h.to_json() for h in path.hinges]))
         if unlisted:
             evidence.append(Evidence("needs resources not in the snapshot", unlisted))
+    if len(ranked) > 1:
+        others = len(ranked) - 1
+        title += f"; {others} other target{'s' if others > 1 else ''}"
+        evidence.append(Evidence("other targets", [t.to_json(model) for t in ranked[1:]]))
     if (scp_note := model.scp_evidence(path.start)) is not None:
         evidence.append(scp_note)
-    cap = min((h.edge.method.severity for h in path.hops), key=lambda s: s.rank, default=severity)
-    severity = min(severity, cap, key=lambda s: s.rank)
     return Finding(
-        PRIVESC, path.start, title, severity, path=path.nodes, evidence=tuple(evidence), region="global"
+        PRIVESC,
+        path.start,
+        title,
+        best.severity,
+        path=path.nodes,
+        evidence=tuple(evidence),
+        region="global",
+        id=finding_id(PRIVESC.id, path.start),
     )
 
 
-def privesc_findings(iam: IamAnalysis) -> list[Finding]:
-    """The iam.privesc findings: one per escalation path the analysis found."""
-    return [privesc_finding(iam.model, p) for found in iam.paths.values() for p in found]
+def privesc_findings_of(
+    model: IamModel, paths: Iterable[EscalationPath], tag_key: str | None = None
+) -> list[Finding]:
+    """One iam.privesc finding per principal that starts any of `paths`."""
+    grader = GainGrader(model, tag_key)
+    by_start: dict[str, list[GradedPath]] = {}
+    for path in paths:
+        by_start.setdefault(path.start, []).append(graded(path, grader.gain(path)))
+    return [privesc_finding(model, targets) for targets in by_start.values()]
 
 
-def iam_findings(iam: IamAnalysis) -> list[Finding]:
+def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Finding]:
+    """The iam.privesc findings: one per principal that can escalate (see DESIGN.md section 5)."""
+    return privesc_findings_of(iam.model, (p for found in iam.paths.values() for p in found), tag_key)
+
+
+def iam_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Finding]:
     """Every iam.* finding of one IAM analysis except those on resource policies (the graph's)."""
-    return [*permission_findings(iam.model), *privesc_findings(iam), *iam_problem_findings(iam.model)]
+    return [
+        *permission_findings(iam.model),
+        *privesc_findings(iam, tag_key),
+        *iam_problem_findings(iam.model),
+    ]

@@ -3,7 +3,8 @@
 `reach.public-to-sensitive`: a function anyone on the internet can invoke (directly, or through
 one unauthenticated route or public alias) whose role (or a role it can assume, escalate to, or
 a function it may invoke runs as) can act on a store classified as sensitive (pci or
-confidential by default). One finding per (function, store), on the shortest path, hop by hop.
+confidential by default). One finding per (function, classification): the worst store's shortest path,
+hop by hop, and every other store of that classification it reaches in the evidence.
 
 `config.no-vpc` (AWS FSBP Lambda.3): a function outside any VPC whose own execution role can act
 on a sensitive store; functions that reach nothing sensitive are left alone.
@@ -12,13 +13,13 @@ on a sensitive store; functions that reach nothing sensitive are left alone.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from analyzers.findings.model import Evidence, Finding, Rule, Severity
+from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
 from analyzers.reach.index import Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
@@ -209,8 +210,29 @@ def public_to_sensitive_findings(
             last = _Step(holder, store, "can", grants.data[grant])
             head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
             found.append((store, [*head, last]))
-        for store, steps in sorted(found, key=lambda item: item[0]):
-            yield _finding(estate, graph, fn, door, steps, store, sensitive[store])
+        by_class: dict[str, list[_Reached]] = {}
+        for store, steps in found:
+            by_class.setdefault(sensitive[store], []).append(_reached(store, steps))
+        for classification in sorted(by_class):
+            yield _finding(estate, graph, fn, door, classification, by_class[classification])
+
+
+@dataclass(frozen=True, slots=True)
+class _Reached:
+    """One sensitive store a public function reaches: its path, the access it ends with, and the
+    severity that store alone would earn."""
+
+    store: str
+    steps: list[_Step]
+    access: str | None
+    conditional: bool
+    severity: Severity
+
+
+def _reached(store: str, steps: list[_Step]) -> _Reached:
+    access = steps[-1].data.get("access")
+    conditional = any(s.data.get("conditional") for s in steps)
+    return _Reached(store, steps, access, conditional, Severity.INFO)
 
 
 def _finding(
@@ -218,35 +240,56 @@ def _finding(
     graph: nx.MultiDiGraph,
     fn: LambdaFunction,
     door: list[_Step],
-    steps: list[_Step],
-    store_arn: str,
     classification: str,
+    reached: list[_Reached],
 ) -> Finding:
-    hops = [*door, *steps]
-    last = steps[-1].data
-    access = last.get("access")
-    conditional = any(s.data.get("conditional") for s in steps)
-    store = estate.data_stores[store_arn]
-    via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in steps[:-1])
-    title = (
-        f"{fn.name}: anyone on the internet can invoke it, and through {via} it has {access} access "
-        f"to {classification} {store.kind} {store.name}"
+    """One finding per function and classification (DESIGN.md section 5, Granularity): the worst
+    store's path hop by hop, every store of that classification listed in the evidence."""
+    graded = sorted(
+        (replace(r, severity=_severity(classification, r.access, r.conditional)) for r in reached),
+        key=lambda r: (-r.severity.rank, -access_rank(r.access), len(r.steps), r.store),
     )
-    if conditional:
+    worst = graded[0]
+    hops = [*door, *worst.steps]
+    store = estate.data_stores[worst.store]
+    via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in worst.steps[:-1])
+    title = (
+        f"{fn.name}: anyone on the internet can invoke it, and through {via} it has {worst.access} "
+        f"access to {classification} {store.kind} {store.name}"
+    )
+    if worst.conditional:
         title += " (conditional)"
+    if len(graded) > 1:
+        title += f"; {len(graded) - 1} other {classification} store{'s' if len(graded) > 2 else ''}"
     evidence = [_hop_evidence(graph, i, s) for i, s in enumerate(hops)]
     evidence.append(
-        Evidence("store", {"arn": store_arn, "kind": store.kind, "classification": classification})
+        Evidence("store", {"arn": worst.store, "kind": store.kind, "classification": classification})
     )
+    if len(graded) > 1:
+        evidence.append(Evidence("stores reached", [_store_line(estate, r) for r in graded]))
     return Finding(
         PUBLIC_TO_SENSITIVE,
         fn.arn,
         title,
-        _severity(classification, access, conditional),
+        worst.severity,
         path=(INTERNET, *(s.target for s in hops)),
         evidence=tuple(evidence),
         region=fn.region,
+        id=finding_id(PUBLIC_TO_SENSITIVE.id, fn.arn, (classification,)),
     )
+
+
+def _store_line(estate: Estate, reached: _Reached) -> dict[str, object]:
+    store = estate.data_stores[reached.store]
+    return {
+        "arn": reached.store,
+        "kind": store.kind,
+        "name": store.name,
+        "access": reached.access,
+        "conditional": reached.conditional,
+        "hops": len(reached.steps),
+        "severity": str(reached.severity),
+    }
 
 
 def no_vpc_findings(

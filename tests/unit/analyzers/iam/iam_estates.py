@@ -7,7 +7,8 @@ from typing import Any
 
 from analyzers.analysis import Analysis, analyze_snapshot
 from analyzers.findings.model import Finding
-from tests.builders import ACCOUNT, function, snapshot_of
+from estate.snapshot import Record, RecordKey, Snapshot
+from tests.builders import ACCOUNT, REGION, function, snapshot_of
 
 TODAY = dt.date(2026, 11, 29)
 IAM = f"arn:aws:iam::{ACCOUNT}"
@@ -183,8 +184,44 @@ class IamEstate:
             "IsTruncated": False,
         }
 
-    def analyze(self) -> Analysis:
-        return analyze_snapshot(snapshot_of(self.functions, iam=self.details()), TODAY)
+    def analyze(self, *stores: Record) -> Analysis:
+        """The analysis of the estate, with the data stores `stores` records describe."""
+        base = snapshot_of(self.functions, iam=self.details())
+        return analyze_snapshot(Snapshot(base.manifest, [*base.records, *stores]), TODAY)
+
+
+# -- data stores beside the IAM (what an escalation may gain access to) ----------------------
+def _record(service: str, operation: str, response: Any, region: str = REGION, **params: Any) -> Record:
+    return Record(RecordKey(ACCOUNT, region, service, operation, params), response)
+
+
+def _tags(classification: str | None) -> list[dict[str, str]]:
+    return [] if classification is None else [{"Key": "DataClassification", "Value": classification}]
+
+
+def table(name: str, classification: str | None) -> tuple[Record, ...]:
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+    return (
+        _record("dynamodb", "DescribeTable", {"Table": {"TableName": name, "TableArn": arn}}, TableName=name),
+        _record("dynamodb", "ListTagsOfResource", {"Tags": _tags(classification)}, ResourceArn=arn),
+    )
+
+
+def bucket(name: str, classification: str | None) -> tuple[Record, ...]:
+    return (
+        _record("s3", "ListBuckets", {"Buckets": [{"Name": name}]}, "global"),
+        _record("s3", "GetBucketLocation", {"LocationConstraint": REGION}, "global", Bucket=name),
+        _record("s3", "GetBucketTagging", {"TagSet": _tags(classification)}, "global", Bucket=name),
+    )
+
+
+def secret(name: str, classification: str | None) -> tuple[Record, ...]:
+    raw = {
+        "ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbCdEf",
+        "Name": name,
+        "Tags": _tags(classification),
+    }
+    return (_record("secretsmanager", "ListSecrets", {"SecretList": [raw]}),)
 
 
 def findings(analysis: Analysis, rule: str, resource: str | None = None) -> list[Finding]:

@@ -68,18 +68,31 @@ def test_privesc_principals_certain_and_conditional(demo: Analysis) -> None:
     assert bob.severity is Severity.HIGH and "aws:MultiFactorAuthPresent" in bob.title
 
 
+def test_privesc_is_one_finding_per_principal(demo: Analysis) -> None:
+    found = of(demo, "iam.privesc")
+    assert len(found) == len({f.resource for f in found}) == 7  # 12 (principal, target) pairs before
+
+
 def test_planted_chain_is_reported_hop_by_hop(demo: Analysis) -> None:
     (first, _, role), (_, assume, middle), (_, passrun, admin) = plants.PRIVESC_CHAIN
-    chain = [f for f in of(demo, "iam.privesc") if f.resource == arn(role) and f.path[-1] == arn(admin)]
-    assert len(chain) == 1
-    finding = chain[0]
+    [finding] = [f for f in of(demo, "iam.privesc") if f.resource == arn(role)]
+    # Two admins are equally good prizes by the same two hops: the finding shows the first by ARN
+    # (break-glass-role) and lists the planted one (platform-admin-role) among its other targets.
+    shown, alike = finding.path[-1], arn("break-glass-role")
+    assert shown == alike
+    evidence = {e.label: e.value for e in finding.evidence}
+    assert evidence["targets"] == 2
+    [other] = evidence["other targets"]
+    assert other["target"] == arn(admin) and other["severity"] == "critical"
+    assert other["methods"] == ["sts-assume-role", "lambda-create-function-invoke"]
+    assert other["hops"] == 2 and other["conditional"] is False
     assert name(finding.path[0]) == first  # the function that executes as the role comes first
     assert [name(n) for n in finding.path[1:3]] == [role, middle]
     assert hop_methods(finding) == ("sts-assume-role", "lambda-create-function-invoke")
     hops = [e.value for e in finding.evidence if e.label.startswith("hop ")]
     assert hops[0]["permissions"][0]["action"] == assume
     assert {p["action"] for p in hops[1]["permissions"]} == set(passrun.split(" + "))
-    assert hops[1]["through"]["to"] == arn(admin)
+    assert hops[1]["through"]["to"] == shown
     assert hops[0]["permissions"][0]["statements"][0]["sid"] == "Automation"
 
 

@@ -143,7 +143,8 @@ def test_an_allow_list_scp_makes_a_rewritten_role_short_of_admin() -> None:
     allow_list = doc(allow(["iam:PutRolePolicy", "s3:*", "dynamodb:*"]))
     analysis = analyzed(estate, with_ou(("data-and-iam-writes", allow_list)))
     [privesc] = findings(analysis, "iam.privesc", role_arn("self-editor"))
-    assert privesc.severity.value == "high" and "more privileged" in privesc.title  # not admin
+    # not admin; with no sensitive store in the estate, new s3/dynamodb writes are a medium gain
+    assert privesc.severity.value == "medium" and "more privileged" in privesc.title
     assert scp_evidence(privesc)["state"] == "applied"
 
 

@@ -19,11 +19,14 @@ RULE = "reach.public-to-sensitive"
 DEMO = "estate/sources/demo/demo.lsnap"
 
 
-def public_estate(*statements: dict[str, Any], classification: str = "pci") -> Any:
-    e = estate(*statements, stores=(store(TABLE, "table"),))
-    e.data_stores[TABLE] = __import__("dataclasses").replace(
-        e.data_stores[TABLE], classification=classification
-    )
+def public_estate(
+    *statements: dict[str, Any], classification: str = "pci", more: dict[str, str] | None = None
+) -> Any:
+    """One internet-invocable function whose role acts on TABLE (and on `more`: ARN -> class)."""
+    classes = {TABLE: classification, **(more or {})}
+    e = estate(*statements, stores=tuple(store(arn, "table") for arn in classes))
+    for arn, label in classes.items():
+        e.data_stores[arn] = __import__("dataclasses").replace(e.data_stores[arn], classification=label)
     fn = e.functions[0]
     statement = {"Sid": "pub", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}
     policy = json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": fn.arn}]})
@@ -56,6 +59,40 @@ def test_read_access_or_confidential_is_high() -> None:
     assert found(public_estate(allow("Read", "dynamodb:GetItem", TABLE)))[0].severity is Severity.HIGH
     conf = found(public_estate(allow("W", "dynamodb:PutItem", TABLE), classification="confidential"))
     assert conf[0].severity is Severity.HIGH
+
+
+TABLES = [TABLE.replace("table/payments", f"table/{name}") for name in ("cards", "ledger", "kyc", "audit")]
+
+
+@rule_case(RULE, "positive")
+def test_one_finding_per_function_and_classification_with_every_store_listed() -> None:
+    """Four stores of two classifications: two findings, not four; the worst store leads."""
+    more = {TABLES[0]: "pci", TABLES[1]: "confidential", TABLES[2]: "confidential", TABLES[3]: "internal"}
+    statements = (
+        allow("Pci", ["dynamodb:PutItem"], [TABLE, TABLES[0]]),
+        allow("ConfRead", "dynamodb:GetItem", TABLES[1]),
+        allow("ConfWrite", "dynamodb:PutItem", [TABLES[2], TABLES[3]]),
+    )
+    hits = found(public_estate(*statements, more=more))
+    assert len(hits) == 2
+    pci = next(f for f in hits if "pci" in f.title)
+    conf = next(f for f in hits if "confidential" in f.title)
+    assert pci.severity is Severity.CRITICAL and conf.severity is Severity.HIGH
+    assert "1 other pci store" in pci.title and "1 other confidential store" in conf.title
+    listed = {e.label: e.value for e in conf.evidence}["stores reached"]
+    assert {s["arn"] for s in listed} == {TABLES[1], TABLES[2]}  # the internal one is not listed
+    assert {s["access"] for s in listed} == {"read", "write"}
+    assert {e.label: e.value for e in pci.evidence}["store"]["classification"] == "pci"
+    assert pci.path[-1] in {TABLE, TABLES[0]}
+    assert conf.path[-1] == TABLES[2]  # equal severity: the stronger access (write) leads
+
+
+@rule_case(RULE, "positive")
+def test_grouped_id_is_stable_when_another_store_of_the_class_appears() -> None:
+    one = found(public_estate(allow("W", "dynamodb:PutItem", TABLE)))
+    two = found(public_estate(allow("W", "dynamodb:PutItem", [TABLE, TABLES[0]]), more={TABLES[0]: "pci"}))
+    assert len(one) == len(two) == 1
+    assert one[0].id == two[0].id
 
 
 @rule_case(RULE, "negative")
