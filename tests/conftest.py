@@ -37,10 +37,43 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests of the shared demo deployment first, together: pytest-xdist's "load" scheduling
-    hands each worker a contiguous first chunk, so one worker deploys the demo, not both, and the
-    longest set-up starts first."""
-    items.sort(key=lambda item: "deployed_demo" not in getattr(item, "fixturenames", ()))
+    """Order the run for the "worksteal" schedule below, which first hands one worker the first half
+    of this list and the other worker the second half, and from then on lets an idle worker take
+    the last half of the other's queue:
+
+    first half: the tests of the shared demo deployment (one worker deploys it, at once, and they
+    are at the front of its queue, which the other worker does not take from), then the TUI tests,
+    then unit tests up to the half; second half: the other integration tests (their module fixtures
+    deploy into the worker's own local AWS), then the rest of the unit tests. The queues end in
+    short unit tests, so what moves between workers at the end is cheap. Demo tests that do not
+    fit in the first half go last, where the worker holding the deployment takes them back."""
+
+    def folder(item: pytest.Item) -> str:
+        return item.nodeid.split("/")[1] if item.nodeid.startswith("tests/") else ""
+
+    demo = [item for item in items if "deployed_demo" in getattr(item, "fixturenames", ())]
+    rest = [item for item in items if "deployed_demo" not in getattr(item, "fixturenames", ())]
+    half = len(items) // 2
+    demo, late_demo = demo[:half], demo[half:]
+    tui = [item for item in rest if folder(item) == "tui"]
+    integration = [item for item in rest if folder(item) == "integration"]
+    other = [item for item in rest if folder(item) not in ("tui", "integration")]
+    first = demo + tui
+    fill = max(0, half - len(first))
+    items[:] = first + other[:fill] + integration + other[fill:] + late_demo
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's "worksteal" schedule when `-n` left the default "load": the suite's long
+    tests (a demo deployment, Pilot sessions) sit in a few chunks, and "load" cannot move a queued
+    chunk, so one worker would run the long tail while the other idles. An explicit `--dist`
+    is kept."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import WorkStealingScheduling
+
+    return WorkStealingScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

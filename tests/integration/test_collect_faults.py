@@ -32,7 +32,8 @@ from tests.integration.test_collect_services import REGIONS, Deployed, deploy_es
 if TYPE_CHECKING:
     from tests.conftest import DeployedDemo
 
-pytestmark = pytest.mark.integration
+# every test here on botocore's compressed retry clock (tests/integration/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_clock")]
 
 Hook = Callable[[Any], None]
 
@@ -194,30 +195,6 @@ def baseline(estate: Deployed, tmp_path_factory: pytest.TempPathFactory) -> Snap
     """An undisturbed collection; the calls it made are in _BASELINE_CALLS."""
     _BASELINE_CALLS.clear()
     return _collect(estate, tmp_path_factory.mktemp("baseline") / "cache", counting_hook(_BASELINE_CALLS))
-
-
-_SPEEDUP = 50
-
-
-@pytest.fixture(autouse=True)
-def fast_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore's retry machinery on a clock 50x faster: backoff delays and the adaptive rate
-    limiter's token bucket (which measures, refills and waits by its Clock) keep every decision
-    botocore makes, only the waiting is compressed."""
-    import time
-
-    from botocore.retries import bucket, standard
-
-    backoff = standard.ExponentialBackoff.delay_amount
-    monkeypatch.setattr(
-        standard.ExponentialBackoff, "delay_amount", lambda self, ctx: backoff(self, ctx) / _SPEEDUP
-    )
-    monkeypatch.setattr(bucket.Clock, "current_time", lambda self: time.time() * _SPEEDUP)
-    monkeypatch.setattr(bucket.Clock, "sleep", lambda self, amount: time.sleep(amount / _SPEEDUP))
-    wait = vars(bucket.TokenBucket)["_sleep_amount"]
-    monkeypatch.setattr(
-        bucket.TokenBucket, "_sleep_amount", lambda self, amount: wait(self, amount) / _SPEEDUP
-    )
 
 
 # Fields AWS (and moto) compute from the clock at answer time: they differ between any two reads.

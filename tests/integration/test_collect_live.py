@@ -129,8 +129,10 @@ def test_metrics_are_collected_in_batches(collected: tuple[Path, list[tuple[str,
 
 
 def test_unknown_region_and_unreachable_endpoint_are_user_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], aws_credentials: None, fast_clock: None
 ) -> None:
+    """With the fake credentials (not left to whichever test ran before), so the refused connection
+    is what fails; botocore retries it (adaptive mode, 8 attempts) on `fast_clock`."""
     assert (
         main(
             [

@@ -35,6 +35,11 @@ def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: st
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_PAGER": "",
+        # One attempt per call: the local AWS does not throttle, and the calls that fail here fail
+        # for good (AWS CLI v1 sends SQS to its legacy host, which ignores AWS_ENDPOINT_URL*;
+        # without a network that name does not resolve), so retrying only waits (~9 s).
+        "AWS_RETRY_MODE": "standard",
+        "AWS_MAX_ATTEMPTS": "1",
     }
     env.pop("AWS_PROFILE", None)
     done = subprocess.run(

@@ -49,6 +49,10 @@ def snapshot_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def analysis(snapshot_path: Path) -> Analysis:
+    """`snapshot_path` analysed on TODAY once per worker. Tests that are not about loading start the
+    app with it, `create_app(snapshot_path, analysis=analysis, today=TODAY)`: the same screens and
+    title as the loading worker gives (the SVGs match either way), without re-analysing the estate
+    (about a second each); a few tests keep the real loading path (first paint, a bad file)."""
     return analyze_snapshot(load_snapshot(snapshot_path), TODAY)
 
 

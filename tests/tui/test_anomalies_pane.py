@@ -64,8 +64,10 @@ def rows(screen: AnomaliesScreen) -> list[list[str]]:
     return [[cell.plain for cell in row.cells] for row in table.visible_rows]
 
 
-async def test_incidents_rank_first_with_planted_start_times_and_calm_stays_calm(snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+async def test_incidents_rank_first_with_planted_start_times_and_calm_stays_calm(
+    snapshot_path: Path, analysis: Analysis
+) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_pane(pilot)
         table = rows(screen)
@@ -90,8 +92,8 @@ def test_pane_windows_match_the_findings(analysis: Analysis) -> None:
     assert calm and not any(board.windows.get(fn.arn) for fn in calm)
 
 
-async def test_range_and_metric_switching_change_the_chart(snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+async def test_range_and_metric_switching_change_the_chart(snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_pane(pilot)
         chart = screen.query_one("#anomaly-chart", AnomalyChart)
@@ -118,8 +120,10 @@ async def test_range_and_metric_switching_change_the_chart(snapshot_path: Path) 
         assert "(m)" in screen_text(app)
 
 
-async def test_posture_panel_shows_public_stores_findings_alarms_changes(snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+async def test_posture_panel_shows_public_stores_findings_alarms_changes(
+    snapshot_path: Path, analysis: Analysis
+) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_pane(pilot)
         card = screen.query_one("#anomaly-posture-card", PostureCard)
@@ -138,8 +142,8 @@ async def test_posture_panel_shows_public_stores_findings_alarms_changes(snapsho
         assert "payments-status" not in text
 
 
-async def test_enter_opens_the_function_and_escape_returns(snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+async def test_enter_opens_the_function_and_escape_returns(snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_pane(pilot)
         first = rows(screen)[0][0]
@@ -176,8 +180,8 @@ async def test_live_app_rescoring_on_a_timer(snapshot_path: Path) -> None:
         assert rows(screen)[0][0] in PLANTED
 
 
-async def test_snapshot_app_does_not_refresh(snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+async def test_snapshot_app_does_not_refresh(snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert not app.is_live
     app.anomaly_refresh_seconds = 0.05
     async with app.run_test(size=SIZE) as pilot:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.tui
 async def test_c_lists_every_coverage_gap_and_t_shows_all(snapshot_path: Path, analysis: Analysis) -> None:
     gaps = analysis.estate.gaps
     assert gaps, "the demo snapshot records coverage gaps (moto lacks some APIs)"
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert f"{len(gaps)} coverage gaps" in str(app.sub_title)
@@ -44,7 +44,7 @@ async def test_c_lists_every_coverage_gap_and_t_shows_all(snapshot_path: Path, a
 
 async def test_coverage_filter_finds_one_operation(snapshot_path: Path, analysis: Analysis) -> None:
     target = analysis.estate.gaps[0]
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("c", "slash")
@@ -115,10 +115,12 @@ def test_coverage_row_keeps_hostile_text_literal() -> None:
     assert "\x1b" not in row.cells[5].plain
 
 
-async def test_number_keys_switch_between_the_top_level_views(snapshot_path: Path) -> None:
+async def test_number_keys_switch_between_the_top_level_views(
+    snapshot_path: Path, analysis: Analysis
+) -> None:
     from tui.app import VIEWS
 
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         for number, view in enumerate(VIEWS, start=1):

@@ -42,7 +42,7 @@ async def open_iam(pilot: Pilot[object]) -> None:
 
 
 async def test_i_opens_the_principals_riskiest_first(snapshot_path: Path, analysis: Analysis) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await open_iam(pilot)

@@ -125,7 +125,7 @@ def test_parse_expiry() -> None:
 
 # The pane --------------------------------------------------------------------------------------
 async def test_o_opens_posture_by_rule_with_counts(snapshot_path: Path, analysis: Analysis) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_posture(pilot)
         rule_ids = {f.rule.id for f in analysis.findings}

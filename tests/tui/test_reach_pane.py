@@ -33,7 +33,7 @@ def _labels(tree: PathTree) -> list[str]:
 async def test_e_opens_internet_and_drills_into_a_function(snapshot_path: Path, analysis: Analysis) -> None:
     hops = next_hops(analysis.graph, "internet", "forward")
     assert hops, "the demo has internet-invocable entry points"
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("e")

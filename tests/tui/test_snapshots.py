@@ -36,41 +36,41 @@ def test_functions_table_filtered_and_sorted(
     snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis
 ) -> None:
     word = showcase_function(analysis).name.split("-")[0]
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     press = ["slash", *keys_for(word), "enter", "s", "s", "s"]  # sorted by invokers
     assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
 
 
 def test_function_detail(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
     name = showcase_function(analysis).name
-    app = create_app(snapshot_path, today=TODAY)
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     press = ["slash", *keys_for(name), "enter", "enter"]
     assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
 
 
-def test_findings_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_findings_table(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert snap_compare(app, press=["f"], terminal_size=SIZE, run_before=wait_loaded)
 
 
-def test_help(snap_compare: SnapCompare, snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_help(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert snap_compare(app, press=["question_mark"], terminal_size=SIZE, run_before=wait_loaded)
 
 
-def test_hostile_detail(snap_compare: SnapCompare, hostile_path: Path) -> None:
+def test_hostile_detail(snap_compare: SnapCompare, hostile_path: Path, hostile_analysis: Analysis) -> None:
     """Always the planted estate: markup shown as text, escapes as reversed `\\x1b`."""
-    app = create_app(hostile_path, today=TODAY)
+    app = create_app(hostile_path, analysis=hostile_analysis, today=TODAY)
     press: list[Any] = ["slash", *keys_for("evil"), "enter", "enter"]
     assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)
 
 
-def test_iam_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_iam_table(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert snap_compare(app, press=["i"], terminal_size=SIZE, run_before=wait_loaded)
 
 
-def test_iam_principal_detail(snap_compare: SnapCompare, snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_iam_principal_detail(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     press = ["i", "slash", *keys_for("fraud-score"), "enter", "enter"]
     assert snap_compare(app, press=press, terminal_size=SIZE, run_before=wait_loaded)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from analyzers.analysis import Analysis
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import wait_loaded
 from tui.app import create_app
@@ -29,6 +30,6 @@ async def open_anomalies(pilot: Pilot[object]) -> None:
         await pilot.pause()
 
 
-def test_anomalies_pane(snap_compare: SnapCompare, snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_anomalies_pane(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_anomalies)

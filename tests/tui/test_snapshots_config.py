@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzers.analysis import Analysis
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import wait_loaded
 from tui.app import create_app
@@ -19,6 +20,8 @@ from tui.app import create_app
 pytestmark = pytest.mark.tui
 
 
-def test_posture_by_requirement(snap_compare: Callable[..., bool], snapshot_path: Path) -> None:
-    app = create_app(snapshot_path, today=TODAY)
+def test_posture_by_requirement(
+    snap_compare: Callable[..., bool], snapshot_path: Path, analysis: Analysis
+) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
     assert snap_compare(app, press=["o", "b", "b"], terminal_size=SIZE, run_before=wait_loaded)

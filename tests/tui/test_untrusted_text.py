@@ -49,7 +49,7 @@ def rendered(renderable: object) -> str:
 async def test_table_and_detail_show_aws_text_literally(
     hostile_path: Path, hostile_analysis: Analysis
 ) -> None:
-    app = create_app(hostile_path, today=TODAY)
+    app = create_app(hostile_path, analysis=hostile_analysis, today=TODAY)
     async with app.run_test(size=TALL) as pilot:
         await wait_loaded(pilot)
         table = app.screen.query_one(ResourceTable)
