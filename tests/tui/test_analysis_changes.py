@@ -19,9 +19,15 @@ from estate.errors import LambdascopeError
 from estate.model import Estate, MetricsUpdate, merge_metrics
 from estate.snapshot import Snapshot, load_snapshot
 from tests.tui.conftest import SIZE, TODAY
-from tests.tui.helpers import screen_text, type_text, wait_loaded
+from tests.tui.helpers import screen_text, wait_loaded
 from tests.tui.live_refresh import CALM, live_app, storm, until
-from tests.tui.test_posture_pane import counts_row, focus_finding, open_counts, open_posture, settle
+from tests.tui.test_posture_pane import (
+    counts_row,
+    focus_finding,
+    open_counts,
+    open_posture,
+    suppress_from_posture,
+)
 from tui.app import create_app
 from tui.cli import lambdascope as cli
 from tui.messages import AnalysisChanged
@@ -145,13 +151,7 @@ async def test_a_suppression_changes_the_counts_in_every_view(
         functions = app.screen
         assert isinstance(functions, FunctionsScreen)
         before = function_counts(functions, target.resource)
-        screen = await open_posture(pilot)
-        await focus_finding(pilot, screen, target)
-        await pilot.press("x")
-        await pilot.pause()
-        await type_text(pilot, "sampled_elsewhere")
-        await pilot.press("enter")
-        await settle(pilot)
+        await suppress_from_posture(pilot, target, "sampled_elsewhere")
 
         after = app.analysis
         assert after is not analysis and after is not None and after.suppressed == 1
@@ -179,13 +179,7 @@ async def test_a_failed_worker_is_reported_once_by_the_app(
     target = next(f for f in analysis.findings if f.rule.id == "config.no-tracing")
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_posture(pilot)
-        await focus_finding(pilot, screen, target)
-        await pilot.press("x")
-        await pilot.pause()
-        await type_text(pilot, "reason")
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await suppress_from_posture(pilot, target, "reason")
         assert app.is_running and app.screen is screen
         assert app.analysis is analysis and screen.analysis is analysis
         notes = list(app._notifications)

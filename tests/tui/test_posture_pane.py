@@ -83,6 +83,19 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def suppress_from_posture(pilot: Pilot[Any], finding: Finding, reason: str) -> PostureScreen:
+    """Open the Posture view, put the cursor on `finding`, press `x`, give a reason and confirm;
+    returns the Posture screen once the write-and-resettle worker's result has landed."""
+    screen = await open_posture(pilot)
+    await focus_finding(pilot, screen, finding)
+    await pilot.press("x")
+    await pilot.pause()
+    await type_text(pilot, reason)
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
+
+
 # Pure parts ----------------------------------------------------------------------------------
 def test_rule_groups_put_config_first_and_count_open_findings(analysis: Analysis) -> None:
     found = group_findings(analysis.findings, Grouping.RULE)
@@ -321,13 +334,7 @@ async def test_suppression_goes_to_the_given_config_file(
     target = next(f for f in analysis.findings if f.rule.id == "iam.wildcard")
     app = create_app(analysis=analysis.with_settings(settings), settings=settings)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_posture(pilot)
-        await focus_finding(pilot, screen, target)
-        await pilot.press("x")
-        await pilot.pause()
-        await type_text(pilot, "break-glass")
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await suppress_from_posture(pilot, target, "break-glass")
         text = config.read_text(encoding="utf-8")
         assert text.startswith("# our accepted risks\n")  # comments kept
         (written,) = load_settings(config).suppressions
