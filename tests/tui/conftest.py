@@ -18,10 +18,9 @@ import pytest
 
 from analyzers.analysis import Analysis, analyze_snapshot
 from estate.snapshot import export_snapshot, load_snapshot
+from tests.paths import DEMO_SNAPSHOT
 from tests.tui.fixture_estate import fixture_snapshot, hostile_snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_SNAPSHOT = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"
 PREFER_DEMO = True  # the demo estate (bundled); False runs on the in-code fixture
 TODAY = dt.date(2026, 11, 1)  # the demo snapshot's creation day, so SVGs are deterministic
 SIZE = (160, 48)
