@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 
@@ -112,23 +112,51 @@ class Analysis:
         )
 
 
-def analyze(estate: Estate, today: dt.date | None = None, settings: Settings | None = None) -> Analysis:
+STAGES: tuple[str, ...] = ("graph", "IAM escalation", "access", "rules")
+"""The stages `analyze` reports through its `progress` callback, in the order they run."""
+
+Progress = Callable[[str, int, int], None]
+"""Called as (stage, done, total) when a stage starts (done == 0) and as rules complete. It may
+raise (e.g. when the worker running the analysis was cancelled): the exception ends the analysis
+at once and reaches the caller; nothing half-built is kept."""
+
+
+def analyze(
+    estate: Estate,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
     """Every analyzer over one estate: the graph, IAM, access edges, anomalies and all findings."""
     with cyclic_gc_paused():
-        return _analyze(estate, today, settings)
+        return _analyze(estate, today, settings, progress or _quiet)
 
 
-def _analyze(estate: Estate, today: dt.date | None, settings: Settings | None) -> Analysis:
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _analyze(
+    estate: Estate, today: dt.date | None, settings: Settings | None, progress: Progress
+) -> Analysis:
     day = today or dt.datetime.now(dt.UTC).date()
     settings = Settings() if settings is None else settings
     settings.check_rules(rule.id for rule in RULES)
+    progress("graph", 0, 1)
     graph = build_graph(estate, classification_tag=settings.classification_tag_key)  # every node
+    progress("IAM escalation", 0, 1)
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
+    progress("access", 0, 1)
     add_access_edges(estate, graph, iam.model)  # the `can` edges
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
-    raw = _run(ctx, RULES.entries())
+    entries = list(RULES.entries())
+    found: list[Finding] = []
+    for done, entry in enumerate(entries):
+        progress("rules", done, len(entries))
+        found.extend(entry.check(ctx))
+    raw = tuple(sort_findings(found))
     return _settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
 
 
@@ -156,6 +184,9 @@ def _settled(analysis: Analysis) -> Analysis:
 
 
 def analyze_snapshot(
-    snapshot: Snapshot, today: dt.date | None = None, settings: Settings | None = None
+    snapshot: Snapshot,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> Analysis:
-    return analyze(load_estate(snapshot), today, settings)
+    return analyze(load_estate(snapshot), today, settings, progress)
