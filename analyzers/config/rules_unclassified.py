@@ -10,7 +10,7 @@ whose tags were not read (SSM parameters) are unknown and yield no finding.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import networkx as nx
@@ -19,6 +19,7 @@ from analyzers.config.rules_stores import classification, store_finding
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
+from analyzers.reach.grants import grants_onto
 from estate.model import Estate
 from estate.model.stores import DataStore
 from policy.actions import wildcard_match
@@ -44,22 +45,57 @@ UNCLASSIFIED_STORE = RULES.register(
 )
 
 
-def _can_edges_reach(estate: Estate, graph: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
-    """store ARN -> {function name: how}, from the graph's `can` edges (execution role -> store)."""
-    by_role: dict[str, list[tuple[str, str]]] = {}
-    for fn in estate.functions:
-        if fn.role_arn in by_role or fn.role_arn not in graph:
-            continue
-        reached = by_role.setdefault(fn.role_arn, [])
-        for _role, target, data in graph.out_edges(fn.role_arn, data=True):
-            if data.get("kind") == "can" and target in estate.data_stores:
-                level = data.get("access") or data.get("access_level") or data.get("level") or "access"
-                how = f"role {fn.role_arn.rsplit('/', 1)[-1]} can {level}"
-                reached.append((target, how + (" (conditionally)" if data.get("conditional") else "")))
+def _has_can_edge(estate: Estate, graph: nx.MultiDiGraph) -> bool:
+    """Whether the graph has any `can` edge. They start at principals, so the functions' roles
+    answer at once when it has; only a graph without them is scanned whole (732,000 edges at
+    10,000 functions took 0.3 s)."""
+    succ = graph._succ
+    for role in dict.fromkeys(fn.role_arn for fn in estate.functions):
+        for keyed in succ.get(role, {}).values():
+            if any(data.get("kind") == "can" for data in keyed.values()):
+                return True
+    return any(data.get("kind") == "can" for _u, _v, data in graph.edges(data=True))
+
+
+def _can_edges_reach(
+    estate: Estate, graph: nx.MultiDiGraph, stores: Collection[str]
+) -> dict[str, dict[str, str]]:
+    """store ARN -> {function name: how}, from the graph's `can` edges (execution role -> store),
+    for the given stores only (the ones a finding may be about).
+
+    Walks each store's in-edges rather than every role's out-edges: at 10,000 functions the roles
+    hold 580,000 `can` edges, a fifth of them to the stores asked about. A name shared by several
+    functions takes the first one's (in `estate.functions` order) role and its first edge."""
+    functions_of: dict[str, list[tuple[int, str]]] = {}  # role -> (index, name) of its functions
+    seen: set[str] = set()
+    shared: set[str] = set()  # names several functions carry (another account or region)
+    for index, fn in enumerate(estate.functions):
+        functions_of.setdefault(fn.role_arn, []).append((index, fn.name))
+        (shared if fn.name in seen else seen).add(fn.name)
+    role_names = {role: role.rsplit("/", 1)[-1] for role in functions_of}
+    hows: dict[tuple[str, Any, Any], str] = {}  # (role, access, conditional) -> how: 126,000 asks
     out: dict[str, dict[str, str]] = {}
-    for fn in estate.functions:
-        for target, how in by_role.get(fn.role_arn, ()):
-            out.setdefault(target, {}).setdefault(fn.name, how)
+    for store in stores:
+        first: dict[str, str] = {}  # function name -> how
+        won: dict[str, int] = {}  # shared name -> index of the function that gave its `how`
+        for role, data in grants_onto(graph, store):  # store sets expanded
+            members = functions_of.get(role)
+            if members is None:
+                continue
+            level = data.get("access") or data.get("access_level") or data.get("level") or "access"
+            how_key = (role, level, data.get("conditional"))
+            how = hows.get(how_key)
+            if how is None:
+                how = f"role {role_names[role]} can {level}" + (" (conditionally)" if how_key[2] else "")
+                hows[how_key] = how
+            for index, name in members:
+                if name in shared:
+                    if won.get(name, index) < index:
+                        continue
+                    won[name] = index
+                first[name] = how
+        if first:
+            out[store] = first
     return out
 
 
@@ -158,12 +194,17 @@ def _named_reach(estate: Estate) -> dict[str, dict[str, str]]:
 def unclassified_store_findings(
     estate: Estate, graph: nx.MultiDiGraph, settings: Settings
 ) -> Iterator[Finding]:
-    has_can = any(data.get("kind") == "can" for _u, _v, data in graph.edges(data=True))
-    reach = _can_edges_reach(estate, graph) if has_can else _named_reach(estate)
+    unclassified = {  # tags read (else unknown) and no classification: what a finding can be about
+        arn
+        for arn, store in estate.data_stores.items()
+        if store.tags_state in ("present", "absent") and not classification(store, settings)
+    }
+    has_can = _has_can_edge(estate, graph)
+    reach = _can_edges_reach(estate, graph, unclassified) if has_can else _named_reach(estate)
     for arn, functions in sorted(reach.items()):
+        if arn not in unclassified:
+            continue
         store = estate.data_stores[arn]
-        if store.tags_state not in ("present", "absent") or classification(store, settings):
-            continue  # tags not read: unknown
         names = sorted(functions)
         yield store_finding(
             UNCLASSIFIED_STORE,

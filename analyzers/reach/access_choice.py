@@ -3,9 +3,11 @@
 Forward, a node's access is the strongest grant any principal the start reaches (within the hop
 bound) holds on it; backward, it is the node's own strongest hop towards the start along a
 shortest path. Between equal grants, one the start reaches without conditions wins, then the
-shorter path, then the edge first in graph order. A reach from a role that may touch thousands of
-stores weighs up hundreds of thousands of such edges; packed into one int64 score per edge, the
-choice is a gather, a few array operations and one `maximum.at`.
+shorter path, then the edge first in graph order. A grant on a `store-set` node is one on each
+store the set contains (forward; backward the search itself walks from a store to its sets). A
+reach from a role that may touch thousands of stores weighs up hundreds of thousands of such
+edges; packed into one int64 score per edge, the choice is a gather, a few array operations and
+one `maximum.at`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     if not edges.sources.size:
         return AccessChoice(np.full(size, -1, dtype=np.int64), score_of)
     forward = full.direction == "forward"
-    sets = full.index.sets  # hops out of a role-set node are free
+    sets = full.index.sets  # hops out of a set node are free
     if forward:  # edges out of every principal reached with a hop to spare (none needed from a set)
         spare = max_hops + sets
         holders = np.flatnonzero((full.dist >= 0) & (full.dist < spare))
@@ -66,5 +68,10 @@ def choose_access(full: Layers, strict: Layers, max_hops: int) -> AccessChoice:
     shortness = (MAX_LENGTH - np.minimum(length, MAX_LENGTH)).astype(np.int64)
     score = edges.fixed[picked] | (sure.astype(np.int64) << SURE_SHIFT) | (shortness << SHORT_SHIFT)
     np.maximum.at(score_of, owners, score)
+    if forward:  # a grant on a store set reaches each member, with no hop of its own
+        groups, members = full.index.memberships
+        inherited = score_of[groups]
+        held = (inherited >= 0) & (full.dist[members] > 0)
+        np.maximum.at(score_of, members[held], inherited[held])
     position = np.where(score_of >= 0, POSITION_BITS - (score_of & POSITION_BITS), -1)
     return AccessChoice(position, score_of)

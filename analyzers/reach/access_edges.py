@@ -18,6 +18,10 @@ Work stays proportional to what principals may do, never principals x stores x a
 
 Role -> role (sts:AssumeRole) is the IAM analysis' `can-assume` edge and is not repeated here.
 
+A grant that covers many stores alike (on `*`, or one wide pattern) becomes one edge to a
+`store-set` node (store_sets.py says when that is provably exact); the stores it does not cover
+alike keep their own edges.
+
 A principal that may invoke more than FUNCTION_FANOUT functions (lambda:InvokeFunction on `*`)
 gets one `can` edge per account and region to a `function-set` node instead of one per function:
 the answer is evaluated on one representative function and the edge says so. Thousands of
@@ -28,14 +32,25 @@ a reviewer can act on beyond "this role may invoke every function".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from analyzers.iam.principal_policies import IamModel
+from analyzers.reach.access_fast import Entry, Unsure, plain_decision, rcp_layers, resource_entries
+from analyzers.reach.access_fast import Layers as FastLayers
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
+from analyzers.reach.store_sets import (
+    CONTAINS,
+    STORE_FANOUT,
+    STORE_SET,
+    Block,
+    build_blocks,
+    scoped_only_whole,
+    set_attrs,
+)
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 from estate.model import Estate
 from policy.catalogue import iter_bits, load_catalogue
@@ -43,7 +58,8 @@ from policy.decision import Hinge, StatementRef
 from policy.document import Statement
 from policy.evaluate import evaluate
 from policy.request import NamedPolicy, Request
-from policy.resources import statement_resource_verdict
+from policy.resources import _fixed_verdict, statement_resource_verdict
+from policy.truth import Tri
 
 LEVELS = {
     "Permissions management": "permissions-management",
@@ -106,15 +122,44 @@ def function_set_node(account: str, region: str) -> str:
     return f"functions:{account}:{region}"
 
 
+Item = tuple[str, int, tuple[str, ...] | None]  # (form, class of actions, Resource patterns)
+Work = dict[str, tuple[Target, list[Item]]]
+
+
+def _wide(patterns: tuple[str, ...] | None) -> bool:
+    return patterns is None or "*" in patterns
+
+
+@dataclass(frozen=True, slots=True)
+class SetEdge:
+    """One principal's summary edge into a store set, and the members it stands for."""
+
+    block: Block
+    pattern: str
+    members: tuple[Target, ...]  # every store the set contains
+    covered: frozenset[str]  # members answered by this edge (the rest have direct edges)
+    attrs: dict[str, Any] | None  # None: the covered members are not accessible at all
+
+
 class AccessAnalysis:
     """Computes the `can` edges of an estate (see the module docstring)."""
 
-    def __init__(self, estate: Estate, model: IamModel) -> None:
+    def __init__(
+        self, estate: Estate, model: IamModel, classification: Mapping[str, str | None] | None = None
+    ) -> None:
         self.model = model
         self.catalogue = load_catalogue()
         self.masks = form_masks(self.catalogue)
         self.targets = build_targets(estate)
         self.index = TargetIndex(self.targets)
+        self.blocks = build_blocks(self.targets, classification or {})
+        self.block_of = {arn: block for block in self.blocks for arn in block.arns}
+        self._members: dict[tuple[int, str], tuple[Target, ...]] = {}
+        self.set_nodes: dict[str, SetEdge] = {}  # every store-set node an edge leads to
+        self._fast_layers: dict[str, FastLayers] = {}
+        self._places: dict[tuple[str, str], list[str]] | None = None
+        self._fast_rcps: dict[str, tuple[tuple[Entry, ...], ...]] = {}
+        self._fast_policies: dict[int, tuple[Entry, ...]] = {}  # by id: parsed policies live as long
         self.named = self._named_in_policies(self.targets)
         self._statements: dict[str, tuple[tuple[int, Statement], ...]] = {}
         self._classes: dict[tuple[str, int], list[int]] = {}
@@ -235,6 +280,42 @@ class AccessAnalysis:
     def _evaluate(
         self, arn: str, bits: int, action: str, resource: str, target: Target
     ) -> AccessResult | None:
+        if target.policy_note is None and target.kind != "key" and target.account:
+            policy = self._resource_entries(target.policy) if target.policy is not None else None
+            rcps = self._rcp_layers(target.account)
+            plain = plain_decision(self._layers_of(arn), rcps, bits & -bits, resource, target.account, policy)
+            if plain is None or not isinstance(plain, Unsure):
+                return None if plain is None else AccessResult(bits, False, plain, (), "identity-policy")
+        return self._engine(arn, bits, action, resource, target)
+
+    def _layers_of(self, arn: str) -> FastLayers:
+        found = self._fast_layers.get(arn)
+        if found is None:
+            found = self._fast_layers[arn] = FastLayers.build(
+                arn,
+                self.model.identity_policies(arn),
+                self.model.boundary(arn),
+                self.model.scps_for(arn),
+                self.catalogue.statement_bits,
+            )
+        return found
+
+    def _resource_entries(self, policy: NamedPolicy) -> tuple[Entry, ...]:
+        found = self._fast_policies.get(id(policy))
+        if found is None:
+            found = self._fast_policies[id(policy)] = resource_entries(policy, self.catalogue.statement_bits)
+        return found
+
+    def _rcp_layers(self, account: str) -> tuple[tuple[Entry, ...], ...]:
+        found = self._fast_rcps.get(account)
+        if found is None:
+            found = self._fast_rcps[account] = rcp_layers(
+                self.model.rcps.get(account, ()), self.catalogue.statement_bits
+            )
+        return found
+
+    def _engine(self, arn: str, bits: int, action: str, resource: str, target: Target) -> AccessResult | None:
+        """The policy engine's decision (every case `plain_decision` is unsure of)."""
         context = {
             **self.model.principal_context(arn),
             **{f"aws:ResourceTag/{k}": v for k, v in target.tags.items()},
@@ -266,11 +347,11 @@ class AccessAnalysis:
         )
 
     # -- per principal ----------------------------------------------------------------------
-    def work_for(self, arn: str) -> dict[str, tuple[Target, list[tuple[str, int, tuple[str, ...] | None]]]]:
-        """Per target: the (form, class, Resource patterns) to evaluate for this principal."""
+    def items_for(self, arn: str) -> list[Item]:
+        """Per form and class of actions the principal holds: the Resource patterns granting them."""
         allowed, conditional, scoped = self.model.effective(arn).bits()
         held = allowed | conditional | scoped
-        work: dict[str, tuple[Target, list[tuple[str, int, tuple[str, ...] | None]]]] = {}
+        items: list[Item] = []
         for form, mask in self.masks.items():
             candidates = held & mask
             if not candidates:
@@ -280,26 +361,153 @@ class AccessAnalysis:
                 patterns = self.model.resource_patterns(
                     arn, self.catalogue.actions[low.bit_length() - 1].full_name
                 )
-                for target in self.index.matching(form, patterns):
+                items.append((form, bits, patterns))
+        return items
+
+    def work_for(self, arn: str, items: list[Item], covered: frozenset[str] = frozenset()) -> Work:
+        """Per target: the items to evaluate for this principal; targets a set edge answers
+        (`covered`) and, when there are more than FUNCTION_FANOUT, the functions a grant on every
+        function names (edges_for draws those as function sets) are left out."""
+        work: Work = {}
+        many = len(self.index.by_form["function"]) > FUNCTION_FANOUT
+        for form, bits, patterns in items:
+            if form == "function" and many and _wide(patterns):
+                continue  # every function: see edges_for
+            for target in self.index.matching(form, patterns):
+                if target.arn not in covered:
                     work.setdefault(target.arn, (target, []))[1].append((form, bits, patterns))
         for target, granted in self.named.get(arn, ()):  # a resource policy may grant on its own
-            for form in target.forms:
-                candidates = granted & self.masks[form]
-                items = work.setdefault(target.arn, (target, []))[1]
-                for bits in self.classes(arn, candidates) if candidates else ():
-                    if not any(f == form and b == bits for f, b, _ in items):
-                        items.append((form, bits, None))
+            self._add_named(arn, target, granted, work.setdefault(target.arn, (target, []))[1])
         return work
 
+    def _add_named(self, arn: str, target: Target, granted: int, entry: list[Item]) -> None:
+        """The classes a resource policy grants `arn` on its own, unless already listed."""
+        for form in target.forms:
+            candidates = granted & self.masks[form]
+            for bits in self.classes(arn, candidates) if candidates else ():
+                if not any(f == form and b == bits for f, b, _ in entry):
+                    entry.append((form, bits, None))
+
+    def items_naming(self, arn: str, target: Target, items: list[Item]) -> list[Item]:
+        """What `work_for` would list for this one target."""
+        entry = [i for i in items if i[0] in target.forms and self.index.names(i[0], i[2], target.arn)]
+        for named, granted in self.named.get(arn, ()):
+            if named.arn == target.arn:
+                self._add_named(arn, target, granted, entry)
+        return entry
+
     def edges_for(self, arn: str) -> Iterable[tuple[str, dict[str, Any]]]:
-        work = self.work_for(arn)
+        items = self.items_for(arn)
+        sets = self.set_edges(arn, items)
+        covered = frozenset(a for edge in sets for a in edge.covered)
+        work = self.work_for(arn, items, covered)
         functions = [t for t, (target, _items) in work.items() if target.kind == "function"]
-        if len(functions) > FUNCTION_FANOUT:
+        pool = self.index.by_form["function"]
+        if len(pool) > FUNCTION_FANOUT and any(f == "function" and _wide(p) for f, _b, p in items):
+            # a grant on every function names each: one summary per place, as below
+            yield from self._every_function(arn, items, work)
+        elif len(functions) > FUNCTION_FANOUT:
             yield from self._function_sets(arn, {t: work.pop(t) for t in functions})
-        for target_arn, (target, items) in work.items():
-            attrs = self._edge(arn, target, items)
+        for edge in sets:
+            if edge.attrs is not None:
+                yield self._set_edge(edge)
+        for target_arn, (target, target_items) in work.items():
+            attrs = self._edge(arn, target, target_items)
             if attrs is not None:
                 yield target_arn, attrs
+
+    # -- store sets ---------------------------------------------------------------------------
+    def set_edges(self, arn: str, items: list[Item]) -> list[SetEdge]:
+        """The principal's summary edges into store sets (store_sets.py says when one is exact)."""
+        if not self.blocks:
+            return []
+        touched: dict[int, Block] = {}
+        wide_forms = {form for form, _bits, patterns in items if _wide(patterns)}
+        for block in self.blocks:
+            if wide_forms.intersection(block.forms):
+                touched[id(block)] = block
+        for form, _bits, patterns in items:
+            if _wide(patterns) or form == "function":
+                continue
+            for target in self.index.matching(form, patterns):
+                found = self.block_of.get(target.arn)
+                if found is not None:
+                    touched[id(found)] = found
+        out = []
+        for block in touched.values():
+            edge = self._plan(arn, block, [i for i in items if i[0] in block.forms])
+            if edge is not None:
+                out.append(edge)
+        return out
+
+    def _plan(self, arn: str, block: Block, items: list[Item]) -> SetEdge | None:
+        if any(_wide(patterns) for _f, _b, patterns in items):
+            pattern = "*"
+            base = [i for i in items if _wide(i[2])]
+        else:
+            if scoped_only_whole(block):
+                return None
+            wide = {p for _f, _b, patterns in items for p in patterns or () if self._many(block, p)}
+            if len(wide) != 1:
+                return None  # none, or two overlapping summaries: keep the per-store edges
+            pattern = wide.pop()
+            base = [i for i in items if i[2] is not None and pattern in i[2]]
+        members = block.members if pattern == "*" else self.members(block, pattern)
+        rest = [i for i in items if i not in base]
+        additive: set[str] = set()
+        sample = members[0]
+        for _form, bits, _patterns in base:
+            for part in self.refine(bits, sample):
+                relevant = self._relevant(arn, part & -part, sample)
+                if not relevant.signable or _reads_resource_tags(relevant.statements):
+                    return None
+                for statement in relevant.statements:
+                    resources = statement.resources
+                    if statement.not_resources is not None or resources is None:
+                        return None
+                    if resources == ("*",) or pattern in resources:
+                        continue
+                    if not statement.is_allow:
+                        return None  # a Deny naming some members: they would differ
+                    additive.update(resources)
+        exceptions = {t.arn for form in block.forms for t in self.index.matching(form, tuple(additive))}
+        exceptions.update(
+            t.arn for form, _bits, patterns in rest for t in self.index.matching(form, patterns)
+        )
+        covered = [t for t in members if t.arn not in exceptions]
+        if len(covered) <= STORE_FANOUT:
+            return None
+        attrs = self._edge(arn, covered[0], base)
+        return SetEdge(block, pattern, members, frozenset(t.arn for t in covered), attrs and dict(attrs))
+
+    def _many(self, block: Block, pattern: str) -> bool:
+        return len(self.members(block, pattern)) > STORE_FANOUT
+
+    def members(self, block: Block, pattern: str) -> tuple[Target, ...]:
+        """The block's stores the pattern names (as AWS matches it, not just the loose index)."""
+        key = (id(block), pattern)
+        found = self._members.get(key)
+        if found is None:
+            named = {t.arn for t in self.index.matching(block.forms[0], (pattern,))}
+            found = tuple(t for t in block.members if t.arn in named and _names(pattern, t.arn))
+            self._members[key] = found
+        return found
+
+    def _set_edge(self, edge: SetEdge) -> tuple[str, dict[str, Any]]:
+        """The principal's edge into the set, its node remembered for drawing (`set_nodes`)."""
+        node = edge.block.node(edge.pattern)
+        self.set_nodes.setdefault(node, edge)
+        attrs = dict(edge.attrs or {})
+        sample = next(t for t in edge.members if t.arn in edge.covered)
+        others = len(edge.members) - len(edge.covered)
+        note = (
+            f"may act alike on {len(edge.covered)} of the {len(edge.members)} stores in the set; "
+            f"evaluated on {sample.name}"
+            + (f"; {others} others have edges of their own (other grants name them)" if others else "")
+        )
+        attrs["member_count"] = len(edge.covered)
+        attrs["evidence"] = {**dict(attrs.get("evidence") or {}), "note": note, "set": node}
+        return node, attrs
 
     def _edge(
         self, arn: str, target: Target, items: list[tuple[str, int, tuple[str, ...] | None]]
@@ -314,9 +522,25 @@ class AccessAnalysis:
                         results.append((result, scope))
         return self.edge_attrs(target, results) if results else None
 
-    def _function_sets(
-        self, arn: str, work: dict[str, tuple[Target, list[tuple[str, int, tuple[str, ...] | None]]]]
+    def _every_function(
+        self, arn: str, items: list[Item], work: Work
     ) -> Iterable[tuple[str, dict[str, Any]]]:
+        """Function-set edges for a grant on every function: each place's functions (sorted once
+        for all principals), evaluated on the first with every grant that names it."""
+        if self._places is None:
+            groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for target in self.index.by_form["function"].values():
+                groups[(target.account, target.region)].append(target.arn)
+            self._places = {place: sorted(arns) for place, arns in sorted(groups.items())}
+        pool = self.index.by_form["function"]
+        for target_arn in [t for t, (target, _i) in work.items() if target.kind == "function"]:
+            del work[target_arn]  # named by other grants too: the summary answers for them
+        for (account, region), arns in self._places.items():
+            sample = pool[arns[0]]
+            listed = self.items_naming(arn, sample, items)
+            yield from self._function_set(self._edge(arn, sample, listed), account, region, arns, sample)
+
+    def _function_sets(self, arn: str, work: Work) -> Iterable[tuple[str, dict[str, Any]]]:
         """One summary edge per account/region, evaluated on its first function (by ARN)."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for target_arn, (target, _items) in work.items():
@@ -324,20 +548,25 @@ class AccessAnalysis:
         for (account, region), arns in sorted(groups.items()):
             arns.sort()
             sample, items = work[arns[0]]
-            attrs = self._edge(arn, sample, items)
-            if attrs is None:
-                continue
-            summary = dict(attrs)
-            summary["function_count"] = len(arns)
-            summary["evidence"] = {
-                **dict(attrs.get("evidence") or {}),
-                "note": (
-                    f"may invoke {len(arns)} functions in {account}/{region}; evaluated on "
-                    f"{sample.name}, whose resource policy may differ from the others'"
-                ),
-                "sample_functions": [a.rsplit(":", 1)[-1] for a in arns[:10]],
-            }
-            yield function_set_node(account, region), summary
+            yield from self._function_set(self._edge(arn, sample, items), account, region, arns, sample)
+
+    @staticmethod
+    def _function_set(
+        attrs: dict[str, Any] | None, account: str, region: str, arns: list[str], sample: Target
+    ) -> Iterable[tuple[str, dict[str, Any]]]:
+        if attrs is None:
+            return
+        summary = dict(attrs)
+        summary["function_count"] = len(arns)
+        summary["evidence"] = {
+            **dict(attrs.get("evidence") or {}),
+            "note": (
+                f"may invoke {len(arns)} functions in {account}/{region}; evaluated on "
+                f"{sample.name}, whose resource policy may differ from the others'"
+            ),
+            "sample_functions": [a.rsplit(":", 1)[-1] for a in arns[:10]],
+        }
+        yield function_set_node(account, region), summary
 
     def edge_attrs(self, target: Target, results: list[tuple[AccessResult, str | None]]) -> dict[str, Any]:
         key = (target.policy_note, tuple((id(r), scope) for r, scope in results))
@@ -345,6 +574,30 @@ class AccessAnalysis:
         if cached is None:
             cached = self._attrs[key] = _attrs(self.catalogue, target, results)
         return cached
+
+
+_LEVEL_CACHE: dict[tuple[int, int, int], tuple[dict[str, list[str]], frozenset[str], list[str]]] = {}
+
+
+def _levels(
+    catalogue: Any, certain: int, maybe: int
+) -> tuple[dict[str, list[str]], frozenset[str], list[str]]:
+    """Actions by access level, the levels held for certain, and the levels in ORDER; the same
+    few action sets recur across thousands of edges (cached per catalogue)."""
+    key = (id(catalogue), certain, maybe)
+    found = _LEVEL_CACHE.get(key)
+    if found is None:
+        by_level: dict[str, list[str]] = defaultdict(list)
+        certain_levels: set[str] = set()
+        for index in iter_bits(certain | maybe):
+            info = catalogue.actions[index]
+            level = LEVELS.get(info.access_level, info.access_level.lower())
+            by_level[level].append(info.full_name)
+            if certain >> index & 1:
+                certain_levels.add(level)
+        levels = [lvl for lvl in ORDER if lvl in by_level] + sorted(set(by_level) - set(ORDER))
+        found = _LEVEL_CACHE[key] = (dict(by_level), frozenset(certain_levels), levels)
+    return found
 
 
 def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str | None]]) -> dict[str, Any]:
@@ -356,15 +609,7 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
         else:
             certain |= result.bits
     maybe &= ~certain
-    by_level: dict[str, list[str]] = defaultdict(list)
-    certain_levels: set[str] = set()
-    for index in iter_bits(certain | maybe):
-        info = catalogue.actions[index]
-        level = LEVELS.get(info.access_level, info.access_level.lower())
-        by_level[level].append(info.full_name)
-        if certain >> index & 1:
-            certain_levels.add(level)
-    levels = [lvl for lvl in ORDER if lvl in by_level] + sorted(set(by_level) - set(ORDER))
+    by_level, certain_levels, levels = _levels(catalogue, certain, maybe)
     statements = list(dict.fromkeys(ref for result, _ in results for ref in result.statements))
     hinges = list(dict.fromkeys(h for result, _ in results if result.conditional for h in result.conditions))
     scopes = sorted({scope for _, scope in results if scope})
@@ -384,7 +629,7 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
     return {
         "kind": "can",
         "access": levels[0],
-        "levels": levels,
+        "levels": list(levels),
         "certain_access": strongest(certain_levels),
         "conditional": not certain,
         "actions": {lvl: sorted(by_level[lvl])[:MAX_ACTIONS] for lvl in levels},
@@ -399,15 +644,39 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
 
 
 def add_access_edges(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel) -> None:
-    """A `can` edge per (principal, target), through the graph's derived-edge API (the store and
-    key nodes they lead to are the builder's)."""
-    analysis = AccessAnalysis(estate, iam_model)
+    """A `can` edge per (principal, target) or store set, through the graph's derived-edge API
+    (the store and key nodes they lead to are the builder's; set nodes and their `contains`
+    edges are added the first time an edge leads to one)."""
+    nodes = graph.nodes
+    classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
+    analysis = AccessAnalysis(estate, iam_model, classification)
     edges: list[DerivedEdge] = []
+    drawn: set[str] = set()
     for arn in principals_to_check(graph, iam_model):
         for target, attrs in analysis.edges_for(arn):
             if target.startswith("functions:"):
                 account, _, region = target.removeprefix("functions:").partition(":")
                 label = f"every function in {account}/{region}"
                 add_set_node(graph, target, "function-set", label=label, account=account, region=region)
+            elif target in analysis.set_nodes and target not in drawn:
+                drawn.add(target)
+                edges.extend(_draw_set(graph, target, analysis.set_nodes[target]))
             edges.append((arn, target, "can", attrs))
     add_derived_edges(graph, edges)
+
+
+def _draw_set(graph: nx.MultiDiGraph, node: str, edge: SetEdge) -> list[DerivedEdge]:
+    """The set node and its `contains` edges, one per member (the same for every principal)."""
+    add_set_node(graph, node, STORE_SET, **set_attrs(edge.block, edge.pattern, len(edge.members)))
+    evidence = {"set": node, "pattern": edge.pattern}
+    return [(node, t.arn, CONTAINS, {"kind": CONTAINS, "evidence": evidence}) for t in edge.members]
+
+
+def _names(pattern: str, arn: str) -> bool:
+    """Whether the Resource pattern names the ARN for certain (AWS's matching, no variables)."""
+    return _fixed_verdict((pattern,), arn, False).truth is Tri.TRUE
+
+
+def _reads_resource_tags(statements: Iterable[Statement]) -> bool:
+    """A condition on the resource's tags: the answer may differ from store to store."""
+    return any(c.key.casefold().startswith("aws:resourcetag") for s in statements for c in s.conditions)

@@ -10,6 +10,7 @@ literal ARNs (pattern matches are cached across principals).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -156,6 +157,20 @@ class TargetIndex:
             for form in target.forms:
                 self.by_form[form][target.arn] = target
         self._matches: dict[tuple[str, str], tuple[Target, ...]] = {}
+        self._named: dict[tuple[str, str], frozenset[str]] = {}
+
+    def names(self, form: str, patterns: tuple[str, ...] | None, arn: str) -> bool:
+        """Whether `matching(form, patterns)` includes the target `arn` (without listing it)."""
+        if patterns is None or "*" in patterns:
+            return arn in self.by_form[form]
+        for pattern in patterns:
+            key = (form, pattern)
+            found = self._named.get(key)
+            if found is None:
+                found = self._named[key] = frozenset(t.arn for t in self._match(form, pattern))
+            if arn in found:
+                return True
+        return False
 
     def matching(self, form: str, patterns: tuple[str, ...] | None) -> list[Target]:
         """Targets of `form` some pattern may name (None: every target)."""
@@ -185,7 +200,10 @@ class TargetIndex:
         return cached
 
 
+@functools.lru_cache(maxsize=16384)
 def _glob(text: str) -> re.Pattern[str]:
+    """Compiled once per text: a scan of every bucket for every object pattern asks again and
+    again, and `re`'s own cache (512 entries) thrashes at that size."""
     return re.compile(loose_regex(text), re.DOTALL)
 
 

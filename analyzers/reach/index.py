@@ -86,7 +86,8 @@ class Adjacency:
 @dataclass(frozen=True, slots=True)
 class ZeroWidth:
     """Hops that do not count: out of a `role-set` node, which only stands for its members (one
-    principal's many edges by one escalation method), except a query's first hop. Forward, a set's
+    principal's many edges by one escalation method), or a `store-set` node (the stores a grant
+    covers alike), except a query's first hop. Forward, a set's
     members join the layer the set is in; backward, a set joins the layer of the member it leads
     to. Sets never lead to sets (the graph draws them so), so no layer chains through two."""
 
@@ -141,8 +142,12 @@ class ReachIndex:
         self._orders: tuple[np.ndarray, np.ndarray] | None = None
         self._codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
         node_kinds, codes = self.codes("kind")
-        sets = np.asarray(node_kinds == codes.get("role-set", -1), dtype=bool)
-        self.sets = sets  # per node: a role-set node, out of which hops are free
+        set_codes = [codes[k] for k in ("role-set", "store-set") if k in codes]
+        sets = np.isin(node_kinds, set_codes)
+        self.sets = sets  # per node: a role-set or store-set node, out of which hops are free
+        held = np.flatnonzero(table.of_kinds(kinds & frozenset({"contains"})))
+        # (store-set, member) pairs: a grant on the set is a grant on each member (access_choice)
+        self.memberships = (table.sources[held], table.targets[held])
         self.zero: dict[str, ZeroWidth | None] = {
             direction: ZeroWidth(sets, direction == "forward") if sets.any() else None
             for direction in ("forward", "backward")

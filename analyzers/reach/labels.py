@@ -164,6 +164,8 @@ def evidence_summary(data: Mapping[str, Any]) -> str:
             value = data.get(key, evidence.get(key))
             if value:
                 parts.append(f"{key} {_compact(value)}")
+    elif kind == "contains":
+        parts.append("one of the stores the set stands for")
     elif kind not in ("escalates-to", "can-assume"):
         parts.extend(f"{k} {_compact(v)}" for k, v in list(evidence.items())[:4] if v not in (None, "", []))
     conditions = _conditions(evidence)

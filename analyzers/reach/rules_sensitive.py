@@ -21,6 +21,7 @@ import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
+from analyzers.reach.grants import can_grants, is_store_set, set_members
 from analyzers.reach.index import Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
 from estate.graph.stores import store_classification
@@ -125,13 +126,27 @@ class _Grants:
 
 
 def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
+    """A grant through a store set counts once per sensitive member (grants.py: the expanded
+    graph's answer), unless the holder has a direct edge to that member."""
     rows: list[tuple[int, int, int, bool]] = []
     data: list[Mapping[str, Any]] = []
-    for node, neighbours in index.graph._succ.items():
-        for store, keyed in neighbours.items():
-            grant = keyed.get("can") if store in sensitive else None
-            if grant is not None:
-                rank = access_rank(strongest_access(grant.get("access")))
+    graph = index.graph
+    members: dict[str, list[str]] = {}
+    for node, neighbours in graph._succ.items():
+        for target, keyed in neighbours.items():
+            grant = keyed.get("can")
+            if grant is None:
+                continue
+            if target in sensitive:
+                stores = [target]
+            elif is_store_set(graph, target):
+                if target not in members:
+                    members[target] = [m for m in set_members(graph, target) if m in sensitive]
+                stores = [m for m in members[target] if "can" not in neighbours.get(m, {})]
+            else:
+                continue
+            rank = access_rank(strongest_access(grant.get("access")))
+            for store in stores:
                 rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
                 data.append(grant)
     table = np.array(rows, dtype=np.int64).reshape(-1, 4)
@@ -303,11 +318,7 @@ def no_vpc_findings(
     for fn in estate.functions:
         if fn.vpc is not None or not fn.role_arn or fn.role_arn not in graph:
             continue
-        reached = []
-        for store, keyed in sorted(graph._succ[fn.role_arn].items()):
-            data = keyed.get("can")
-            if data is not None and store in sensitive:
-                reached.append((store, data))
+        reached = sorted((s, data) for s, data in can_grants(graph, fn.role_arn) if s in sensitive)
         if not reached:
             continue
         names = ", ".join(f"{estate.data_stores[s].name} ({sensitive[s]})" for s, _ in reached[:5])

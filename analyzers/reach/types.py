@@ -14,8 +14,9 @@ from analyzers.reach.labels import evidence_summary
 
 T = TypeVar("T")
 
-# Edge kinds that mean "can reach": who triggers, runs as, may act on, may assume or may become.
-FORWARD_KINDS = frozenset({"invokes", "executes-as", "can", "can-assume", "escalates-to"})
+# Edge kinds that mean "can reach": who triggers, runs as, may act on, may assume or may become;
+# and `contains`, from a store set (one grant on many stores alike) to each of its stores.
+FORWARD_KINDS = frozenset({"invokes", "executes-as", "can", "can-assume", "escalates-to", "contains"})
 # Node kinds a blast radius reports (data stores and the keys that decrypt them).
 STORE_KINDS = frozenset({"data-store", "kms-key"})
 

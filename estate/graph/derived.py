@@ -4,7 +4,8 @@ The builder (estate/graph/builder.py) adds every resource, principal and configu
 estate. Analyses derive conclusions from them: who can assume or escalate to whom (`can-assume`,
 `escalates-to`: the IAM analysis) and who can do what to which resource (`can`: the access
 analysis), and they draw a fan-out too wide to list through a summary node that stands for many
-principals or functions (`role-set`, `function-set`). Those go in through this module and nothing
+principals, functions or stores (`role-set`, `function-set`, `store-set`, whose `contains` edges
+lead to its members). Those go in through this module and nothing
 else does, so an analysis never rewrites a node the builder made, and a reader can tell the
 estate's facts from the analyses' conclusions by the edge kind.
 
@@ -20,8 +21,8 @@ from typing import Any
 
 import networkx as nx
 
-DERIVED_EDGE_KINDS = frozenset({"can", "can-assume", "escalates-to"})
-SET_NODE_KINDS = frozenset({"role-set", "function-set"})
+DERIVED_EDGE_KINDS = frozenset({"can", "can-assume", "escalates-to", "contains"})
+SET_NODE_KINDS = frozenset({"role-set", "function-set", "store-set"})
 SERVICE_PREFIX = "service:"  # node id of a service principal: service:<name>.amazonaws.com
 
 DerivedEdge = tuple[str, str, str, dict[str, Any]]

@@ -15,6 +15,7 @@ import networkx as nx
 from analyzers.analysis import Analysis
 from analyzers.config.rules_deployment import internet_facing
 from analyzers.findings.model import Finding, sort_findings
+from analyzers.reach.grants import can_grants
 from estate.model import Estate, LambdaFunction
 from estate.model.audit import Alarm, FunctionChange
 
@@ -84,14 +85,12 @@ def alarm_coverage(alarms: tuple[Alarm, ...] | None, metric: str | None) -> str:
 
 
 def stores_reached(graph: nx.MultiDiGraph, role_arn: str) -> tuple[StoreAccess, ...]:
-    """The role's direct `can` edges to data stores, strongest access first."""
+    """The role's own `can` grants on data stores (store sets expanded), strongest access first."""
     if role_arn not in graph:
         return ()
     order = ("permissions-management", "write", "read", "list", "tagging")
     out = []
-    for _role, target, key, data in graph.out_edges(role_arn, keys=True, data=True):
-        if key != "can" and data.get("kind") != "can":
-            continue
+    for target, data in can_grants(graph, role_arn):
         node = graph.nodes[target]
         kind = str(node.get("subkind") or node.get("kind") or "")
         if node.get("kind") != "data-store" and kind not in _DATA_SUBKINDS:

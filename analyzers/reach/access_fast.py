@@ -1,0 +1,202 @@
+"""The engine's answer for the plainest access question, without building a request.
+
+Most `can` decisions on a large estate are one role's own grant on one store of its own account
+that has no resource policy, with no condition anywhere: a role naming a dozen tables in inline
+statements asks tens of thousands of such questions, each distinct. The engine (policy.evaluate)
+answers them in ~100 us, mostly building a request context nothing will read. Here the same
+documented logic is applied to the statements the access analysis already selected (those whose
+actions include the one asked): an applicable Deny anywhere denies; otherwise the identity
+policies must allow, the permissions boundary (if any) must allow, and every level of SCPs and
+RCPs must allow. The statements reported are the applicable Allows, layer by layer in the
+engine's order (identity, boundary, SCP levels, RCP levels).
+
+A same-account resource policy (a topic's, a bucket's) is taken into account when the identity
+route already allows: its applicable statements that name the caller add their Allow (reported
+after the identity policy's, as the engine does) or deny outright. When only the resource policy
+could allow, how it names the caller decides whether a boundary caps it: the engine's question.
+
+`plain_decision` returns UNSURE whenever the question is not that plain (a condition, a policy
+variable, a wildcard that crosses ARN segments, a NotPrincipal, another account, a caller that is
+not an IAM role or user, a service-linked role, a grant only a resource policy makes); the caller
+then asks the engine. A property test compares the two on generated estates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from policy.decision import StatementRef
+from policy.document import Statement
+from policy.principals import Caller, match_principals, parse_caller
+from policy.request import NamedPolicy
+from policy.resources import statement_resource_verdict
+from policy.truth import Tri
+
+
+class Unsure:
+    """The question is not plain: ask the engine."""
+
+
+UNSURE = Unsure()
+Entry = tuple[int, StatementRef, Statement]  # (action bits, the statement's reference, statement)
+
+
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """One principal's policies as the engine layers them, each statement with its action bits."""
+
+    identity: tuple[Entry, ...]
+    boundary: tuple[Entry, ...] | None  # None: no permissions boundary
+    scp_levels: tuple[tuple[Entry, ...], ...]
+    account: str | None
+    plain_caller: bool  # an IAM role or user, not service-linked
+    caller: Caller
+
+    @classmethod
+    def build(
+        cls,
+        arn: str,
+        identity: Sequence[NamedPolicy],
+        boundary: NamedPolicy | None,
+        scps: Sequence[NamedPolicy],
+        bits_of: Callable[[Statement], int],
+    ) -> Layers:
+        caller = parse_caller(arn)
+        plain = caller.kind in ("role", "user") and not caller.is_service_linked
+        return cls(
+            identity=_entries(identity, bits_of),
+            boundary=_entries((boundary,), bits_of) if boundary is not None else None,
+            scp_levels=tuple(_entries(level, bits_of) for level in org_levels(scps)),
+            account=caller.account,
+            plain_caller=plain,
+            caller=caller,
+        )
+
+
+def org_levels(policies: Sequence[NamedPolicy]) -> list[list[NamedPolicy]]:
+    """Policies grouped by organisation level, levels in first-seen order (as the engine does)."""
+    if not policies:
+        return []
+    grouped: dict[str, list[NamedPolicy]] = {}
+    for policy in policies:
+        grouped.setdefault(policy.org_level, []).append(policy)
+    return list(grouped.values())
+
+
+def _entries(policies: Sequence[NamedPolicy], bits_of: Callable[[Statement], int]) -> tuple[Entry, ...]:
+    out = []
+    for policy in policies:
+        for index, statement in enumerate(policy.document.statements):
+            ref = StatementRef(policy.name, policy.arn, policy.kind, index, statement.sid, statement.effect)
+            out.append((bits_of(statement), ref, statement))
+    return tuple(out)
+
+
+def resource_entries(policy: NamedPolicy, bits_of: Callable[[Statement], int]) -> tuple[Entry, ...]:
+    return _entries((policy,), bits_of)
+
+
+def rcp_layers(
+    rcps: Sequence[NamedPolicy], bits_of: Callable[[Statement], int]
+) -> tuple[tuple[Entry, ...], ...]:
+    return tuple(_entries(level, bits_of) for level in org_levels(rcps))
+
+
+def plain_decision(
+    layers: Layers,
+    rcps: tuple[tuple[Entry, ...], ...],
+    low: int,
+    resource: str,
+    resource_account: str,
+    resource_policy: tuple[Entry, ...] | None = None,
+) -> tuple[StatementRef, ...] | Unsure | None:
+    """The applicable Allow statements if allowed, None if denied, UNSURE if not plain."""
+    if not layers.plain_caller or layers.account is None or layers.account != resource_account:
+        return UNSURE
+    refs: list[StatementRef] = []
+    identity = _applicable(layers.identity, low, resource)
+    if isinstance(identity, Unsure):
+        return UNSURE
+    if identity[1]:
+        return None  # an explicit Deny
+    if not identity[0]:
+        return UNSURE if resource_policy is not None else None
+    refs.extend(identity[0])
+    if resource_policy is not None:
+        named = _named_in(resource_policy, low, resource, layers.caller)
+        if isinstance(named, Unsure):
+            return UNSURE
+        if named[1]:
+            return None
+        refs.extend(named[0])
+    groups: list[tuple[Entry, ...]] = []
+    if layers.boundary is not None:
+        groups.append(layers.boundary)
+    groups.extend(layers.scp_levels)
+    groups.extend(rcps)
+    for entries in groups:  # the boundary and every level of SCPs and RCPs must allow too
+        found = _applicable(entries, low, resource)
+        if isinstance(found, Unsure):
+            return UNSURE
+        if found[1] or not found[0]:
+            return None
+        refs.extend(found[0])
+    return tuple(refs)
+
+
+def _applicable(
+    entries: tuple[Entry, ...], low: int, resource: str
+) -> tuple[list[StatementRef], bool] | Unsure:
+    """(the applicable Allows, whether a Deny applies) of one identity-side layer."""
+    allows: list[StatementRef] = []
+    denied = False
+    for bits, ref, statement in entries:
+        if not bits & low:
+            continue
+        if statement.conditions:
+            return UNSURE
+        truth = _covers(statement, resource)
+        if truth is Tri.UNKNOWN:
+            return UNSURE
+        if truth is Tri.TRUE:
+            if statement.is_allow:
+                allows.append(ref)
+            else:
+                denied = True
+    return allows, denied
+
+
+def _named_in(
+    entries: tuple[Entry, ...], low: int, resource: str, caller: Caller
+) -> tuple[list[StatementRef], bool] | Unsure:
+    """(the applicable Allows, whether a Deny applies) of a resource policy: statements whose
+    Principal names the caller (any way: the identity route already allows)."""
+    allows: list[StatementRef] = []
+    denied = False
+    for bits, ref, statement in entries:
+        if not bits & low:
+            continue
+        if statement.conditions or statement.not_principals is not None:
+            return UNSURE
+        truth = _covers(statement, resource) if statement.resources or statement.not_resources else Tri.TRUE
+        if truth is Tri.UNKNOWN:
+            return UNSURE
+        if truth is Tri.FALSE or statement.principals is None:
+            continue
+        named = match_principals(statement.principals, caller).any.truth
+        if named is Tri.UNKNOWN:
+            return UNSURE
+        if named is Tri.TRUE:
+            if statement.is_allow:
+                allows.append(ref)
+            else:
+                denied = True
+    return allows, denied
+
+
+def _covers(statement: Statement, resource: str) -> Tri:
+    patterns = statement.resources if statement.resources is not None else statement.not_resources
+    if patterns is not None and any("${" in p for p in patterns):
+        return Tri.UNKNOWN
+    return statement_resource_verdict(statement, resource, variables=False).truth
