@@ -39,7 +39,15 @@ from typing import Any
 import networkx as nx
 
 from analyzers.iam.principal_policies import IamModel
-from analyzers.reach.access_fast import Entry, Unsure, plain_decision, rcp_layers, resource_entries
+from analyzers.reach.access_fast import (
+    Entry,
+    ResourceSide,
+    Unsure,
+    plain_decision,
+    rcp_layers,
+    request_context,
+    resource_entries,
+)
 from analyzers.reach.access_fast import Layers as FastLayers
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
 from analyzers.reach.store_sets import (
@@ -54,6 +62,7 @@ from analyzers.reach.store_sets import (
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 from estate.model import Estate
 from policy.catalogue import iter_bits, load_catalogue
+from policy.context import RequestContext
 from policy.decision import Hinge, StatementRef
 from policy.document import Statement
 from policy.evaluate import evaluate
@@ -159,7 +168,7 @@ class AccessAnalysis:
         self._fast_layers: dict[str, FastLayers] = {}
         self._places: dict[tuple[str, str], list[str]] | None = None
         self._fast_rcps: dict[str, tuple[tuple[Entry, ...], ...]] = {}
-        self._fast_policies: dict[int, tuple[Entry, ...]] = {}  # by id: parsed policies live as long
+        self._fast_policies: dict[int, ResourceSide] = {}  # by id: parsed policies live as long
         self.named = self._named_in_policies(self.targets)
         self._statements: dict[str, tuple[tuple[int, Statement], ...]] = {}
         self._classes: dict[tuple[str, int], list[int]] = {}
@@ -283,7 +292,16 @@ class AccessAnalysis:
         if target.policy_note is None and target.kind != "key" and target.account:
             policy = self._resource_entries(target.policy) if target.policy is not None else None
             rcps = self._rcp_layers(target.account)
-            plain = plain_decision(self._layers_of(arn), rcps, bits & -bits, resource, target.account, policy)
+            layers = self._layers_of(arn)
+
+            def context() -> RequestContext:
+                given = {
+                    **self.model.principal_context(arn),
+                    **{f"aws:ResourceTag/{k}": v for k, v in target.tags.items()},
+                }
+                return request_context(layers.caller, target.account, given)
+
+            plain = plain_decision(layers, rcps, bits & -bits, resource, target.account, policy, context)
             if plain is None or not isinstance(plain, Unsure):
                 return None if plain is None else AccessResult(bits, False, plain, (), "identity-policy")
         return self._engine(arn, bits, action, resource, target)
@@ -300,7 +318,7 @@ class AccessAnalysis:
             )
         return found
 
-    def _resource_entries(self, policy: NamedPolicy) -> tuple[Entry, ...]:
+    def _resource_entries(self, policy: NamedPolicy) -> ResourceSide:
         found = self._fast_policies.get(id(policy))
         if found is None:
             found = self._fast_policies[id(policy)] = resource_entries(policy, self.catalogue.statement_bits)

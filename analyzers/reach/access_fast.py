@@ -12,8 +12,11 @@ engine's order (identity, boundary, SCP levels, RCP levels).
 
 A same-account resource policy (a topic's, a bucket's) is taken into account when the identity
 route already allows: its applicable statements that name the caller add their Allow (reported
-after the identity policy's, as the engine does) or deny outright. When only the resource policy
-could allow, how it names the caller decides whether a boundary caps it: the engine's question.
+after the identity policy's, as the engine does, also when a condition leaves it open: the
+identity route allows regardless) or deny outright. Their conditions are evaluated by the
+engine's own `evaluate_conditions` on the context the engine would build (`request_context`).
+When only the resource policy could allow, how it names the caller decides whether a boundary caps
+it: the engine's question.
 
 `plain_decision` returns UNSURE whenever the question is not that plain (a condition, a policy
 variable, a wildcard that crosses ARN segments, a NotPrincipal, another account, a caller that is
@@ -26,12 +29,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from policy.conditions import evaluate_conditions
+from policy.context import ContextInput, RequestContext
 from policy.decision import StatementRef
 from policy.document import Statement
 from policy.principals import Caller, match_principals, parse_caller
 from policy.request import NamedPolicy
 from policy.resources import statement_resource_verdict
 from policy.truth import Tri
+from policy.variables import uses_variables
 
 
 class Unsure:
@@ -93,8 +99,24 @@ def _entries(policies: Sequence[NamedPolicy], bits_of: Callable[[Statement], int
     return tuple(out)
 
 
-def resource_entries(policy: NamedPolicy, bits_of: Callable[[Statement], int]) -> tuple[Entry, ...]:
-    return _entries((policy,), bits_of)
+@dataclass(frozen=True, slots=True)
+class ResourceSide:
+    """A resource policy's statements, and whether its version lets them use policy variables."""
+
+    entries: tuple[Entry, ...]
+    variables: bool
+
+
+def resource_entries(policy: NamedPolicy, bits_of: Callable[[Statement], int]) -> ResourceSide:
+    return ResourceSide(_entries((policy,), bits_of), uses_variables(policy.document.version))
+
+
+def request_context(caller: Caller, resource_account: str, given: dict[str, ContextInput]) -> RequestContext:
+    """The context `policy.request.Request` builds for this caller and resource (same derivation)."""
+    derived = caller.context_keys()
+    if resource_account:
+        derived["aws:ResourceAccount"] = resource_account
+    return RequestContext.build(given, complete=False, derived=derived)
 
 
 def rcp_layers(
@@ -109,7 +131,8 @@ def plain_decision(
     low: int,
     resource: str,
     resource_account: str,
-    resource_policy: tuple[Entry, ...] | None = None,
+    resource_policy: ResourceSide | None = None,
+    context: Callable[[], RequestContext] | None = None,
 ) -> tuple[StatementRef, ...] | Unsure | None:
     """The applicable Allow statements if allowed, None if denied, UNSURE if not plain."""
     if not layers.plain_caller or layers.account is None or layers.account != resource_account:
@@ -124,7 +147,7 @@ def plain_decision(
         return UNSURE if resource_policy is not None else None
     refs.extend(identity[0])
     if resource_policy is not None:
-        named = _named_in(resource_policy, low, resource, layers.caller)
+        named = _named_in(resource_policy, low, resource, layers.caller, context)
         if isinstance(named, Unsure):
             return UNSURE
         if named[1]:
@@ -168,30 +191,43 @@ def _applicable(
 
 
 def _named_in(
-    entries: tuple[Entry, ...], low: int, resource: str, caller: Caller
+    side: ResourceSide,
+    low: int,
+    resource: str,
+    caller: Caller,
+    context: Callable[[], RequestContext] | None,
 ) -> tuple[list[StatementRef], bool] | Unsure:
     """(the applicable Allows, whether a Deny applies) of a resource policy: statements whose
-    Principal names the caller (any way: the identity route already allows)."""
+    Principal names the caller (any way: the identity route already allows). An Allow left open
+    (a condition, a principal the engine cannot settle) is listed, as the engine lists it; an open
+    Deny is the engine's question."""
     allows: list[StatementRef] = []
     denied = False
-    for bits, ref, statement in entries:
+    for bits, ref, statement in side.entries:
         if not bits & low:
             continue
-        if statement.conditions or statement.not_principals is not None:
+        if statement.not_principals is not None:
             return UNSURE
         truth = _covers(statement, resource) if statement.resources or statement.not_resources else Tri.TRUE
         if truth is Tri.UNKNOWN:
             return UNSURE
         if truth is Tri.FALSE or statement.principals is None:
             continue
+        if statement.conditions:
+            if context is None:
+                return UNSURE
+            truth = evaluate_conditions(statement.conditions, context(), variables=side.variables).truth
+            if truth is Tri.FALSE:
+                continue
         named = match_principals(statement.principals, caller).any.truth
-        if named is Tri.UNKNOWN:
+        if named is Tri.FALSE:
+            continue
+        if statement.is_allow:
+            allows.append(ref)
+        elif truth is Tri.TRUE and named is Tri.TRUE:
+            denied = True
+        else:
             return UNSURE
-        if named is Tri.TRUE:
-            if statement.is_allow:
-                allows.append(ref)
-            else:
-                denied = True
     return allows, denied
 
 

@@ -250,6 +250,17 @@ _CONDITIONS = st.sampled_from(
 )
 
 
+_POLICY_CONDITIONS = st.sampled_from(
+    [
+        None,
+        {"StringEquals": {"AWS:SourceOwner": ACCOUNT}},
+        {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+        {"StringEquals": {"aws:PrincipalAccount": "999999999999"}},
+        {"StringEquals": {"aws:ResourceTag/team": "a"}},
+    ]
+)
+
+
 @st.composite
 def _statement(draw: st.DrawFn, names: list[str]) -> dict[str, Any]:
     resource = draw(_RESOURCES)
@@ -279,7 +290,11 @@ def _estates(draw: st.DrawFn) -> Estate:
     if draw(st.booleans()) and tables:  # one store with a policy of its own
         effect = draw(st.sampled_from(["Allow", "Deny"]))
         principal = {"AWS": draw(st.sampled_from([ROLES[0], ACCOUNT, "*"]))}
-        policy = doc({"Effect": effect, "Principal": principal, "Action": "dynamodb:*", "Resource": "*"})
+        statement = {"Effect": effect, "Principal": principal, "Action": "dynamodb:*", "Resource": "*"}
+        condition = draw(_POLICY_CONDITIONS)
+        if condition:
+            statement["Condition"] = condition
+        policy = doc(statement)
         tables[0] = table(tables[0].name, tables[0].classification, policy)
     names = [t.name for t in tables] or ["team-a-00"]
     roles = [
