@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -84,8 +84,29 @@ RULE_FOR_METRIC = {
 }
 
 
-def _epoch(series: MetricSeries) -> np.ndarray:
-    return np.array([dt.datetime.fromisoformat(t).timestamp() for t in series.raw_timestamps])
+@dataclass
+class _Epochs:
+    """Timestamps as epoch seconds, each distinct ISO string parsed once. Series read by one
+    GetMetricData query share their timestamps and overlapping queries share most of them: at
+    10,000 functions, 600,000 strings (1,200 series in 250 distinct tuples) of 4,000 distinct
+    values took 0.3 s to parse one by one, nearly all of the anomaly scoring."""
+
+    series: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    stamps: dict[str, float] = field(default_factory=dict)
+
+    def of(self, series: MetricSeries) -> np.ndarray:
+        """A copy of its own for each caller."""
+        found = self.series.get(series.raw_timestamps)
+        if found is None:
+            found = np.array([self._seconds(t) for t in series.raw_timestamps])
+            self.series[series.raw_timestamps] = found
+        return found.copy()
+
+    def _seconds(self, stamp: str) -> float:
+        seconds = self.stamps.get(stamp)
+        if seconds is None:
+            seconds = self.stamps[stamp] = dt.datetime.fromisoformat(stamp).timestamp()
+        return seconds
 
 
 def _grid(estate: Estate, stamps: list[np.ndarray], now: dt.datetime, lookback: dt.timedelta) -> Grid:
@@ -133,9 +154,10 @@ def function_windows(
     by_place: dict[tuple[str, str], dict[str, list[tuple[str, np.ndarray, np.ndarray]]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    epochs = _Epochs()
     for (account, region, name, metric), series in estate.metrics.items():
         if metric in METRIC_KINDS and series.values:
-            by_place[(account, region)][metric].append((name, _epoch(series), np.array(series.values)))
+            by_place[(account, region)][metric].append((name, epochs.of(series), np.array(series.values)))
     for (account, region), metrics in by_place.items():
         grid = _grid(estate, [e for rows in metrics.values() for _, e, _ in rows], now, lookback)
         blocks = {
@@ -249,8 +271,9 @@ def concurrency_pressure_findings(
         if metric == "ConcurrentExecutions" and series.values:
             per_place[(account, region)].append(series)
     out = []
+    epochs = _Epochs()
     for (account, region), rows in sorted(per_place.items()):
-        stamps = [_epoch(s) for s in rows]
+        stamps = [epochs.of(s) for s in rows]
         grid = _grid(estate, stamps, now, lookback)
         block = np.stack(
             [place(grid, e, np.array(s.values), "Invocations") for e, s in zip(stamps, rows, strict=True)]

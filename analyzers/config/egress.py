@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from estate.model import Estate, LambdaFunction
+from estate.model import Estate, LambdaFunction, VpcConfig
 from estate.model.network import Network, Route, SecurityGroup
 
 NEEDED = ("DescribeSubnets", "DescribeRouteTables")
@@ -131,6 +131,23 @@ def egress_of(estate: Estate, fn: LambdaFunction) -> Egress:
         detail = "no default route to a NAT gateway"
     kind = "endpoints-only" if endpoints else "none"
     return Egress(kind, detail=detail, world_ports=ports or "", **common)
+
+
+class EgressByPlacement:
+    """`egress_of` answered once per placement: the verdict depends only on the function's account,
+    region and VpcConfig, which functions share (6,576 VPC functions in 1,855 placements at
+    10,000 functions, each asked by two rules)."""
+
+    def __init__(self, estate: Estate) -> None:
+        self.estate = estate
+        self._found: dict[tuple[str, str, VpcConfig | None], Egress] = {}
+
+    def __call__(self, fn: LambdaFunction) -> Egress:
+        placement = (fn.account, fn.region, fn.vpc)
+        found = self._found.get(placement)
+        if found is None:
+            found = self._found[placement] = egress_of(self.estate, fn)
+        return found
 
 
 def _groups(network: Network, fn: LambdaFunction) -> list[SecurityGroup]:

@@ -6,9 +6,10 @@ or route tables were not collected gets no finding (never a guess).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from analyzers.config.egress import NEEDED, Egress, egress_of
+from analyzers.config.egress import NEEDED, Egress, EgressByPlacement
+from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.iam.analysis import iam_pass
@@ -32,7 +33,7 @@ PUBLIC_SUBNET = RULES.register(
             "only to VPC endpoints), in at least two Availability Zones."
         ),
     ),
-    check=lambda ctx: public_subnet_findings(ctx.estate),
+    check=lambda ctx: public_subnet_findings(ctx.estate, ctx.once(egress_by_placement)),
 )
 SINGLE_AZ = RULES.register(
     Rule(
@@ -64,11 +65,21 @@ NO_VPC_ENDPOINT = RULES.register(
             "endpoints with private DNS for the other services, each with an endpoint policy."
         ),
     ),
-    check=lambda ctx: no_vpc_endpoint_findings(ctx.estate, ctx.once(iam_pass).model),
+    check=lambda ctx: no_vpc_endpoint_findings(
+        ctx.estate, ctx.once(iam_pass).model, ctx.once(egress_by_placement)
+    ),
 )
 # Services whose traffic is worth keeping on the AWS network; secret material ones rate higher.
 ENDPOINT_SERVICES = ("s3", "dynamodb", "secretsmanager", "kms", "sqs", "sns", "ssm")
 _SECRET_SERVICES = frozenset({"secretsmanager", "kms", "ssm"})
+
+
+EgressOf = Callable[[LambdaFunction], Egress]
+
+
+def egress_by_placement(ctx: RuleContext) -> EgressByPlacement:
+    """The egress verdicts the network rules share within one run (`RuleContext.once`)."""
+    return EgressByPlacement(ctx.estate)
 
 
 def _network(estate: Estate, fn: LambdaFunction) -> Network | None:
@@ -88,12 +99,13 @@ def _route_evidence(network: Network, subnet_id: str) -> Evidence:
     )
 
 
-def public_subnet_findings(estate: Estate) -> Iterator[Finding]:
+def public_subnet_findings(estate: Estate, egress_of: EgressOf | None = None) -> Iterator[Finding]:
+    egress_of = egress_of or EgressByPlacement(estate)
     for fn in estate.functions:
         network = _network(estate, fn)
         if network is None:
             continue
-        egress = egress_of(estate, fn)
+        egress = egress_of(fn)
         if not egress.public_subnets:
             continue
         evidence = [_route_evidence(network, s) for s in egress.public_subnets]
@@ -143,8 +155,7 @@ def services_used(model: IamModel | None, role_arn: str) -> tuple[str, ...] | No
     return tuple(s for s in ENDPOINT_SERVICES if any_bits & catalogue.service_mask(s))
 
 
-def _no_endpoint_finding(fn: LambdaFunction, egress: Egress, model: IamModel | None) -> Finding | None:
-    used = services_used(model, fn.role_arn)
+def _no_endpoint_finding(fn: LambdaFunction, egress: Egress, used: tuple[str, ...] | None) -> Finding | None:
     candidates = used if used is not None else ENDPOINT_SERVICES
     missing = tuple(s for s in candidates if s not in egress.endpoints)
     if not missing:
@@ -174,20 +185,27 @@ def _no_endpoint_finding(fn: LambdaFunction, egress: Egress, model: IamModel | N
     )
 
 
-def no_vpc_endpoint_findings(estate: Estate, model: IamModel | None) -> Iterator[Finding]:
+def no_vpc_endpoint_findings(
+    estate: Estate, model: IamModel | None, egress_of: EgressOf | None = None
+) -> Iterator[Finding]:
+    egress_of = egress_of or EgressByPlacement(estate)
+    used_by_role: dict[str, tuple[str, ...] | None] = {}  # functions share roles
     for fn in estate.functions:
         network = _network(estate, fn)
         if network is None or "DescribeVpcEndpoints" not in network.collected:
             continue
-        egress = egress_of(estate, fn)
+        egress = egress_of(fn)
         if egress.kind != "nat":
             continue
-        finding = _no_endpoint_finding(fn, egress, model)
+        if fn.role_arn not in used_by_role:
+            used_by_role[fn.role_arn] = services_used(model, fn.role_arn)
+        finding = _no_endpoint_finding(fn, egress, used_by_role[fn.role_arn])
         if finding is not None:
             yield finding
 
 
 def network_findings(estate: Estate, model: IamModel | None) -> Iterator[Finding]:
-    yield from public_subnet_findings(estate)
+    egress_of = EgressByPlacement(estate)
+    yield from public_subnet_findings(estate, egress_of)
     yield from single_az_findings(estate)
-    yield from no_vpc_endpoint_findings(estate, model)
+    yield from no_vpc_endpoint_findings(estate, model, egress_of)

@@ -24,7 +24,13 @@ from estate.graph.stores import add_store_nodes
 from estate.graph.trigger_edges import add_invokers
 from estate.model.estate import Estate
 from estate.model.functions import LambdaFunction
-from estate.model.invoke_grants import INTERNET, InvokeGrant, grants_from_policy, url_reachable
+from estate.model.invoke_grants import (
+    INTERNET,
+    InvokeGrant,
+    ResourcePolicies,
+    grants_from_policy,
+    url_reachable,
+)
 
 
 def _invoker_subkind(arn: str) -> str:
@@ -131,10 +137,11 @@ def build_graph(estate: Estate, *, classification_tag: str | None = None) -> nx.
     (None: the classification parsed at load, see estate/graph/stores.py)."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.add_node(INTERNET, kind="internet", label="internet")
+    policies = ResourcePolicies()  # each function's policy parsed once, for grants and triggers
     for fn in estate.functions:
         _add_function(graph, fn)
         _add_url(graph, fn)
-        grants, problems = grants_from_policy(fn)
+        grants, problems = grants_from_policy(fn, policies)
         graph.graph.setdefault("policy_problems", []).extend(problems)
         for grant in grants:
             if url_reachable(fn, grant):
@@ -159,7 +166,7 @@ def build_graph(estate: Estate, *, classification_tag: str | None = None) -> nx.
             public=False,
             evidence={"UUID": esm.uuid, "State": esm.state, "BatchSize": esm.batch_size},
         )
-    add_invokers(graph, estate, add_node)  # API routes, rules, topics, buckets, logs, aliases
+    add_invokers(graph, estate, add_node, policies)  # API routes, rules, topics, buckets, logs, aliases
     add_network(graph, estate, add_node)  # subnets, routes, gateways, endpoints, egress
     _add_iam(graph, estate)
     add_store_nodes(graph, estate, classification_tag)  # stores, keys, encrypted-by

@@ -29,7 +29,7 @@ import networkx as nx
 from estate.graph.nodes import SOURCE_NODE_KINDS, AddNode
 from estate.model.estate import Estate
 from estate.model.functions import LambdaFunction
-from estate.model.invoke_grants import INTERNET, INVOKE, grants_from_policy
+from estate.model.invoke_grants import INTERNET, INVOKE, ResourcePolicies, grants_from_policy
 from estate.model.triggers import ApiRoute, Invokers
 from policy.document import PolicyParseError
 from policy.evaluate import evaluate
@@ -75,6 +75,7 @@ def service_permission(
     source_account: str | None,
     policy_text: str | None = None,
     policy_state: str | None = None,
+    policies: ResourcePolicies | None = None,
 ) -> Permission:
     """The best verdict over the given service principals and concrete source ARNs."""
     text = fn.policy.text if policy_text is None and fn.policy is not None else policy_text
@@ -84,7 +85,8 @@ def service_permission(
             return Permission("not granted", note="the function has no resource policy")
         return Permission("unknown", note="the function's resource policy was not collected")
     try:
-        document = NamedPolicy.parse("resource policy", text, "resource", arn=fn.arn)
+        parsed = (policies or ResourcePolicies()).parse(text)
+        document = NamedPolicy("resource policy", fn.arn, parsed, "resource")
     except PolicyParseError as exc:
         return Permission("unknown", note=f"unparseable resource policy: {exc}")
     best = Permission("not granted", note=f"no statement allows {'/'.join(services)} for this source")
@@ -177,7 +179,9 @@ def _route_caller(route: ApiRoute) -> tuple[str, str, bool] | None:
     return f"authenticated:{how.lower()}:{scope}", label, False
 
 
-def _add_route(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, route: ApiRoute) -> None:
+def _add_route(
+    graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, route: ApiRoute, policies: ResourcePolicies
+) -> None:
     fn = estate.function(route.function_arn or "")
     if fn is None:
         return
@@ -186,7 +190,7 @@ def _add_route(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, route:
         "apigateway" if route.api_kind == "rest" else "apigatewayv2", "GetStages", route.account, route.region
     )
     permission = service_permission(
-        fn, ("apigateway.amazonaws.com",), route_source_arns(route), route.account
+        fn, ("apigateway.amazonaws.com",), route_source_arns(route), route.account, policies=policies
     )
     if not route.stages:
         note = "no deployed stage" if stages_known else "stages were not collected"
@@ -240,14 +244,18 @@ def _log_group_arn(region: str, account: str, name: str) -> str:
     return f"arn:aws:logs:{region}:{account}:log-group:{name}"
 
 
-def _add_triggers(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, invokers: Invokers) -> None:
+def _add_triggers(
+    graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, invokers: Invokers, policies: ResourcePolicies
+) -> None:
     for rule in invokers.event_rules:
         account = rule.arn.split(":")[4] if rule.arn.count(":") >= 5 else ""
         for arn in rule.function_arns:
             fn = estate.function(arn)
             if fn is None:
                 continue
-            permission = service_permission(fn, ("events.amazonaws.com",), (rule.arn,), account or None)
+            permission = service_permission(
+                fn, ("events.amazonaws.com",), (rule.arn,), account or None, policies=policies
+            )
             evidence: dict[str, Any] = {"rule": rule.name, "bus": rule.bus, "state": rule.state}
             evidence |= {"schedule": rule.schedule, "pattern": rule.pattern}
             enabled = rule.state.upper() != "DISABLED"
@@ -287,7 +295,9 @@ def _add_triggers(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, inv
         if fn is None:
             continue
         topic_account = sub.topic_arn.split(":")[4] if sub.topic_arn.count(":") >= 5 else None
-        permission = service_permission(fn, ("sns.amazonaws.com",), (sub.topic_arn,), topic_account)
+        permission = service_permission(
+            fn, ("sns.amazonaws.com",), (sub.topic_arn,), topic_account, policies=policies
+        )
         evidence = {
             "topic": sub.topic_arn,
             "subscription": sub.subscription_arn,
@@ -299,7 +309,9 @@ def _add_triggers(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, inv
         fn = estate.function(note.function_arn)
         if fn is None:
             continue
-        permission = service_permission(fn, ("s3.amazonaws.com",), (note.bucket_arn,), note.account or None)
+        permission = service_permission(
+            fn, ("s3.amazonaws.com",), (note.bucket_arn,), note.account or None, policies=policies
+        )
         evidence = {"bucket": note.bucket_arn, "id": note.id, "events": list(note.events)}
         evidence["filter"] = dict(note.filter_rules)
         label = note.bucket_arn.rsplit(":", 1)[-1]
@@ -312,7 +324,9 @@ def _add_triggers(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, inv
             continue
         group = _log_group_arn(sub_filter.region, sub_filter.account, sub_filter.log_group)
         services = ("logs.amazonaws.com", f"logs.{sub_filter.region}.amazonaws.com")
-        permission = service_permission(fn, services, (f"{group}:*", group), sub_filter.account)
+        permission = service_permission(
+            fn, services, (f"{group}:*", group), sub_filter.account, policies=policies
+        )
         evidence = {"log_group": sub_filter.log_group, "filter": sub_filter.filter_name}
         evidence["pattern"] = sub_filter.filter_pattern
         _trigger(
@@ -320,7 +334,9 @@ def _add_triggers(graph: nx.MultiDiGraph, add_node: AddNode, estate: Estate, inv
         )
 
 
-def _add_aliases(graph: nx.MultiDiGraph, add_node: AddNode, fn: LambdaFunction) -> None:
+def _add_aliases(
+    graph: nx.MultiDiGraph, add_node: AddNode, fn: LambdaFunction, policies: ResourcePolicies
+) -> None:
     """Alias nodes, the alias -> function edge, and the grants in each alias's own policy."""
     for alias in fn.aliases:
         add_node(graph, alias.arn, kind="alias", label=f"{fn.name}:{alias.name}", account=fn.account)
@@ -333,7 +349,9 @@ def _add_aliases(graph: nx.MultiDiGraph, add_node: AddNode, fn: LambdaFunction) 
         _edge(graph, alias.arn, fn.arn, "invokes:alias", "alias", evidence)
         if alias.policy is None:
             continue
-        grants, problems = grants_from_policy(dataclasses.replace(fn, policy=alias.policy, url=None))
+        grants, problems = grants_from_policy(
+            dataclasses.replace(fn, policy=alias.policy, url=None), policies
+        )
         graph.graph.setdefault("policy_problems", []).extend(problems)
         for grant in grants:
             if grant.action != INVOKE:  # function URLs belong to the function, not its aliases here
@@ -359,12 +377,16 @@ def _add_aliases(graph: nx.MultiDiGraph, add_node: AddNode, fn: LambdaFunction) 
             )
 
 
-def add_invokers(graph: nx.MultiDiGraph, estate: Estate, add_node: AddNode) -> None:
-    """Add every trigger's nodes and `invokes` edges (functions must already be in the graph)."""
+def add_invokers(
+    graph: nx.MultiDiGraph, estate: Estate, add_node: AddNode, policies: ResourcePolicies | None = None
+) -> None:
+    """Add every trigger's nodes and `invokes` edges (functions must already be in the graph).
+    `policies` shares resource policies already parsed for the functions' own grants."""
+    policies = policies or ResourcePolicies()
     for fn in estate.functions:
-        _add_aliases(graph, add_node, fn)
+        _add_aliases(graph, add_node, fn, policies)
     if estate.invokers is None:
         return
     for route in estate.invokers.api_routes:
-        _add_route(graph, add_node, estate, route)
-    _add_triggers(graph, add_node, estate, estate.invokers)
+        _add_route(graph, add_node, estate, route, policies)
+    _add_triggers(graph, add_node, estate, estate.invokers, policies)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from estate.model.function_parts import Alias, EventInvokeConfig, LayerRef, ResourcePolicy
-from estate.model.functions import LambdaFunction
-from estate.model.raw import arn_account, error_code, index_responses, response_state
-from estate.snapshot import Snapshot
+from estate.model.functions import LambdaFunction, listed_function_fields
+from estate.model.raw import arn_account, error_code, first_responses, index_responses, response_state
+from estate.snapshot import Record, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,59 +124,80 @@ def _listing(pages: list[Any] | None, key: str) -> tuple[list[Any], str]:
     return items, "present" if items else "absent"
 
 
-def enrich_functions(functions: Iterable[LambdaFunction], snapshot: Snapshot) -> tuple[LambdaFunction, ...]:
-    """The functions with their per-function extras filled in from the snapshot (one index per read)."""
-    first = lambda records, *p: {k: v[0] for k, v in index_responses(records, *p).items()}  # noqa: E731
-    tags = first(snapshot.responses("lambda", "ListTags"), "Resource")
-    concurrency = first(snapshot.responses("lambda", "GetFunctionConcurrency"), "FunctionName")
-    signing = first(snapshot.responses("lambda", "GetFunctionCodeSigningConfig"), "FunctionName")
-    aliases = index_responses(snapshot.responses("lambda", "ListAliases"), "FunctionName")
-    versions = index_responses(snapshot.responses("lambda", "ListVersionsByFunction"), "FunctionName")
-    policies = index_responses(snapshot.responses("lambda", "GetPolicy"), "FunctionName")
-    invoke_configs = index_responses(
-        snapshot.responses("lambda", "ListFunctionEventInvokeConfigs"), "FunctionName"
-    )
-    logging: dict[str, str] = {}
-    for record in snapshot.responses("lambda", "ListFunctions"):
-        for raw in record.response.get("Functions", ()) or ():
-            group = (raw.get("LoggingConfig") or {}).get("LogGroup")
-            if group:
-                logging[str(raw.get("FunctionArn"))] = str(group)
-    out = []
-    for fn in functions:
-        by_arn = (fn.account, fn.region, (fn.arn,))
-        by_name = (fn.account, fn.region, (fn.name,))
-        fn_tags, tags_state = _tags(tags.get(by_arn))
-        reserved, reserved_state = _concurrency(concurrency.get(by_arn))
-        csc, csc_state = _code_signing(signing.get(by_arn))
-        raw_aliases, aliases_state = _listing(aliases.get(by_name), "Aliases")
-        event_configs, on_failure, event_state = _event_invoke(invoke_configs.get(by_arn))
-        raw_versions, versions_state = _listing(versions.get(by_name), "Versions")
+class _ExtraReads:
+    """The per-function reads of a snapshot, each indexed once, and what they say of one function."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        def reads(operation: str) -> list[Record]:
+            return snapshot.responses("lambda", operation)
+
+        self.tags = first_responses(reads("ListTags"), "Resource")
+        self.concurrency = first_responses(reads("GetFunctionConcurrency"), "FunctionName")
+        self.signing = first_responses(reads("GetFunctionCodeSigningConfig"), "FunctionName")
+        self.aliases = index_responses(reads("ListAliases"), "FunctionName")
+        self.versions = index_responses(reads("ListVersionsByFunction"), "FunctionName")
+        self.policies = index_responses(reads("GetPolicy"), "FunctionName")
+        self.invoke_configs = index_responses(reads("ListFunctionEventInvokeConfigs"), "FunctionName")
+        self.logging: dict[str, str] = {}
+        for record in reads("ListFunctions"):
+            for raw in record.response.get("Functions", ()) or ():
+                group = (raw.get("LoggingConfig") or {}).get("LogGroup")
+                if group:
+                    self.logging[str(raw.get("FunctionArn"))] = str(group)
+
+    def of(self, arn: str, name: str, account: str, region: str, layers: tuple[str, ...]) -> dict[str, Any]:
+        """The extras of one function, as LambdaFunction keyword arguments."""
+        by_arn = (account, region, (arn,))
+        by_name = (account, region, (name,))
+        fn_tags, tags_state = _tags(self.tags.get(by_arn))
+        reserved, reserved_state = _concurrency(self.concurrency.get(by_arn))
+        csc, csc_state = _code_signing(self.signing.get(by_arn))
+        raw_aliases, aliases_state = _listing(self.aliases.get(by_name), "Aliases")
+        event_configs, on_failure, event_state = _event_invoke(self.invoke_configs.get(by_arn))
+        raw_versions, versions_state = _listing(self.versions.get(by_name), "Versions")
         published = tuple(
             str(v["Version"]) for v in raw_versions if v.get("Version") not in (None, "$LATEST")
         )
-        out.append(
-            dataclasses.replace(
-                fn,
-                tags=fn_tags,
-                tags_state=tags_state,
-                reserved_concurrency=reserved,
-                reserved_concurrency_state=reserved_state,
-                code_signing_config_arn=csc,
-                code_signing_state=csc_state,
-                event_invoke_configs=event_configs,
-                on_failure_destination=on_failure,
-                event_invoke_state=event_state,
-                aliases=tuple(_alias(a, policies, fn.account, fn.region) for a in raw_aliases),
-                aliases_state=aliases_state,
-                versions=published,
-                versions_state="present"
-                if published
-                else ("unknown" if versions_state == "unknown" else "absent"),
-                layer_refs=layer_refs(fn.layers, fn.account),
-                log_group=logging.get(fn.arn),
-            )
+        return {
+            "tags": fn_tags,
+            "tags_state": tags_state,
+            "reserved_concurrency": reserved,
+            "reserved_concurrency_state": reserved_state,
+            "code_signing_config_arn": csc,
+            "code_signing_state": csc_state,
+            "event_invoke_configs": event_configs,
+            "on_failure_destination": on_failure,
+            "event_invoke_state": event_state,
+            "aliases": tuple(_alias(a, self.policies, account, region) for a in raw_aliases),
+            "aliases_state": aliases_state,
+            "versions": published,
+            "versions_state": "present"
+            if published
+            else ("unknown" if versions_state == "unknown" else "absent"),
+            "layer_refs": layer_refs(layers, account),
+            "log_group": self.logging.get(arn),
+        }
+
+
+def enrich_functions(functions: Iterable[LambdaFunction], snapshot: Snapshot) -> tuple[LambdaFunction, ...]:
+    """The functions with their per-function extras filled in from the snapshot (one index per read)."""
+    reads = _ExtraReads(snapshot)
+    return tuple(
+        dataclasses.replace(fn, **reads.of(fn.arn, fn.name, fn.account, fn.region, fn.layers))
+        for fn in functions
+    )
+
+
+def parse_lambda_functions(snapshot: Snapshot) -> tuple[LambdaFunction, ...]:
+    """`enrich_functions(parse_functions(snapshot), snapshot)`, each record built once: at 10,000
+    functions, building every record twice (`dataclasses.replace`) cost a fifth of the model."""
+    reads = _ExtraReads(snapshot)
+    out = []
+    for fields in listed_function_fields(snapshot):
+        extras = reads.of(
+            fields["arn"], fields["name"], fields["account"], fields["region"], fields["layers"]
         )
+        out.append(LambdaFunction(**fields, **extras))
     return tuple(out)
 
 

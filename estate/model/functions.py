@@ -21,7 +21,7 @@ from estate.model.function_parts import (
     ResourcePolicy,
     VpcConfig,
 )
-from estate.model.raw import error_code
+from estate.model.raw import error_code, is_mapping
 from estate.secrets import REDACTED_MARK, detect_secret
 from estate.snapshot import Record, Snapshot
 
@@ -89,7 +89,7 @@ class EventSourceMapping:
 def parse_environment(variables: Mapping[str, Any] | None) -> tuple[EnvVar, ...]:
     out = []
     for key, value in sorted((variables or {}).items()):
-        if isinstance(value, Mapping) and value.get(REDACTED_MARK):
+        if is_mapping(value) and value.get(REDACTED_MARK):
             out.append(
                 EnvVar(
                     key=key,
@@ -148,6 +148,46 @@ def _by_function(records: Iterable[Record]) -> dict[tuple[str, str], Any]:
     return {(r.key.region, str(r.key.params.get("FunctionName"))): r.response for r in records}
 
 
+def function_fields(
+    raw: Mapping[str, Any],
+    account: str,
+    region: str,
+    urls: Mapping[Any, Any],
+    policies: Mapping[Any, Any],
+) -> dict[str, Any]:
+    """A ListFunctions entry as LambdaFunction's keyword arguments, the per-function extras left
+    at their defaults (the loader adds them and builds each record once)."""
+    arn = str(raw["FunctionArn"])
+    url, url_state = _url(urls.get((region, arn)))
+    policy, policy_state = _policy(policies.get((region, arn)))
+    env = raw.get("Environment") or {}
+    return {
+        "arn": arn,
+        "name": str(raw["FunctionName"]),
+        "account": arn.split(":")[4] if arn.count(":") >= 6 else account,
+        "region": region,
+        "runtime": raw.get("Runtime"),
+        "handler": raw.get("Handler"),
+        "role_arn": str(raw.get("Role", "")),
+        "description": str(raw.get("Description", "") or ""),
+        "memory_size": raw.get("MemorySize"),
+        "timeout": raw.get("Timeout"),
+        "last_modified": raw.get("LastModified"),
+        "package_type": str(raw.get("PackageType", "Zip")),
+        "architectures": tuple(raw.get("Architectures", ()) or ()),
+        "kms_key_arn": raw.get("KMSKeyArn") or None,
+        "environment": parse_environment(env.get("Variables")),
+        "vpc": _vpc(raw.get("VpcConfig")),
+        "tracing_mode": (raw.get("TracingConfig") or {}).get("Mode"),
+        "layers": tuple(str(layer.get("Arn")) for layer in raw.get("Layers", ()) or ()),
+        "dead_letter_target": (raw.get("DeadLetterConfig") or {}).get("TargetArn"),
+        "url": url,
+        "policy": policy,
+        "url_state": url_state,
+        "policy_state": policy_state,
+    }
+
+
 def parse_function(
     raw: Mapping[str, Any],
     account: str,
@@ -155,46 +195,25 @@ def parse_function(
     urls: Mapping[Any, Any],
     policies: Mapping[Any, Any],
 ) -> LambdaFunction:
-    arn = str(raw["FunctionArn"])
-    url, url_state = _url(urls.get((region, arn)))
-    policy, policy_state = _policy(policies.get((region, arn)))
-    env = raw.get("Environment") or {}
-    return LambdaFunction(
-        arn=arn,
-        name=str(raw["FunctionName"]),
-        account=arn.split(":")[4] if arn.count(":") >= 6 else account,
-        region=region,
-        runtime=raw.get("Runtime"),
-        handler=raw.get("Handler"),
-        role_arn=str(raw.get("Role", "")),
-        description=str(raw.get("Description", "") or ""),
-        memory_size=raw.get("MemorySize"),
-        timeout=raw.get("Timeout"),
-        last_modified=raw.get("LastModified"),
-        package_type=str(raw.get("PackageType", "Zip")),
-        architectures=tuple(raw.get("Architectures", ()) or ()),
-        kms_key_arn=raw.get("KMSKeyArn") or None,
-        environment=parse_environment(env.get("Variables")),
-        vpc=_vpc(raw.get("VpcConfig")),
-        tracing_mode=(raw.get("TracingConfig") or {}).get("Mode"),
-        layers=tuple(str(layer.get("Arn")) for layer in raw.get("Layers", ()) or ()),
-        dead_letter_target=(raw.get("DeadLetterConfig") or {}).get("TargetArn"),
-        url=url,
-        policy=policy,
-        url_state=url_state,
-        policy_state=policy_state,
-    )
+    return LambdaFunction(**function_fields(raw, account, region, urls, policies))
+
+
+def listed_function_fields(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Every listed function's `function_fields`, one per ARN (the last listing wins), sorted by
+    region and name: the order of `Estate.functions`."""
+    urls = _by_function(snapshot.responses("lambda", "GetFunctionUrlConfig"))
+    policies = _by_function(snapshot.responses("lambda", "GetPolicy"))
+    seen: dict[str, dict[str, Any]] = {}
+    for record in snapshot.responses("lambda", "ListFunctions"):
+        for raw in record.response.get("Functions", ()):
+            fields = function_fields(raw, record.key.account, record.key.region, urls, policies)
+            seen[fields["arn"]] = fields
+    return sorted(seen.values(), key=lambda f: (f["region"], f["name"]))
 
 
 def parse_functions(snapshot: Snapshot) -> tuple[LambdaFunction, ...]:
-    urls = _by_function(snapshot.responses("lambda", "GetFunctionUrlConfig"))
-    policies = _by_function(snapshot.responses("lambda", "GetPolicy"))
-    seen: dict[str, LambdaFunction] = {}
-    for record in snapshot.responses("lambda", "ListFunctions"):
-        for raw in record.response.get("Functions", ()):
-            fn = parse_function(raw, record.key.account, record.key.region, urls, policies)
-            seen[fn.arn] = fn
-    return tuple(sorted(seen.values(), key=lambda f: (f.region, f.name)))
+    """The listed functions without their per-function extras (see function_extras.py)."""
+    return tuple(LambdaFunction(**fields) for fields in listed_function_fields(snapshot))
 
 
 def parse_event_source_mappings(snapshot: Snapshot) -> tuple[EventSourceMapping, ...]:

@@ -77,7 +77,7 @@ def series_from_records(records: Iterable[Record]) -> dict[tuple[str, str, str, 
                 continue
             key = (record.key.account, record.key.region, *target)
             stamps[key].extend(result.get("Timestamps", ()) or ())
-            values[key].extend(float(v) for v in result.get("Values", ()) or ())
+            values[key].extend(map(float, result.get("Values", ()) or ()))  # 520,000 at 10k functions
     series: dict[tuple[str, str, str, str], MetricSeries] = {}
     for (account, region, function, metric, stat), ts in stamps.items():
         vals = values[(account, region, function, metric, stat)]

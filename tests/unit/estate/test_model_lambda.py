@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from estate.model import Estate
-from estate.model.function_extras import enrich_functions, parse_account_settings
+from estate.model.function_extras import enrich_functions, parse_account_settings, parse_lambda_functions
 from estate.model.functions import parse_functions
 from estate.model.load import load_estate
 from estate.snapshot import CoverageEntry, Manifest, Record, RecordKey, Snapshot, load_snapshot
@@ -45,7 +45,23 @@ LIST = _rec(
 
 def _functions(*records: Record) -> dict[str, Any]:
     snap = _snap(LIST, *records)
-    return {f.name: f for f in enrich_functions(parse_functions(snap), snap)}
+    built = parse_lambda_functions(snap)  # what the loader runs: each record built once
+    assert built == enrich_functions(parse_functions(snap), snap)
+    return {f.name: f for f in built}
+
+
+def test_one_construction_matches_parse_then_enrich_on_the_demo_and_relisted_functions() -> None:
+    demo = load_snapshot("estate/sources/demo/demo.lsnap")
+    assert parse_lambda_functions(demo) == enrich_functions(parse_functions(demo), demo)
+    relisted = _rec(  # the same function in a later page, without its log group: the last wins
+        "ListFunctions",
+        {"Marker": "2"},
+        {"Functions": [{"FunctionArn": ARN, "FunctionName": "f", "Role": "r2"}]},
+    )
+    snap = _snap(LIST, relisted)
+    fns = {f.name: f for f in parse_lambda_functions(snap)}
+    assert fns["f"].role_arn == "r2" and fns["f"].log_group_name == "/custom/f"
+    assert tuple(fns.values()) == enrich_functions(parse_functions(snap), snap)
 
 
 def test_extras_present() -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from analyzers.analysis import Analysis, analyze
+from analyzers.config.egress import EgressByPlacement, egress_of
 from analyzers.findings.model import Finding, Severity
 from estate.model import Estate
 from estate.model.load import load_estate
+from estate.snapshot import load_snapshot
 from tests.builders import fn_arn, rule_case, snapshot_of
+from tests.paths import DEMO_SNAPSHOT
 from tests.unit.analyzers.iam.iam_estates import IamEstate, allow
 from tests.unit.estate.test_graph_network import network_records, shaped_estate, shaped_functions
 
@@ -99,3 +102,13 @@ def test_demo_network_plants(demo_analysis: Analysis) -> None:
     no_endpoint = found(analysis, "config.no-vpc-endpoint")
     assert "ledger-db-migrate" not in no_endpoint and "statements-render-dr" not in no_endpoint
     assert fn_arn("payments-status") == no_endpoint["payments-status"].resource
+
+
+def test_egress_answered_once_per_placement_is_each_functions_own() -> None:
+    """The network rules share one verdict per (account, region, VpcConfig); every function of
+    every network shape, and of the demo, gets what `egress_of` gives it alone."""
+    for estate in (shaped_estate(), load_estate(load_snapshot(DEMO_SNAPSHOT))):
+        shared = EgressByPlacement(estate)
+        for fn in estate.functions:
+            assert shared(fn) == egress_of(estate, fn)
+        assert len(shared._found) <= len(estate.functions)
