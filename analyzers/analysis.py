@@ -31,7 +31,7 @@ from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Finding, Severity, Suppression, sort_findings
 from analyzers.findings.registry import RULES, RuleEntry
 from analyzers.findings.settings import Settings
-from analyzers.findings.suppressions import apply_severity_overrides, apply_suppressions
+from analyzers.findings.suppressions import settle
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
 from analyzers.iam.analysis import IamAnalysis, analyze_iam, iam_pass
@@ -168,9 +168,7 @@ def _run(ctx: RuleContext, entries: Iterable[RuleEntry]) -> tuple[Finding, ...]:
 def _settled(analysis: Analysis) -> Analysis:
     """The analysis with its settings applied to the rules' findings: severity overrides, then
     suppressions; the result indexed by resource."""
-    settings = analysis.settings
-    rated = apply_severity_overrides(analysis.raw_findings, settings.severity_overrides)
-    outcome = apply_suppressions(sort_findings(rated), settings.suppressions, analysis.today)
+    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today)
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in outcome.findings:
         by_resource[finding.resource].append(finding)

@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
 REDACTED_MARK = "__lambdascope_redacted__"
 
 # detect-secrets plugins whose verdicts are pattern-based and meaningful on a single value.
@@ -38,6 +36,9 @@ _OBVIOUS_NON_SECRET = re.compile(
 
 @functools.cache
 def _plugins() -> tuple[Any, ...]:
+    # Imported on first use: a cached `findings` run reads no env value and should not pay for it.
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
     mapping: dict[str, Any] = get_mapping_from_secret_type_to_class()
     return tuple(cls() for name, cls in mapping.items() if name not in _IGNORED_PLUGINS)
 

@@ -10,8 +10,10 @@ no reset can wipe it. Tests only read it; a test that changes a deployment deplo
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,11 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rule_case(rule_id, kind): positive/negative case of a rule")
+    # The analysis cache (tui/cli/analysis_cache.py) of every test, and of the commands tests run
+    # in subprocesses, lives in a directory of this run's own, never the user's cache.
+    if not os.environ.get("LAMBDASCOPE_CACHE_DIR"):
+        os.environ["LAMBDASCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="lambdascope-test-cache-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ.pop("LAMBDASCOPE_CACHE_DIR"), ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

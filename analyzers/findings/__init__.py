@@ -1,4 +1,10 @@
-"""Findings: the finding model, the rule registry, compliance mapping, suppressions and settings."""
+"""Findings: the finding model, the rule registry, compliance mapping, suppressions and settings.
+
+`RuleContext` and `Check` (context.py) are exported lazily: they import the graph library and the
+estate model, which a cached `lambdascope findings` run never needs.
+"""
+
+from typing import Any
 
 from analyzers.findings.compliance import (
     Framework,
@@ -11,7 +17,6 @@ from analyzers.findings.compliance import (
     requirement_summaries,
     requirement_title,
 )
-from analyzers.findings.context import Check, RuleContext
 from analyzers.findings.model import (
     ANALYZERS,
     Evidence,
@@ -26,6 +31,15 @@ from analyzers.findings.model import (
 from analyzers.findings.registry import RULES, RuleEntry, RuleRegistry
 from analyzers.findings.settings import FILE_NAME, Settings, load_settings, parse_settings, save_suppression
 from analyzers.findings.suppressions import SuppressionOutcome, apply_severity_overrides, apply_suppressions
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Check", "RuleContext"):
+        from analyzers.findings import context
+
+        return getattr(context, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ANALYZERS",

@@ -42,6 +42,8 @@ _RANK = {
     Severity.INFO: 0,
 }
 
+_BY_VALUE = {s.value: s for s in Severity}
+
 ANALYZERS = ("reachability", "iam", "config", "anomaly")
 
 
@@ -62,6 +64,31 @@ class Rule:
         if self.analyzer not in ANALYZERS:
             raise ValueError(f"unknown analyzer {self.analyzer!r} for rule {self.id}")
 
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "id": self.id,
+            "analyzer": self.analyzer,
+            "severity": self.severity.value,
+            "title": self.title,
+            "rationale": self.rationale,
+            "remediation": self.remediation,
+            "compliance": list(self.compliance),
+        }
+
+    @classmethod
+    def from_json(cls, data: JSONValue) -> Rule:
+        """The rule `to_json` wrote; ValueError if `data` is not that shape."""
+        fields = _record(data, "rule")
+        return cls(
+            id=_text(fields, "id"),
+            analyzer=_text(fields, "analyzer"),
+            severity=_severity(fields),
+            title=_text(fields, "title"),
+            rationale=_text(fields, "rationale"),
+            remediation=_text(fields, "remediation"),
+            compliance=_texts(fields, "compliance"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -72,6 +99,13 @@ class Evidence:
 
     def to_json(self) -> dict[str, JSONValue]:
         return {"label": self.label, "value": self.value}
+
+    @classmethod
+    def from_json(cls, data: JSONValue) -> Evidence:
+        fields = _record(data, "evidence")
+        if "value" not in fields:
+            raise ValueError("evidence: no value")
+        return cls(_text(fields, "label"), fields["value"])
 
 
 RULE_PATTERN = re.compile(r"^[a-z*?\[][a-z0-9*?\[\]!.\-]*$")
@@ -118,6 +152,21 @@ class Suppression:
             "expires": self.expires.isoformat() if self.expires else None,
         }
 
+    @classmethod
+    def from_json(cls, data: JSONValue) -> Suppression:
+        """The suppression `to_json` wrote; ValueError if `data` is not that shape."""
+        fields = _record(data, "suppression")
+        expires = fields.get("expires")
+        if expires is not None and not isinstance(expires, str):
+            raise ValueError("suppression: expires is not a date")
+        return cls(
+            rule=_text(fields, "rule"),
+            reason=_text(fields, "reason"),
+            author=_text(fields, "author"),
+            resource=_text(fields, "resource"),
+            expires=None if expires is None else dt.date.fromisoformat(expires),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -162,6 +211,70 @@ class Finding:
             "status": self.status,
             "suppressed": None if self.suppression is None else self.suppression.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, data: JSONValue, rules: Mapping[str, Rule]) -> Finding:
+        """The finding `to_json` wrote, its rule looked up by id in `rules` (the JSON carries only
+        the rule's id, analyzer and compliance ids, which must agree with the rule found).
+
+        Raises ValueError if `data` is not that shape, names a rule not in `rules`, or disagrees
+        with itself (a status that is not its suppression's): JSON read back from a file is
+        checked, never trusted. The id is kept as written (it is a hash of rule, resource, path).
+        """
+        fields = _record(data, "finding")
+        rule = rules.get(_text(fields, "rule"))
+        if rule is None:
+            raise ValueError(f"finding: unknown rule {fields['rule']!r}")
+        if fields.get("analyzer") != rule.analyzer or _texts(fields, "compliance") != rule.compliance:
+            raise ValueError(f"finding: analyzer or compliance disagree with rule {rule.id}")
+        evidence = fields.get("evidence")
+        if not isinstance(evidence, list):
+            raise ValueError("finding: evidence is not a list")
+        suppressed = fields.get("suppressed")
+        suppression = None if suppressed is None else Suppression.from_json(suppressed)
+        if fields.get("status") != ("open" if suppression is None else "suppressed"):
+            raise ValueError("finding: status disagrees with its suppression")
+        fid = _text(fields, "id")
+        if not fid:
+            raise ValueError("finding: empty id")
+        return cls(
+            rule=rule,
+            resource=_text(fields, "resource"),
+            title=_text(fields, "title"),
+            severity=_severity(fields),
+            path=_texts(fields, "path"),
+            evidence=tuple(Evidence.from_json(e) for e in evidence),
+            region=_text(fields, "region"),
+            id=fid,
+            suppression=suppression,
+        )
+
+
+def _record(data: JSONValue, what: str) -> Mapping[str, JSONValue]:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{what}: not an object")
+    return data
+
+
+def _text(fields: Mapping[str, JSONValue], key: str) -> str:
+    value = fields.get(key)
+    if not isinstance(value, str):
+        raise ValueError(f"{key}: not a string")
+    return value
+
+
+def _texts(fields: Mapping[str, JSONValue], key: str) -> tuple[str, ...]:
+    value = fields.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key}: not a list of strings")
+    return tuple(value)
+
+
+def _severity(fields: Mapping[str, JSONValue]) -> Severity:
+    value = fields.get("severity")
+    if not isinstance(value, str) or value not in _BY_VALUE:
+        raise ValueError(f"severity: not one of {', '.join(_BY_VALUE)}")
+    return _BY_VALUE[value]
 
 
 def finding_id(rule_id: str, resource: str, path: Iterable[str] = ()) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from analyzers.findings.compliance import compliance_for
-from analyzers.findings.context import Check
 from analyzers.findings.model import Rule
+
+if TYPE_CHECKING:  # the context imports the graph library; reading the registry needs neither
+    from analyzers.findings.context import Check
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from analyzers.findings.model import Evidence, Finding, Severity, Suppression
+from analyzers.findings.model import Evidence, Finding, Severity, Suppression, sort_findings
+from analyzers.findings.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +70,11 @@ def apply_suppressions(
         expired=tuple(lapsed),
         unused=tuple(s for s in active if id(s) not in used),
     )
+
+
+def settle(raw_findings: Iterable[Finding], settings: Settings, today: dt.date) -> SuppressionOutcome:
+    """The rules' findings under `settings`: severity overrides, then suppressions as of `today`,
+    in report order. The one place this happens: a fresh analysis (`Analysis.with_settings`) and a
+    cached one (tui/cli/cached_analysis.py) settle alike."""
+    rated = apply_severity_overrides(raw_findings, settings.severity_overrides)
+    return apply_suppressions(sort_findings(rated), settings.suppressions, today)

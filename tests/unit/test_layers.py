@@ -35,7 +35,7 @@ def test_findings_command_never_imports_textual() -> None:
         "import contextlib, io\n"
         "from tui.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    code = main(['findings', {str(DEMO_SNAPSHOT)!r}, '--format', 'json'])\n"
+        f"    code = main(['findings', {str(DEMO_SNAPSHOT)!r}, '--format', 'json', '--no-cache'])\n"
         "assert code == 0, code\n"
     )
     assert "analyzers.analysis" in loaded  # it did analyse the snapshot

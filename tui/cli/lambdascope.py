@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
     from estate.snapshot import Snapshot
     from estate.sources.live import CollectOptions
+    from tui.cli.reports import FindingsReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -121,6 +122,14 @@ def _add_config_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_no_cache_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse afresh: neither read nor write the analysis cache",
+    )
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     from analyzers.findings.settings import load_settings
 
@@ -133,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
     p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
     _add_config_arg(p)
+    _add_no_cache_arg(p)
     p = sub.add_parser("open", help="open the TUI on a snapshot file")
     p.add_argument("snapshot", type=Path)
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
     _add_config_arg(p)
+    _add_no_cache_arg(p)
     p = sub.add_parser("collect", help="collect a live estate into a snapshot file")
     _add_live_args(p)
     p.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (.lsnap)")
@@ -152,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         "open (default 60; 0: off; GetMetricData is billed per metric read)",
     )
     _add_config_arg(p)
+    _add_no_cache_arg(p)
     p = sub.add_parser("findings", help="print the findings of a snapshot")
     p.add_argument("snapshot", type=Path)
     p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
@@ -162,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
     _add_config_arg(p)
+    _add_no_cache_arg(p)
     for register in _plugin_commands():
         register(sub)
     return parser
@@ -320,19 +333,38 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _findings(args: argparse.Namespace) -> int:
-    from analyzers.analysis import analyze_snapshot
     from analyzers.findings.model import Severity
-    from estate.snapshot import load_snapshot
-    from tui.cli.reports import render
+    from analyzers.gc_pause import cyclic_gc_paused
+    from tui.cli.analysis_cache import findings_report
 
     settings = _settings(args)
-    analysis = analyze_snapshot(load_snapshot(args.snapshot), today=args.as_of, settings=settings)
-    sys.stdout.write(render(analysis, args.format) + "\n")
+    today = args.as_of or dt.datetime.now(dt.UTC).date()  # the day `analyze` would pick
+    needs_evidence = args.format in ("markdown", "sarif")  # json and csv can take cached texts
+    with cyclic_gc_paused():  # nothing made here is garbage before the command ends
+        report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence)
+        _print_report(report, args.format)
     if args.fail_on:
         threshold = Severity(args.fail_on).rank
-        if any(f.severity.rank >= threshold for f in analysis.open_findings):
+        if any(f.severity.rank >= threshold for f in report.open_findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _print_report(report: FindingsReport, fmt: str) -> None:
+    """JSON is streamed, as bytes: it is ASCII, the same in any encoding stdout could have."""
+    from tui.cli.reports import findings_json, render, write_json
+
+    if fmt != "json":
+        sys.stdout.write(render(report, fmt) + "\n")
+        return
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (tests, embedding)
+        sys.stdout.write(findings_json(report) + "\n")
+        return
+    sys.stdout.flush()
+    write_json(report, out)
+    out.write(b"\n")
+    out.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,22 +1,32 @@
 """Headless report formats for `lambdascope findings` (json, markdown, csv, sarif).
 
-Pure functions from an Analysis to text. JSON escapes control characters itself; every other
-format passes AWS-sourced strings through `escape_control` so nothing reaches a terminal raw.
+Pure functions from a `FindingsReport` (built from an Analysis, or from the analysis cache without
+one) to text; JSON is also streamed (`write_json`): 100,000 findings never sit in one string.
+JSON escapes control characters itself; every other format passes AWS-sourced strings through
+`escape_control` so nothing reaches a terminal raw.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from analyzers.analysis import Analysis
+import orjson
+
 from analyzers.findings.compliance import frameworks, requirement_summaries
-from analyzers.findings.model import Finding, Severity, Suppression, count_by_severity
-from analyzers.findings.registry import RULES
+from analyzers.findings.model import Finding, Rule, Severity, Suppression, count_by_severity
 from estate.text import escape_control
 
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+
+Text = bytes | memoryview  # a finding's JSON text: made here, or a view into an analysis cache entry
 FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif")
 # `suppression`: who accepted the risk, until when, and why (empty for open findings)
@@ -26,32 +36,124 @@ CSV_COLUMNS = (
 )
 
 
-def findings_json(analysis: Analysis) -> str:
-    payload = {
+@dataclass(frozen=True)
+class FindingsReport:
+    """What every format prints: the snapshot's header, the day, the settled findings (overrides
+    applied, suppressions marked) and the rules that ran."""
+
+    snapshot: Mapping[str, Any]  # `Manifest.summary()`: source, accounts, regions, coverage gaps...
+    functions: int
+    today: dt.date
+    rules: Sequence[Rule]  # every rule that ran, by id (the markdown lists each, SARIF those used)
+    findings: Sequence[Finding]
+    config: Path | None = None  # the settings file the suppressions came from
+    expired_suppressions: tuple[Suppression, ...] = ()
+    unused_suppressions: tuple[Suppression, ...] = ()
+    texts: Sequence[Text | None] = ()
+    """Beside `findings` (or empty): each one's `finding_text` where it is known (from the analysis
+    cache), and then the finding may come without its evidence (it is in the text). Only the JSON
+    and CSV formats, which need no more, take a report with texts."""
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> FindingsReport:
+        from analyzers.findings.registry import RULES  # complete: the analysis imported every rule
+
+        return cls(
+            snapshot=analysis.estate.manifest.summary(),
+            functions=len(analysis.estate.functions),
+            today=analysis.today,
+            rules=tuple(RULES),
+            findings=analysis.findings,
+            config=analysis.settings.source,
+            expired_suppressions=analysis.expired_suppressions,
+            unused_suppressions=analysis.unused_suppressions,
+        )
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppression is not None)
+
+
+def _json_header(report: FindingsReport) -> dict[str, Any]:
+    """The findings document up to its findings (the last key)."""
+    return {
         "schema": FINDINGS_SCHEMA,
         "snapshot": {
-            **analysis.estate.manifest.summary(),
-            "functions": len(analysis.estate.functions),
-            "evaluated_on": analysis.today.isoformat(),
+            **report.snapshot,
+            "functions": report.functions,
+            "evaluated_on": report.today.isoformat(),
         },
-        "suppressed": analysis.suppressed,
+        "suppressed": report.suppressed,
         "suppressions": {
-            "config": str(analysis.settings.source) if analysis.settings.source else None,
-            "expired": [s.to_json() for s in analysis.expired_suppressions],
-            "unused": [s.to_json() for s in analysis.unused_suppressions],
+            "config": str(report.config) if report.config else None,
+            "expired": [s.to_json() for s in report.expired_suppressions],
+            "unused": [s.to_json() for s in report.unused_suppressions],
         },
-        "findings": [f.to_json() for f in analysis.findings],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=True)
 
 
-def _suppressed_line(analysis: Analysis) -> str:
-    source = analysis.settings.source
+def findings_json(report: FindingsReport) -> str:
+    """The findings document: `json.dumps(..., indent=2, ensure_ascii=True)`'s layout and escaping."""
+    return b"".join(json_chunks(report)).decode("ascii")
+
+
+def write_json(report: FindingsReport, out: BinaryIO) -> None:
+    """`findings_json(report)` written to `out` as it is made, about a megabyte at a time."""
+    batch: list[Text] = []
+    size = 0
+    for chunk in json_chunks(report):
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 20:
+            out.write(b"".join(batch))
+            batch, size = [], 0
+    out.write(b"".join(batch))
+
+
+def json_chunks(report: FindingsReport) -> Iterator[Text]:
+    """The findings document in pieces: the header, then each finding and what separates them
+    (ASCII only)."""
+    head = json.dumps(_json_header(report), indent=2, ensure_ascii=True)
+    yield head[: -len("\n}")].encode("ascii") + b',\n  "findings": ['
+    texts = report.texts or [None] * len(report.findings)
+    separator = b"\n    "
+    for finding, text in zip(report.findings, texts, strict=True):
+        yield separator
+        yield text if text is not None else finding_text(finding)
+        separator = b",\n    "
+    yield b"\n  ]\n}" if report.findings else b"]\n}"
+
+
+def finding_text(finding: Finding) -> bytes:
+    """One finding as the findings document holds it: `json.dumps(finding.to_json(), indent=2,
+    ensure_ascii=True)`, indented for its place in the list (ASCII only).
+
+    orjson writes it where the two agree; on anything but plain ASCII or on DEL (orjson writes
+    both raw, json escapes them), or on a value orjson does not take, json.dumps writes it.
+    orjson spells floats between 1e-9 and 1e-4 without an exponent (0.00001, not 1e-05: the same
+    number, parsed) and NaN or infinity, which are not JSON, as null (json.dumps: NaN)."""
+    data = finding.to_json()
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+        plain = text.isascii() and b"\x7f" not in text
+    except (TypeError, orjson.JSONEncodeError):
+        plain = False
+    if not plain:
+        text = json.dumps(data, indent=2, ensure_ascii=True).encode("ascii")
+    return text.replace(b"\n", b"\n    ")
+
+
+def _suppressed_line(report: FindingsReport) -> str:
+    source = report.config
     where = f" by {_md(str(source))}" if source else ""
     return (
-        f"Suppressed: {analysis.suppressed} findings{where}; "
-        f"{len(analysis.expired_suppressions)} suppressions expired, "
-        f"{len(analysis.unused_suppressions)} in force but matching nothing."
+        f"Suppressed: {report.suppressed} findings{where}; "
+        f"{len(report.expired_suppressions)} suppressions expired, "
+        f"{len(report.unused_suppressions)} in force but matching nothing."
     )
 
 
@@ -72,39 +174,43 @@ def _evidence_line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=True, sort_keys=True) if not isinstance(value, str) else value
 
 
-def findings_markdown(analysis: Analysis) -> str:
-    manifest = analysis.estate.manifest
-    counts = count_by_severity(analysis.open_findings)
+def findings_markdown(report: FindingsReport) -> str:
+    manifest = report.snapshot
+    counts = count_by_severity(report.open_findings)
     out = [
         "# lambdascope findings",
         "",
-        f"Snapshot: {_md(manifest.source)} created {_md(manifest.created_at)}, "
-        f"accounts {_md(', '.join(manifest.accounts))}, regions {_md(', '.join(manifest.regions))}; "
-        f"{len(analysis.estate.functions)} functions; evaluated on {analysis.today.isoformat()}.",
+        f"Snapshot: {_md(manifest['source'])} created {_md(manifest['created_at'])}, "
+        f"accounts {_md(', '.join(manifest['accounts']))}, regions {_md(', '.join(manifest['regions']))}; "
+        f"{report.functions} functions; evaluated on {report.today.isoformat()}.",
         "",
         "| Severity | Open |",
         "| --- | --- |",
         *[f"| {sev.value} | {counts[sev]} |" for sev in Severity],
         "",
-        _suppressed_line(analysis),
+        _suppressed_line(report),
         "",
     ]
     for heading, entries in (
-        ("Expired suppressions", analysis.expired_suppressions),
-        ("Unused suppressions", analysis.unused_suppressions),
+        ("Expired suppressions", report.expired_suppressions),
+        ("Unused suppressions", report.unused_suppressions),
     ):
         if entries:
             out += [f"## {heading}", "", *[f"- {_suppression_md(s)}" for s in entries], ""]
-    gaps = analysis.estate.gaps
+    gaps = manifest["coverage_gaps"]
     if gaps:
         out += ["## Coverage gaps", ""]
         out += [
-            f"- {_md(g.region)} {_md(g.service)}:{_md(g.operation)}: {_md(g.status)} ({_md(g.detail)})"
+            f"- {_md(g['region'])} {_md(g['service'])}:{_md(g['operation'])}: "
+            f"{_md(g['status'])} ({_md(g['detail'])})"
             for g in gaps
         ]
         out.append("")
-    for rule in RULES:
-        rule_findings = [f for f in analysis.findings if f.rule.id == rule.id]
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_rule.setdefault(finding.rule.id, []).append(finding)
+    for rule in report.rules:
+        rule_findings = by_rule.get(rule.id, [])
         if not rule_findings:
             continue
         out += [
@@ -124,12 +230,12 @@ def findings_markdown(analysis: Analysis) -> str:
             for ev in finding.evidence:
                 out.append(f"  - {_md(ev.label)}: {_md(_evidence_line(ev.value))}")
         out.append("")
-    return "\n".join([*out, *_compliance_summary(analysis)])
+    return "\n".join([*out, *_compliance_summary(report)])
 
 
-def _compliance_summary(analysis: Analysis) -> list[str]:
+def _compliance_summary(report: FindingsReport) -> list[str]:
     """Per requirement: open findings by severity and the rules checking it (0: checked, clean)."""
-    summaries = requirement_summaries(analysis.findings, RULES)
+    summaries = requirement_summaries(report.findings, report.rules)
     out = ["## Compliance summary", ""]
     for framework in frameworks():
         rows = [r for r in summaries if r.framework == framework.id]
@@ -149,11 +255,11 @@ def _compliance_summary(analysis: Analysis) -> list[str]:
     return out
 
 
-def findings_csv(analysis: Analysis) -> str:
+def findings_csv(report: FindingsReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for f in analysis.findings:
+    for f in report.findings:
         writer.writerow(
             [
                 f.id,
@@ -216,8 +322,9 @@ def _sarif_suppression(s: Suppression) -> dict[str, Any]:
     }
 
 
-def findings_sarif(analysis: Analysis) -> str:
-    used = sorted({f.rule.id for f in analysis.findings})
+def findings_sarif(report: FindingsReport) -> str:
+    catalogue = {r.id: r for r in report.rules}
+    used = sorted({f.rule.id for f in report.findings})
     rules = [
         {
             "id": r.id,
@@ -226,7 +333,7 @@ def findings_sarif(analysis: Analysis) -> str:
             "help": {"text": r.remediation},
             "properties": {"tags": list(r.compliance), "severity": r.severity.value},
         }
-        for r in (RULES.get(rule_id) for rule_id in used)
+        for r in (catalogue[rule_id] for rule_id in used)
     ]
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -234,18 +341,20 @@ def findings_sarif(analysis: Analysis) -> str:
         "runs": [
             {
                 "tool": {"driver": {"name": "lambdascope", "version": "0.1.0", "rules": rules}},
-                "results": [_sarif_result(f) for f in analysis.findings],
-                "properties": {"suppressed": analysis.suppressed},
+                "results": [_sarif_result(f) for f in report.findings],
+                "properties": {"suppressed": report.suppressed},
             }
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=True)
 
 
-def render(analysis: Analysis, fmt: str) -> str:
+def render(report: FindingsReport, fmt: str) -> str:
+    if report.texts and fmt in ("markdown", "sarif"):
+        raise ValueError(f"a report with cached texts may lack evidence, which {fmt} prints")
     return {
         "json": findings_json,
         "markdown": findings_markdown,
         "csv": findings_csv,
         "sarif": findings_sarif,
-    }[fmt](analysis)
+    }[fmt](report)
