@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from policy.patterns import arn_regex, glob_regex, is_arn_shaped
+from policy.patterns import arn_regex, arn_star_match, arn_star_matcher, glob_regex, is_arn_shaped
 from policy.variables import Segments, segments_text
 
 Comparison = Callable[[Segments, str], bool]
@@ -113,6 +113,11 @@ def _ip_address(policy: Segments, value: str) -> bool:
 
 
 def _arn_like(policy: Segments, value: str) -> bool:
+    if is_arn_shaped(segments_text(policy)):
+        matcher = arn_star_matcher(policy)
+        found = arn_star_match(matcher, value) if matcher is not None else None
+        if found is not None:
+            return found
     compiled = arn_regex(policy) if is_arn_shaped(segments_text(policy)) else None
     if compiled is None:  # only `*` (or another glob) can sensibly stand for a whole ARN
         compiled = glob_regex(policy)
