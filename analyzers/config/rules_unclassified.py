@@ -191,6 +191,11 @@ def _named_reach(estate: Estate) -> dict[str, dict[str, str]]:
     return out
 
 
+LISTED = 50
+"""Functions named in a finding's evidence: a store every role can read is reached by thousands,
+and the count (in the title) is what a reviewer acts on; the first ones by name show how."""
+
+
 def unclassified_store_findings(
     estate: Estate, graph: nx.MultiDiGraph, settings: Settings
 ) -> Iterator[Finding]:
@@ -214,7 +219,10 @@ def unclassified_store_findings(
             [
                 Evidence("tag key", settings.classification_tag_key),
                 Evidence("tags", sorted(store.tags)),
-                Evidence("reached by", [f"{n} ({functions[n]})" for n in names]),
+                Evidence(
+                    "reached by" if len(names) <= LISTED else f"reached by (first {LISTED} of {len(names)})",
+                    [f"{n} ({functions[n]})" for n in names[:LISTED]],
+                ),
                 Evidence(
                     "reach from", "graph can edges" if has_can else "names in configuration and policies"
                 ),

@@ -307,6 +307,20 @@ def _store_line(estate: Estate, reached: _Reached) -> dict[str, object]:
     }
 
 
+NO_VPC_LISTED = 25
+"""Stores listed one by one in a config.no-vpc finding; a role that may read every table reaches
+thousands, and the rest are counted by classification (the fix is the same: a VPC)."""
+
+
+def _more_stores(rest: list[tuple[str, Mapping[str, Any]]], sensitive: Mapping[str, str]) -> list[Evidence]:
+    if not rest:
+        return []
+    counts: dict[str, int] = {}
+    for store, _data in rest:
+        counts[sensitive[store]] = counts.get(sensitive[store], 0) + 1
+    return [Evidence(f"and {len(rest)} more sensitive stores", dict(sorted(counts.items())))]
+
+
 def no_vpc_findings(
     estate: Estate,
     graph: nx.MultiDiGraph,
@@ -340,8 +354,9 @@ def no_vpc_findings(
                             "conditional": data.get("conditional"),
                         },
                     )
-                    for s, data in reached
+                    for s, data in reached[:NO_VPC_LISTED]
                 ),
+                *_more_stores(reached[NO_VPC_LISTED:], sensitive),
             ),
             region=fn.region,
         )

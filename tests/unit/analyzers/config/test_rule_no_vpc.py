@@ -54,3 +54,17 @@ def test_demo_planted_no_vpc_function_is_found() -> None:
     assert not set(hits) & plants.VPC_FUNCTIONS  # functions in a VPC never
     for quiet in ("fx-rates-public", "shared-currency-format", "fx-rates-refresh", "card-bin-lookup"):
         assert quiet not in hits  # their roles reach nothing sensitive
+
+
+@rule_case(RULE, "positive")
+def test_a_role_reaching_many_stores_lists_the_first_and_counts_the_rest() -> None:
+    """Through a store set too (a grant on `*` covering 30 tables alike): one finding, 25 stores
+    by name, the other 5 counted."""
+    tables = [f"{TABLE}-{i:02}" for i in range(30)]
+    e = estate(allow("Read", "dynamodb:GetItem", "*"), stores=tuple(store(t, "table") for t in tables))
+    (hit,) = found(e)
+    listed = [ev for ev in hit.evidence if ev.label.startswith("can read")]
+    assert len(listed) == 25
+    assert hit.evidence[-1].label == "and 5 more sensitive stores"
+    assert hit.evidence[-1].value == {"pci": 5}
+    assert "and 25 more" in hit.title

@@ -72,3 +72,13 @@ def test_can_edges_anywhere_switch_off_the_names_in_configuration() -> None:
     user = f"arn:aws:iam::{ACCOUNT}:user/ops"
     graph.add_edge(user, TABLE, key="can", kind="can", access="read", evidence={})
     assert _reached_by(estate, graph) == {}  # no function's role has a `can` edge to a store
+
+
+def test_a_store_many_functions_reach_names_the_first_fifty_and_counts_all() -> None:
+    estate, graph = _estate(*(function(f"fn-{i:02}", role=f"role-{i:02}") for i in range(60)))
+    for i in range(60):
+        graph.add_edge(_role(f"role-{i:02}"), TABLE, key="can", kind="can", access="read", evidence={})
+    (finding,) = [f for f in unclassified_store_findings(estate, graph, Settings()) if f.resource == TABLE]
+    assert "reached by 60 function(s)" in finding.title
+    (listed,) = [e for e in finding.evidence if e.label.startswith("reached by")]
+    assert listed.label == "reached by (first 50 of 60)" and len(listed.value) == 50
