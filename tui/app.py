@@ -1,15 +1,23 @@
 """The lambdascope Textual app and `create_app`, the one factory every caller uses.
 
 The CLI (`lambdascope demo|open`), the Pilot tests, the SVG snapshot tests and the screenshot
-script all build the app through `create_app`, so all four see the same thing. Given a path, the
-app loads and analyses the snapshot in a thread worker behind a loading indicator (given the
-snapshot already loaded, as `lambdascope open` does to fail fast, it only analyses it); given an
-`Analysis`, it shows it at once. A snapshot the user got wrong ends the app with one line
-(`app.return_code == 2`), never a traceback.
+script all build the app through `create_app`, so all four see the same thing. Given a path (or
+the snapshot already loaded, as `lambdascope open` does to fail fast, or a live collection), the
+app loads it in a thread worker behind a loading indicator, paints the functions table from the
+model as soon as it is built, then analyses it in the same worker behind a progress line naming
+the stage; given an `Analysis`, it shows it at once. A snapshot the user got wrong ends the app
+with one line (`app.return_code == 2`), never a traceback.
 
-The app owns the analysis. Screens derive new ones (a suppression, a live metrics refresh) and
-post `AnalysisChanged`; the app adopts it and rebuilds every view from it. Every worker's
+The app owns its state (`tui.viewmodels.loading`): None until the model exists, `Pending` (the
+model, and the stage the analysis has reached) while it is analysed, then the `Analysis`
+(`self.analysis`). One method, `_show`, makes a state the app's and every view's: while pending,
+the views that draw from the model alone are built from it and the others are an
+`AnalysisPendingScreen` naming the stage. Screens derive new analyses (a suppression, a live
+metrics refresh) and post `AnalysisChanged`; the app adopts it the same way. Every worker's
 failure, the app's and the screens', is reported by one handler, `on_worker_state_changed`.
+
+Quitting while the estate loads is prompt: the load runs in a daemon thread the worker waits on
+(`run_abandonable`), and the analysis stops at its next stage (its progress callback raises).
 """
 
 from __future__ import annotations
@@ -26,28 +34,37 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, LoadingIndicator
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from analyzers.analysis import Analysis, analyze_snapshot
+from analyzers.analysis import Analysis, analyze
 from analyzers.findings.settings import Settings
 from estate.errors import LambdascopeError
 from estate.model import Estate, MetricsUpdate
+from estate.model.load import load_estate
 from estate.snapshot import Snapshot, load_snapshot
 from tui.commands import LambdascopeCommands
 from tui.messages import AnalysisChanged
 from tui.safe_text import clean, literal
+from tui.screens.analysis_pending import AnalysisPendingScreen
 from tui.screens.analysis_screen import AnalysisScreen
-from tui.screens.anomalies import AnomaliesScreen
-from tui.screens.coverage import CoverageScreen
 from tui.screens.detail import FunctionDetailScreen
-from tui.screens.findings import FindingsScreen
-from tui.screens.functions import FunctionsScreen
 from tui.screens.help import HelpScreen, key_help
-from tui.screens.iam import IamScreen
-from tui.screens.posture import PostureScreen
 from tui.screens.principal import PrincipalDetailScreen
-from tui.screens.reach import ReachScreen
+from tui.screens.views import VIEWS, view_screen
+from tui.viewmodels.loading import (
+    AnalysisCancelled,
+    EstateState,
+    Pending,
+    StageProgress,
+    freeze_long_lived,
+    long_lived,
+    release_long_lived,
+    run_abandonable,
+    sub_title,
+)
 from tui.widgets.collect_progress import CollectProgress
 
 Progress = Callable[[str, int, int], None]
@@ -58,18 +75,11 @@ Collection = Callable[[Progress, threading.Event], Snapshot]
 # thread worker on its timer) and returns the estate with them merged in
 MetricsRefresh = Callable[[Estate], MetricsUpdate]
 
-# The top-level views: name -> (screen factory, app-wide key or "", label). Adding a pane is one
-# entry here; `1`..`9` also switch to the views in this order. (`f` and `i` are bound by the
-# screens themselves, where they toggle between functions, findings and IAM.)
-VIEWS: dict[str, tuple[Callable[[Analysis], AnalysisScreen], str, str]] = {
-    "functions": (FunctionsScreen, "", "Functions"),
-    "findings": (FindingsScreen, "", "Findings"),
-    "iam": (IamScreen, "", "IAM"),
-    "coverage": (CoverageScreen, "c", "Coverage gaps"),
-    "posture": (PostureScreen, "o", "Posture"),
-    "reach": (ReachScreen, "e", "Reachability"),
-    "anomalies": (AnomaliesScreen, "a", "Anomalies"),
-}
+# How long the analysis waits for the functions table's first paint before it starts anyway (s).
+FIRST_PAINT_WAIT = 5.0
+
+# A blank mode the app steps through to re-register the mode on show (see `_show_on_screen`).
+_SWAP_MODE = "_swap"
 
 # How a failed worker is titled when reported, by worker group (others: "Failed").
 FAILURE_TITLES = {
@@ -116,6 +126,9 @@ class LambdascopeApp(App[None]):
         Binding("colon", "command_palette", "Jump to…", show=False),
         *_view_bindings(),
     ]
+    # Where the analysis is while it runs (None before the model exists and once it is done);
+    # every AnalysisProgress line follows it.
+    analysis_progress: reactive[StageProgress | None] = reactive(None)
 
     def __init__(
         self,
@@ -136,13 +149,19 @@ class LambdascopeApp(App[None]):
         self.snapshot_path = snapshot_path
         self._snapshot = snapshot
         self.today = today
-        self.analysis: Analysis | None = None
+        # None until the model exists; then Pending (the analysis runs) or the Analysis
+        self.state: EstateState | None = None
         self._preloaded = analysis
         self._collection = collection
         self._cancel_collection = threading.Event()
         self.refresh_metrics = refresh_metrics if collection is not None else None
         if refresh_seconds is not None:
             self.anomaly_refresh_seconds = refresh_seconds
+
+    @property
+    def analysis(self) -> Analysis | None:
+        """The analysis once it is done (None while the estate loads or is being analysed)."""
+        return self.state if isinstance(self.state, Analysis) else None
 
     @property
     def settings(self) -> Settings | None:
@@ -167,9 +186,10 @@ class LambdascopeApp(App[None]):
                 yield Label(Text.assemble("Loading ", where, " …"), id="loading-label")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self._preloaded is not None:
-            self._install(self._preloaded)
+            freeze_long_lived()
+            await self._show(self._preloaded)
         elif self._collection is not None:
             self.sub_title = "collecting"
             self._collect(self._collection)
@@ -177,40 +197,116 @@ class LambdascopeApp(App[None]):
             self.sub_title = f"loading {clean(self.snapshot_path or 'snapshot')}"
             self._load(self.snapshot_path, self._snapshot)
 
+    # Loading (in the "load" worker) --------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, path: Path | None, snapshot: Snapshot | None) -> Analysis:
-        if snapshot is None:
+        def read() -> Snapshot:
+            if snapshot is not None:
+                return snapshot
             assert path is not None
-            snapshot = load_snapshot(path)
-        return analyze_snapshot(snapshot, self.today, self._settings)
+            return load_snapshot(path)
+
+        return self._model_then_analysis(read)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _collect(self, collection: Collection) -> Analysis:
         def progress(label: str, advance: int, total: int) -> None:
             self.call_from_thread(self._show_progress, label, advance, total)
 
-        snapshot = collection(progress, self._cancel_collection)
-        self.call_from_thread(self._show_analysing)
-        return analyze_snapshot(snapshot, self.today, self._settings)
+        return self._model_then_analysis(partial(collection, progress, self._cancel_collection))
+
+    def _model_then_analysis(self, read: Callable[[], Snapshot]) -> Analysis:
+        """(In the load worker.) Read the snapshot, show its model, then analyse it, forwarding
+        each stage to the UI; cancelling the worker ends the wait at once and the analysis at its
+        next stage."""
+        worker = get_current_worker()
+
+        def forward(callback: Callable[..., object], *args: object) -> None:
+            if worker.is_cancelled or not self.is_running:
+                raise AnalysisCancelled
+            self.call_from_thread(callback, *args)
+
+        def run() -> Analysis:
+            with long_lived():
+                snapshot = read()
+                forward(self._show_loading, "Building the model …")
+                estate = load_estate(snapshot)
+            forward(self._show, Pending(estate))
+            # Let the table paint before the analysis competes with the UI thread for the GIL.
+            painted = threading.Event()
+            forward(self.call_after_refresh, painted.set)
+            painted.wait(FIRST_PAINT_WAIT)
+            with long_lived():
+                return analyze(estate, self.today, self._settings, partial(forward, self._show_stage))
+
+        return run_abandonable(run, worker.cancelled_event)
 
     def _show_progress(self, label: str, advance: int, total: int) -> None:
         self.query_one("#collect-progress", CollectProgress).update_progress(label, advance, total)
 
-    def _show_analysing(self) -> None:
-        self.query_one("#loading-label", Label).update("Analysing the collected estate …")
+    def _show_loading(self, text: str) -> None:
+        for label in self.query("#loading-label").results(Label):
+            label.update(text)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def _show_stage(self, stage: str, done: int, total: int) -> None:
+        if isinstance(self.state, Pending):
+            self.state = self.state.at(stage, done, total)
+            self.analysis_progress = self.state.progress
+            self.sub_title = sub_title(self.state)
+
+    # The state and the views ---------------------------------------------------------------
+    async def _show(self, state: EstateState) -> None:
+        """Make `state` the app's and every view's. The first state installs the views and opens
+        the functions table; a later one rebuilds the views not on show when next shown, and the
+        screens on show take it in place (a view that waited for the analysis is replaced by
+        itself)."""
+        first = self.state is None
+        self.state = state
+        self.analysis_progress = state.progress if isinstance(state, Pending) else None
+        self.sub_title = sub_title(state)
+        if first:
+            for view in VIEWS:
+                self.add_mode(view, partial(view_screen, view, state))
+            self.add_mode(_SWAP_MODE, Screen)
+            await self.switch_mode("functions")
+            return
+        for view in VIEWS:
+            if view != self.current_mode:
+                await self.remove_mode(view)
+                self.add_mode(view, partial(view_screen, view, state))
+        if isinstance(state, Analysis):
+            await self._show_on_screen(state)
+
+    async def _show_on_screen(self, analysis: Analysis) -> None:
+        base = self.screen_stack[0]
+        if not isinstance(base, AnalysisPendingScreen):
+            for screen in self.screen_stack:
+                if isinstance(screen, AnalysisScreen):
+                    await screen.show_analysis(analysis)
+            return
+        # The view on show waited for the analysis: re-register its mode with the view itself.
+        # Textual removes only a mode not on show, so the app steps through a blank one.
+        mode = self.current_mode
+        with self.batch_update():
+            await self.switch_mode(_SWAP_MODE)
+            await self.remove_mode(mode)
+            self.add_mode(mode, partial(view_screen, mode, analysis))
+            await self.switch_mode(mode)
+
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's failure is reported (screens forward theirs here): an error
-        the user can cause is one line, and ends the app if it was the load; a programming error
-        raises."""
+        the user can cause is one line, and ends the app if it was the load (or its analysis); a
+        programming error raises."""
         worker = event.worker
         if worker.group == "load" and event.state is WorkerState.SUCCESS:
             result = worker.result
             assert isinstance(result, Analysis)
-            self._install(result)
+            await self._show(result)
         if event.state is not WorkerState.ERROR:
             return
         error = worker.error
+        if isinstance(error, AnalysisCancelled):
+            return  # the user quit while it loaded
         if not isinstance(error, LambdascopeError):
             assert error is not None
             raise error  # a programming error: let Textual show it
@@ -220,16 +316,12 @@ class LambdascopeApp(App[None]):
             self.notify(line, title=title, severity="error", markup=False)
             return
         message = f"lambdascope: {line}"
-        title = "Cannot collect" if self._collection is not None else "Cannot open snapshot"
+        if isinstance(self.state, Pending):
+            title = "Cannot analyse the estate"
+        else:
+            title = "Cannot collect" if self._collection is not None else "Cannot open snapshot"
         self.notify(message, title=title, severity="error", markup=False)
         self.exit(return_code=2, message=Text(message, no_wrap=True, overflow="ignore"))
-
-    def _install(self, analysis: Analysis) -> None:
-        self.analysis = analysis
-        self.sub_title = _sub_title(analysis)
-        for view, (factory, _key, _label) in VIEWS.items():
-            self.add_mode(view, partial(factory, analysis))
-        self.switch_mode("functions")
 
     async def on_analysis_changed(self, message: AnalysisChanged) -> None:
         """Adopt a screen's new analysis: the screens on show take it in place, every other view
@@ -238,28 +330,24 @@ class LambdascopeApp(App[None]):
         current = self.analysis
         if current is None:
             return
-        analysis = _replayed(message, current)
-        self.analysis = analysis
-        self.sub_title = _sub_title(analysis)
-        for view, (factory, _key, _label) in VIEWS.items():
-            if view != self.current_mode:
-                await self.remove_mode(view)
-                self.add_mode(view, partial(factory, analysis))
-        for screen in self.screen_stack:
-            if isinstance(screen, AnalysisScreen):
-                await screen.show_analysis(analysis)
+        await self._show(message.replayed_on(current))
         if message.notice:
             self.notify(message.notice, markup=False)
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
-        """Quitting mid-collection stops the collector's threads instead of waiting for them."""
+        """Quitting while the estate loads stops the collector's threads and the analysis (at its
+        next stage) instead of waiting for them."""
         self._cancel_collection.set()
+        self.workers.cancel_group(self, "load")
         super().exit(*args, **kwargs)
+
+    def on_unmount(self) -> None:
+        release_long_lived()  # the app no longer shows the estate: let the collector see it
 
     # Actions -----------------------------------------------------------------------------
     async def action_show_view(self, view: str) -> None:
         """Switch to one of the top-level tables (VIEWS), back at its top level."""
-        if self.analysis is None or view not in VIEWS:
+        if self.state is None or view not in VIEWS:
             return
         if self.current_mode != view:
             await self.switch_mode(view)
@@ -268,10 +356,11 @@ class LambdascopeApp(App[None]):
 
     async def open_function(self, arn: str) -> None:
         """Show a function's detail on top of the functions table (the palette's `open:`)."""
-        if self.analysis is None or self.analysis.estate.function(arn) is None:
+        state = self.state
+        if state is None or state.estate.function(arn) is None:
             return
         await self.action_show_view("functions")
-        await self.push_screen(FunctionDetailScreen(self.analysis, arn))
+        await self.push_screen(FunctionDetailScreen(state, arn))
 
     async def open_principal(self, arn: str) -> None:
         """Show a role's or user's detail on top of the IAM table (the palette's `open:`)."""
@@ -297,27 +386,6 @@ class LambdascopeApp(App[None]):
         self.push_screen(HelpScreen(entries, str(name)))
 
 
-def _sub_title(analysis: Analysis) -> str:
-    manifest = analysis.estate.manifest
-    return clean(
-        f"{manifest.source} · {manifest.created_at} · {len(analysis.estate.functions)} functions"
-        f" · {len(analysis.findings)} findings"
-        + (f" · {len(analysis.estate.gaps)} coverage gaps (c)" if analysis.estate.gaps else "")
-        + (f" · {analysis.suppressed} suppressed" if analysis.suppressed else "")
-    )
-
-
-def _replayed(change: AnalysisChanged, current: Analysis) -> Analysis:
-    """The change as of `current`. A change computed from an analysis another change has since
-    replaced is replayed rather than dropped: new settings (a suppression) on the current
-    estate, or a new estate (a metrics refresh) under the current settings."""
-    if change.base is current:
-        return change.analysis
-    if change.analysis.estate is change.base.estate:
-        return current.with_settings(change.analysis.settings)
-    return change.analysis.with_settings(current.settings)
-
-
 def create_app(
     snapshot_path: Path | None = None,
     *,
@@ -329,9 +397,10 @@ def create_app(
     refresh_metrics: MetricsRefresh | None = None,
     refresh_seconds: float | None = None,
 ) -> LambdascopeApp:
-    """The app for a snapshot file (loaded in a worker; pass `snapshot` too if it is already
-    loaded, and the worker only analyses it), an analysis already in hand, or a live collection
-    (run in a worker behind per-account/region progress bars, then analysed).
+    """The app for a snapshot file (read in a worker; pass `snapshot` too if it is already
+    read), an analysis already in hand, or a live collection (run in a worker behind
+    per-account/region progress bars). The worker builds the model, the app paints it, then the
+    worker analyses it behind a progress line naming the stage.
 
     `today` fixes the date the analyzers evaluate against (runtime deprecation and the like), so
     tests and screenshots are deterministic. `settings` (lambdascope.toml) brings severity

@@ -2,8 +2,9 @@
 
 `discover` (the empty palette) lists only the handful of view and export commands; `search`
 also matches every function, by name or ARN, as `open: function <name>`, and every role
-and user as `open: principal <name>`. The provider drives the app through `PaletteHost`, the few
-actions it needs, so the palette never imports the app that lists it in `COMMANDS`.
+and user as `open: principal <name>` (once the analysis is done: the functions are there from the
+model on). The provider drives the app through `PaletteHost`, the few actions it needs, so the
+palette never imports the app that lists it in `COMMANDS`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from analyzers.analysis import Analysis
 from tui.safe_text import clean, literal
 from tui.screens.posture import PostureScreen
 from tui.screens.reach import ReachScreen
+from tui.viewmodels.loading import EstateState
 from tui.viewmodels.posture_groups import Grouping
 
 _MATCH_STYLE = Style(reverse=True)
@@ -39,9 +41,10 @@ def highlighted(matcher: Matcher, candidate: str) -> Text:
 
 
 class PaletteHost(Protocol):
-    """What the palette asks of the app: its analysis, and the actions its commands run."""
+    """What the palette asks of the app: its state, and the actions its commands run."""
 
-    analysis: Analysis | None
+    @property
+    def state(self) -> EstateState | None: ...
 
     async def action_show_view(self, view: str) -> None: ...
     async def open_function(self, arn: str) -> None: ...
@@ -100,22 +103,22 @@ class LambdascopeCommands(Provider):
             self.app.screen.grouping = grouping
 
     async def discover(self) -> Hits:
-        if self._app.analysis is None:
+        if self._app.state is None:
             return
         for text, help_text, callback in self._static_commands():
             yield DiscoveryHit(text, callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         app = self._app
-        analysis = app.analysis
-        if analysis is None:
+        state = app.state
+        if state is None:
             return
         matcher = self.matcher(query)
         for text, help_text, callback in self._static_commands():
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
-        for fn in analysis.estate.functions:
+        for fn in state.estate.functions:
             candidate = f"open: function {fn.name}"
             score = max(matcher.match(candidate), matcher.match(fn.name), matcher.match(fn.arn))
             if score > 0:
@@ -126,9 +129,9 @@ class LambdascopeCommands(Provider):
                     text=candidate,
                     help=escape(clean(fn.arn)),
                 )
-        if analysis.iam is None:
+        if not isinstance(state, Analysis) or state.iam is None:
             return
-        for arn, principal in analysis.iam.model.actors.items():
+        for arn, principal in state.iam.model.actors.items():
             candidate = f"open: principal {principal.name}"
             score = max(matcher.match(candidate), matcher.match(principal.name), matcher.match(arn))
             if score > 0:

@@ -34,6 +34,16 @@ class AnalysisChanged(Message):
         super().__init__()
         self.analysis, self.base, self.notice = analysis, base, notice
 
+    def replayed_on(self, current: Analysis) -> Analysis:
+        """The change as of `current`. A change computed from an analysis another change has
+        since replaced is replayed rather than dropped: new settings (a suppression) on the
+        current estate, or a new estate (a metrics refresh) under the current settings."""
+        if self.base is current:
+            return self.analysis
+        if self.analysis.estate is self.base.estate:
+            return current.with_settings(self.analysis.settings)
+        return self.analysis.with_settings(current.settings)
+
 
 class BoardReady(Message):
     """A worker scored every function's metrics for the Anomalies pane."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from analyzers.analysis import Analysis, analyze_snapshot
 from estate.snapshot import export_snapshot, load_snapshot
 from tests.paths import DEMO_SNAPSHOT
 from tests.tui.fixture_estate import fixture_snapshot, hostile_snapshot
+from tests.tui.held_analysis import HeldAnalysis
 
 PREFER_DEMO = True  # the demo estate (bundled); False runs on the in-code fixture
 TODAY = dt.date(2026, 11, 1)  # the demo snapshot's creation day, so SVGs are deterministic
@@ -65,3 +67,15 @@ def hostile_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def hostile_analysis(hostile_path: Path) -> Analysis:
     return analyze_snapshot(load_snapshot(hostile_path), TODAY)
+
+
+@pytest.fixture
+def held_analysis(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnalysis]:
+    """The app's analysis held at the start of its `access` stage until `release()` (always
+    released when the test ends, so no thread is left waiting)."""
+    held = HeldAnalysis()
+    held.hold(monkeypatch)
+    try:
+        yield held
+    finally:
+        held.release()

@@ -198,13 +198,13 @@ def test_a_change_computed_while_another_landed_is_replayed(analysis: Analysis) 
     suppressed = analysis.with_settings(settings)
     refreshed = _refreshed(analysis)
     # the suppression lands after the refresh: the refreshed estate keeps it
-    kept = tui.app._replayed(AnalysisChanged(suppressed, analysis), refreshed)
+    kept = AnalysisChanged(suppressed, analysis).replayed_on(refreshed)
     assert kept.estate is refreshed.estate and kept.settings is settings and kept.suppressed == 1
     # the refresh lands after the suppression: the suppression stays in force
-    kept = tui.app._replayed(AnalysisChanged(refreshed, analysis), suppressed)
+    kept = AnalysisChanged(refreshed, analysis).replayed_on(suppressed)
     assert kept.estate is refreshed.estate and kept.settings is settings and kept.suppressed == 1
     # nothing landed in between: the change as it was computed
-    assert tui.app._replayed(AnalysisChanged(refreshed, analysis), analysis) is refreshed
+    assert AnalysisChanged(refreshed, analysis).replayed_on(analysis) is refreshed
 
 
 def test_open_reads_the_snapshot_once(snapshot_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
 from tests.tui.conftest import SIZE, TODAY
+from tests.tui.held_analysis import HeldAnalysis, held_at, until
 from tests.tui.helpers import showcase_function, wait_loaded
 from tui.app import create_app
 
@@ -30,6 +32,19 @@ def keys_for(text: str) -> list[str]:
 def test_functions_table(snap_compare: SnapCompare, snapshot_path: Path) -> None:
     app = create_app(snapshot_path, today=TODAY)
     assert snap_compare(app, terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_functions_table_while_analysing(
+    snap_compare: SnapCompare, snapshot_path: Path, held_analysis: HeldAnalysis
+) -> None:
+    """The first paint: the model's rows, the columns that need the analysis pending, the stage."""
+    app = create_app(snapshot_path, today=TODAY)
+
+    async def analysing(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: held_at(app, held_analysis), "the analysis held")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=analysing)
 
 
 def test_functions_table_filtered_and_sorted(

@@ -20,6 +20,7 @@ from rich.console import Console
 from analyzers.analysis import Analysis
 from tests.tui.conftest import TODAY
 from tests.tui.fixture_estate import HOSTILE_NAME, LINK_MARKUP, MARKUP
+from tests.tui.held_analysis import HeldAnalysis, held_at, until
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
 from tui.safe_text import clean, literal, pretty_json
@@ -90,6 +91,27 @@ async def test_table_and_detail_show_aws_text_literally(
         assert f'"Sid": "Sid{MARKUP}\\u001b[31m"' in invoker  # the statement, pretty-printed
         for card in screen.query(FindingCard):
             assert_no_control_characters(rendered(card.content))
+
+
+async def test_the_table_shows_aws_text_literally_while_analysing(
+    hostile_path: Path, held_analysis: HeldAnalysis
+) -> None:
+    """The first paint, from the model alone, escapes the same way the analysed table does."""
+    app = create_app(hostile_path, today=TODAY)
+    async with app.run_test(size=TALL) as pilot:
+        await until(pilot, lambda: held_at(app, held_analysis), "the model painted")
+        table = app.screen.query_one(ResourceTable)
+        row = next(r for r in table.visible_rows if r.key.endswith(f":function:{HOSTILE_NAME}"))
+        assert row.cells[4].plain == f"evil-role{MARKUP}\\x1b[31m"
+        for r in table.visible_rows:
+            for cell in r.cells:
+                assert_no_control_characters(cell.plain)
+        assert "\x1b" not in app.export_screenshot()
+        text = screen_text(app)
+        assert_no_control_characters(text)
+        assert f"evil-role{MARKUP}\\x1b[31m" in text
+        assert f"hostile{MARKUP}\\x1b]0;title\\x07" in text  # the header, with the stage
+        assert "analysing: access" in text
 
 
 def test_literal_never_interprets_markup_or_passes_controls() -> None:

@@ -2,29 +2,61 @@
 a new one, and the route its workers' failures take to the app.
 
 The app owns the analysis. A screen keeps the one it was given only until the app replaces it
-(`show_analysis`, called for every screen in the current stack when an `AnalysisChanged` lands;
-the other views are rebuilt when next shown), so no screen outlives a change with stale findings.
+(`show_analysis`, called for every screen in the current stack when an `AnalysisChanged` lands,
+or when the analysis completes; the other views are rebuilt when next shown), so no screen
+outlives a change with stale findings.
+
+While the analysis is pending only the screens that can draw from the model alone are built
+(`shows_pending`: the functions table, coverage, a function's detail), given the app's `Pending`
+state; they read `state.estate`, and `analysis` only once `state` is an `Analysis`. Every other
+view is an `AnalysisPendingScreen` until then.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from analyzers.analysis import Analysis
+from estate.model import Estate
+from tui.viewmodels.loading import EstateState, Pending
 
 
 class AnalysisScreen(Screen[None]):
+    shows_pending: ClassVar[bool] = False
+    """True for the screens that draw from the model alone while the analysis is pending."""
+
     def __init__(
         self,
-        analysis: Analysis,
+        state: EstateState,
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.analysis = analysis
+        if isinstance(state, Pending) and not self.shows_pending:
+            raise TypeError(f"{type(self).__name__} needs the analysis")
+        self.state: EstateState = state
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis shown; asking for it while it is pending is a programming error (a
+        `shows_pending` screen reads `state` then)."""
+        if isinstance(self.state, Pending):
+            raise RuntimeError(f"{type(self).__name__} asked for the analysis while it is pending")
+        return self.state
+
+    @analysis.setter
+    def analysis(self, analysis: Analysis) -> None:
+        self.state = analysis
+
+    @property
+    def estate(self) -> Estate:
+        """The model, pending or analysed."""
+        return self.state.estate
 
     async def show_analysis(self, analysis: Analysis) -> None:
         """Show `analysis` from now on. The default recomposes the screen (detail screens); the

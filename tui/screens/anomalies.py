@@ -265,7 +265,7 @@ class AnomaliesScreen(AnalysisScreen):
             return
         since = self.board.now - RANGES[self.range_index][1]
         posture = function_posture(self.analysis, fn, self._public, since)
-        card.show(posture, role_name(self.analysis, fn.role_arn))
+        card.show(posture, role_name(self.analysis.estate, fn.role_arn))
         series = self._series.get(fn.arn)
         if series is None:
             if self._pending != (self.generation, fn.arn):  # never cancel the same request

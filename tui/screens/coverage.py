@@ -14,10 +14,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from analyzers.analysis import Analysis
 from estate.snapshot import CoverageEntry
 from tui.safe_text import literal
 from tui.screens.table_screen import TableScreen
+from tui.viewmodels.loading import EstateState
 from tui.widgets.resource_table import ColumnSpec, TableRow
 
 COLUMNS = (
@@ -72,13 +72,14 @@ class CoverageScreen(TableScreen):
     ]
     noun = "collector records"
     help_name = "coverage"
+    shows_pending = True  # the manifest's coverage: the model alone
 
-    def __init__(self, analysis: Analysis) -> None:
-        super().__init__(analysis, id="coverage-screen")
+    def __init__(self, state: EstateState) -> None:
+        super().__init__(state, id="coverage-screen")
         self.show_all = False
 
     def _entries(self) -> list[CoverageEntry]:
-        coverage = self.analysis.estate.manifest.coverage
+        coverage = self.estate.manifest.coverage
         return list(coverage) if self.show_all else [c for c in coverage if c.status != "ok"]
 
     def columns(self) -> Sequence[ColumnSpec]:

@@ -1,4 +1,9 @@
-"""One function in full: configuration, role, who can invoke it and why, findings, metrics."""
+"""One function in full: configuration, role, who can invoke it and why, findings, metrics.
+
+Opened while the analysis is pending, it shows what the model holds (configuration, role,
+environment, metrics) and says which stage the rest waits for; it recomposes in full when the
+analysis completes.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +19,16 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from analyzers.analysis import Analysis
 from estate.graph.builder import invokers_of
-from estate.model import EnvVar, LambdaFunction
+from estate.model import EnvVar, Estate, LambdaFunction
 from estate.model.invoke_grants import grants_from_policy
 from estate.secrets import mask
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.severity import SeverityPalette
+from tui.viewmodels.loading import EstateState, Pending
 from tui.viewmodels.summary import role_of
+from tui.widgets.analysis_progress import AnalysisProgress
 from tui.widgets.finding_card import FindingCard
 from tui.widgets.invoker_card import InvokerCard
 from tui.widgets.key_values import KeyValue, KeyValues
@@ -92,14 +98,14 @@ def configuration(fn: LambdaFunction) -> list[KeyValue]:
     ]
 
 
-def role_rows(analysis: Analysis, fn: LambdaFunction) -> list[KeyValue]:
-    principal = role_of(analysis, fn)
+def role_rows(estate: Estate, fn: LambdaFunction) -> list[KeyValue]:
+    principal = role_of(estate, fn)
     if principal is None:
         return [
             ("ARN", literal(fn.role_arn) if fn.role_arn else _none("none")),
             ("Policies", _none("role not in the IAM data (not collected, or another account)")),
         ]
-    policies = analysis.estate.policies
+    policies = estate.policies
     attached = [
         policies[a].name if a in policies else a.rsplit("/", 1)[-1] for a in principal.attached_policy_arns
     ]
@@ -140,16 +146,17 @@ class FunctionDetailScreen(AnalysisScreen):
     ]
     AUTO_FOCUS = "#detail"
     help_name = "function detail"
+    shows_pending = True
 
     selected_arn: reactive[str | None] = reactive(None)
 
-    def __init__(self, analysis: Analysis, arn: str) -> None:
-        super().__init__(analysis, classes="detail-screen")
+    def __init__(self, state: EstateState, arn: str) -> None:
+        super().__init__(state, classes="detail-screen")
         self.set_reactive(FunctionDetailScreen.selected_arn, arn)
 
     @property
     def function(self) -> LambdaFunction | None:
-        return self.analysis.estate.function(self.selected_arn or "")
+        return self.estate.function(self.selected_arn or "")
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -180,7 +187,7 @@ class FunctionDetailScreen(AnalysisScreen):
         yield Horizontal(
             self._section("configuration", "Configuration", KeyValues(configuration(fn))),
             Vertical(
-                self._section("role", "Execution role", KeyValues(role_rows(self.analysis, fn))),
+                self._section("role", "Execution role", KeyValues(role_rows(self.estate, fn))),
                 self._section(
                     "environment",
                     f"Environment variables ({len(fn.environment)})",
@@ -193,10 +200,14 @@ class FunctionDetailScreen(AnalysisScreen):
         rows = [
             MetricRow(m, [v for _t, v in series.points()])
             for m in SPARK_METRICS
-            if (series := self.analysis.estate.series(fn, m)) is not None and series.values
+            if (series := self.estate.series(fn, m)) is not None and series.values
         ]
         if rows:
             yield self._section("metrics", "Metrics", *rows)
+        if isinstance(self.state, Pending):
+            yield self._section("invokers", "Who can invoke it and why", AnalysisProgress())
+            yield self._section("findings", "Findings", AnalysisProgress())
+            return
         yield self._invokers(fn)
         yield self._findings(fn)
 

@@ -3,7 +3,8 @@
 Subclasses supply the columns, the rows, what `enter` opens and what `esc` goes back to. The
 screen holds the highlighted resource's ARN as the reactive `selected_arn`; the app's
 `copy ARN` action and the palette read it from whichever screen is active. A new analysis
-refills the table in place: sort, filter and cursor stay where the user left them.
+refills the table in place: sort, filter and cursor stay where the user left them (so does the
+analysis completing, for a table that showed the model alone while it was pending).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from textual.widgets import Footer, Header, Input, Static
 from analyzers.analysis import Analysis
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
+from tui.viewmodels.loading import EstateState, Pending
+from tui.widgets.analysis_progress import AnalysisProgress
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
@@ -35,8 +38,8 @@ class TableScreen(AnalysisScreen):
     selected_arn: reactive[str | None] = reactive(None)
     noun: ClassVar[str] = "rows"
 
-    def __init__(self, analysis: Analysis, *, name: str | None = None, id: str | None = None) -> None:
-        super().__init__(analysis, name=name, id=id)
+    def __init__(self, state: EstateState, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(state, name=name, id=id)
 
     async def show_analysis(self, analysis: Analysis) -> None:
         self.analysis = analysis
@@ -65,6 +68,8 @@ class TableScreen(AnalysisScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
         yield Static(id="status", classes="status")
+        if isinstance(self.state, Pending):  # hides itself once the analysis is done
+            yield AnalysisProgress(id="analysis-progress")
         yield FilterBar(f"filter {self.noun}: substring of any column", id="filter")
         yield ResourceTable(self.columns(), self.rows(), sort_index=self.initial_sort(), id="table")
         yield Footer()

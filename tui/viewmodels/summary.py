@@ -1,7 +1,9 @@
 """What the tables show per function and per finding, derived once from an Analysis.
 
 Pure data (no Textual): the screens turn these into cells. Kept apart so the same summaries
-feed the functions table, the palette and the tests.
+feed the functions table, the palette and the tests. What the model alone tells (a function's
+name, region, runtime, role) takes the `Estate`, so the functions table can show it while the
+analysis is pending; what needs the graph or the findings takes the `Analysis`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
 from estate.graph.builder import invokers_of
-from estate.model import IamPrincipal, LambdaFunction
+from estate.model import Estate, IamPrincipal, LambdaFunction
 
 TABLE_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
@@ -34,20 +36,40 @@ class FunctionSummary:
 
     @property
     def search_text(self) -> str:
-        fn = self.function
-        return " ".join((fn.name, fn.region, fn.runtime or "image", self.role_name, fn.arn)).lower()
+        return function_search_text(self.function, self.role_name)
 
 
-def role_name(analysis: Analysis, role_arn: str) -> str:
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """One row of the functions table from the model alone, while the analysis is pending."""
+
+    function: LambdaFunction
+    role_name: str
+
+    @property
+    def search_text(self) -> str:
+        return function_search_text(self.function, self.role_name)
+
+
+def function_search_text(fn: LambdaFunction, role: str) -> str:
+    """What the functions table's filter matches: the same before and after the analysis."""
+    return " ".join((fn.name, fn.region, fn.runtime or "image", role, fn.arn)).lower()
+
+
+def role_name(estate: Estate, role_arn: str) -> str:
     """The role's name from IAM if it was collected, else the ARN's last path segment."""
-    principal = analysis.estate.principals.get(role_arn)
+    principal = estate.principals.get(role_arn)
     if principal is not None:
         return principal.name
     return role_arn.split(":role/", 1)[-1].rsplit("/", 1)[-1] if role_arn else ""
 
 
-def role_of(analysis: Analysis, fn: LambdaFunction) -> IamPrincipal | None:
-    return analysis.estate.principals.get(fn.role_arn)
+def role_of(estate: Estate, fn: LambdaFunction) -> IamPrincipal | None:
+    return estate.principals.get(fn.role_arn)
+
+
+def function_facts(estate: Estate) -> list[FunctionFacts]:
+    return [FunctionFacts(fn, role_name(estate, fn.role_arn)) for fn in estate.functions]
 
 
 def summarise_function(analysis: Analysis, fn: LambdaFunction) -> FunctionSummary:
@@ -59,7 +81,7 @@ def summarise_function(analysis: Analysis, fn: LambdaFunction) -> FunctionSummar
         function=fn,
         invoker_count=len(sources),
         public=public,
-        role_name=role_name(analysis, fn.role_arn),
+        role_name=role_name(analysis.estate, fn.role_arn),
         counts=tuple(counts[s] for s in TABLE_SEVERITIES),
     )
 

@@ -265,7 +265,9 @@ class ResourceTable(ScrollView, can_focus=True):
     def _column_widths(self) -> list[int]:
         widths = []
         for index, spec in enumerate(self._specs):
-            longest = max((row.cells[index].cell_len for row in self._rows), default=0)
+            # rows may share a cell (a region, a count): measure each distinct one once
+            cells = {id(cell): cell for cell in (row.cells[index] for row in self._rows)}
+            longest = max((cell.cell_len for cell in cells.values()), default=0)
             widths.append(min(max(longest, len(spec.label) + 2), spec.max_width))
         return widths
 

@@ -1,0 +1,48 @@
+"""A view that needs the analysis, shown while it runs: it names the stage the analysis is at.
+
+The app builds one for each such view (findings, IAM, posture, reachability, anomalies) while its
+state is `Pending`, and puts the view itself in its place when the analysis completes. Its keys
+are the app's (quit, help, the view keys) plus `f`/`esc` back to the functions table, which shows
+the model meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tui.widgets.analysis_progress import AnalysisProgress
+
+
+class AnalysisPendingScreen(Screen[None]):
+    """`label`'s view (`view` in the app's VIEWS) until the analysis it needs is done."""
+
+    CSS_PATH = "analysis_pending.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "app.show_view('functions')", "Functions"),
+        Binding("escape", "app.show_view('functions')", "Back", show=False),
+    ]
+
+    def __init__(self, view: str, label: str) -> None:
+        super().__init__(classes="analysis-pending-screen")
+        self.view, self.label = view, label
+        self.help_name = f"{label} (waiting for the analysis)"
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="λ")
+        with Vertical(id="pending-view"):
+            yield Static(Text(self.label, "bold"), id="pending-title")
+            yield AnalysisProgress(id="pending-progress")
+            yield Static(
+                f"{self.label} needs the analysis: it opens here as soon as the analysis is done. "
+                "Meanwhile the functions table (f) shows the estate's model.",
+                id="pending-note",
+                markup=False,
+            )
+        yield Footer()

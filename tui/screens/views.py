@@ -1,0 +1,40 @@
+"""The app's top-level views, and the screen each shows for the app's state.
+
+`VIEWS`: name -> (screen class, app-wide key or "", label). Adding a pane is one entry here;
+`1`..`9` also switch to the views in this order. (`f` and `i` are bound by the screens
+themselves, where they toggle between functions, findings and IAM.) While the analysis is
+pending, a view whose screen does not `shows_pending` is an `AnalysisPendingScreen`.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+
+from tui.screens.analysis_pending import AnalysisPendingScreen
+from tui.screens.analysis_screen import AnalysisScreen
+from tui.screens.anomalies import AnomaliesScreen
+from tui.screens.coverage import CoverageScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.functions import FunctionsScreen
+from tui.screens.iam import IamScreen
+from tui.screens.posture import PostureScreen
+from tui.screens.reach import ReachScreen
+from tui.viewmodels.loading import EstateState, Pending
+
+VIEWS: dict[str, tuple[type[AnalysisScreen], str, str]] = {
+    "functions": (FunctionsScreen, "", "Functions"),
+    "findings": (FindingsScreen, "", "Findings"),
+    "iam": (IamScreen, "", "IAM"),
+    "coverage": (CoverageScreen, "c", "Coverage gaps"),
+    "posture": (PostureScreen, "o", "Posture"),
+    "reach": (ReachScreen, "e", "Reachability"),
+    "anomalies": (AnomaliesScreen, "a", "Anomalies"),
+}
+
+
+def view_screen(view: str, state: EstateState) -> Screen[None]:
+    """The screen of one of the VIEWS for `state` (the factory each view's mode is given)."""
+    screen, _key, label = VIEWS[view]
+    if isinstance(state, Pending) and not screen.shows_pending:
+        return AnalysisPendingScreen(view, label)
+    return screen(state)
