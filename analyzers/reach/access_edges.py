@@ -164,6 +164,7 @@ class AccessAnalysis:
         self.blocks = build_blocks(self.targets, classification or {})
         self.block_of = {arn: block for block in self.blocks for arn in block.arns}
         self._members: dict[tuple[int, str], tuple[Target, ...]] = {}
+        self._wide_patterns: dict[tuple[str, str], list[Block]] = {}
         self.set_nodes: dict[str, SetEdge] = {}  # every store-set node an edge leads to
         self._fast_layers: dict[str, FastLayers] = {}
         self._places: dict[tuple[str, str], list[str]] | None = None
@@ -436,7 +437,8 @@ class AccessAnalysis:
 
     # -- store sets ---------------------------------------------------------------------------
     def set_edges(self, arn: str, items: list[Item]) -> list[SetEdge]:
-        """The principal's summary edges into store sets (store_sets.py says when one is exact)."""
+        """The principal's summary edges into store sets (store_sets.py says when one is exact):
+        only blocks a grant on `*`, or one wide pattern naming many of their stores, covers."""
         if not self.blocks:
             return []
         touched: dict[int, Block] = {}
@@ -447,16 +449,29 @@ class AccessAnalysis:
         for form, _bits, patterns in items:
             if _wide(patterns) or form == "function":
                 continue
-            for target in self.index.matching(form, patterns):
-                found = self.block_of.get(target.arn)
-                if found is not None:
-                    touched[id(found)] = found
+            for pattern in patterns or ():
+                for block in self._blocks_named(form, pattern):
+                    touched[id(block)] = block
         out = []
         for block in touched.values():
             edge = self._plan(arn, block, [i for i in items if i[0] in block.forms])
             if edge is not None:
                 out.append(edge)
         return out
+
+    def _blocks_named(self, form: str, pattern: str) -> list[Block]:
+        """Blocks of which the pattern names more than STORE_FANOUT stores (a literal ARN: none)."""
+        key = (form, pattern)
+        found = self._wide_patterns.get(key)
+        if found is None:
+            found = []
+            if "*" in pattern or "?" in pattern:
+                hit = {
+                    id(b): b for t in self.index.matching(form, (pattern,)) if (b := self.block_of.get(t.arn))
+                }
+                found = [b for b in hit.values() if not scoped_only_whole(b) and self._many(b, pattern)]
+            self._wide_patterns[key] = found
+        return found
 
     def _plan(self, arn: str, block: Block, items: list[Item]) -> SetEdge | None:
         if any(_wide(patterns) for _f, _b, patterns in items):

@@ -333,6 +333,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _findings(args: argparse.Namespace) -> int:
+    import gc
+
     from analyzers.findings.model import Severity
     from analyzers.gc_pause import cyclic_gc_paused
     from tui.cli.analysis_cache import findings_report
@@ -343,6 +345,10 @@ def _findings(args: argparse.Namespace) -> int:
     with cyclic_gc_paused():  # nothing made here is garbage before the command ends
         report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence)
         _print_report(report, args.format)
+        # The model, graph and findings live until the process ends: moved out of the collector's
+        # reach, the collection the interpreter runs when the pause ends (and again at exit) does
+        # not walk millions of objects that cannot be garbage (~2 s at 10,000 functions).
+        gc.freeze()
     if args.fail_on:
         threshold = Severity(args.fail_on).rank
         if any(f.severity.rank >= threshold for f in report.open_findings):
