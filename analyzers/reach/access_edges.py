@@ -176,7 +176,8 @@ class AccessAnalysis:
         self._refined: dict[tuple[int, str, int], list[int]] = {}
         self._decisions: dict[tuple[object, ...], AccessResult | None] = {}
         self._relevant_cache: dict[tuple[object, ...], _Relevant] = {}
-        self._attrs: dict[tuple[object, ...], dict[str, Any]] = {}
+        # (results, attrs): the results are held so the ids in the key stay theirs
+        self._attrs: dict[tuple[object, ...], tuple[tuple[AccessResult, ...], dict[str, Any]]] = {}
 
     # -- where the engine needs to look -----------------------------------------------------
     def _named_in_policies(self, targets: Sequence[Target]) -> dict[str, list[tuple[Target, int]]]:
@@ -605,8 +606,17 @@ class AccessAnalysis:
         key = (target.policy_note, tuple((id(r), scope) for r, scope in results))
         cached = self._attrs.get(key)
         if cached is None:
-            cached = self._attrs[key] = _attrs(self.catalogue, target, results)
-        return cached
+            kept = tuple(r for r, _scope in results)
+            cached = self._attrs[key] = (kept, _attrs(self.catalogue, target, results))
+        return cached[1]
+
+    def forget_principal(self) -> None:
+        """Drop what only the last principal's questions could reuse (decisions, statements,
+        classes and edge attributes are all keyed by, or made for, one principal): at 100,000
+        functions they held gigabytes by the end."""
+        for cache in (self._decisions, self._relevant_cache, self._attrs, self._classes, self._statements):
+            cache.clear()
+        self._fast_layers.clear()
 
 
 _LEVEL_CACHE: dict[tuple[int, int, int], tuple[dict[str, list[str]], frozenset[str], list[str]]] = {}
@@ -676,6 +686,9 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
     }
 
 
+_BATCH = 500  # principals whose edges go into the graph together
+
+
 def add_access_edges(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel) -> None:
     """A `can` edge per (principal, target) or store set, through the graph's derived-edge API
     (the store and key nodes they lead to are the builder's; set nodes and their `contains`
@@ -685,7 +698,11 @@ def add_access_edges(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel
     analysis = AccessAnalysis(estate, iam_model, classification)
     edges: list[DerivedEdge] = []
     drawn: set[str] = set()
-    for arn in principals_to_check(graph, iam_model):
+    for count, arn in enumerate(principals_to_check(graph, iam_model), 1):
+        if count % _BATCH == 0:  # into the graph, so the batch's attribute dicts can go
+            add_derived_edges(graph, edges)
+            edges.clear()
+        analysis.forget_principal()
         for target, attrs in analysis.edges_for(arn):
             if target.startswith("functions:"):
                 account, _, region = target.removeprefix("functions:").partition(":")
