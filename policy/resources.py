@@ -67,6 +67,13 @@ def _pattern_verdict(
     return TRUE if truth is Tri.TRUE else FALSE
 
 
+def pattern_truth(pattern: str, resource: str) -> Tri:
+    """Whether one Resource pattern without policy variables covers `resource`: what
+    `statement_resource_verdict(..., variables=False)` reads per pattern, for callers that match
+    a pattern against many resources once (and combine the answers per statement)."""
+    return _pattern_verdict(pattern, resource, EMPTY_CONTEXT, False).truth
+
+
 def _has_missing_variable(patterns: tuple[str, ...], context: RequestContext, variables: bool) -> bool:
     return any(resolve(p, context, variables=variables).missing for p in patterns if "${" in p)
 

@@ -5,6 +5,7 @@ escalation paths per principal. The iam.* rules turn it into findings (`iam_pass
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -12,9 +13,13 @@ import networkx as nx
 from analyzers.findings.context import RuleContext
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam.escalation.edge_record import EscalationEdge
-from analyzers.iam.escalation.edges import escalation_edges
+from analyzers.iam.escalation.edges import escalation_fans
+from analyzers.iam.escalation.fans import EscalationEdges
 from analyzers.iam.escalation.graph_edges import add_iam_edges
 from analyzers.iam.escalation.paths import EscalationGraph, EscalationPath
+from analyzers.iam.escalation.principal_index import PrincipalIndex
+from analyzers.iam.escalation.routes import EscalationPaths
+from analyzers.iam.escalation.target_classes import TargetClasses
 from analyzers.iam.principal_policies import IamModel
 from estate.model import Estate
 
@@ -25,14 +30,15 @@ class IamAnalysis:
     principal summaries."""
 
     model: IamModel
-    edges: list[EscalationEdge]
+    edges: Sequence[EscalationEdge]  # made on reading, fan by fan (`EscalationEdges.fans`)
     escalation: EscalationGraph
-    paths: dict[str, list[EscalationPath]] = field(default_factory=dict)
+    paths: Mapping[str, list[EscalationPath]] = field(default_factory=dict)  # made on reading
+    classes: TargetClasses | None = None  # the engine's decisions per class of targets, reused by rules
 
     def __repr__(self) -> str:
         return (
             f"IamAnalysis({len(self.model.actors)} principals, {len(self.edges)} escalation edges, "
-            f"{sum(len(p) for p in self.paths.values())} paths)"
+            f"{_count(self.paths)} paths)"
         )
 
 
@@ -40,12 +46,22 @@ def analyze_iam(estate: Estate, graph: nx.MultiDiGraph | None = None) -> IamAnal
     """The IAM analysis of an estate; with `graph`, its escalation edges are added to it."""
     with cyclic_gc_paused():  # millions of small objects kept, none dropped in cycles
         model = IamModel(estate)
-        edges = escalation_edges(model)
+        principals = PrincipalIndex(estate.principals)
+        classes = TargetClasses(model, principals)
+        fans = escalation_fans(model, principals, classes)
         if graph is not None:
-            add_iam_edges(graph, edges)
-        escalation = EscalationGraph(model, edges)
-        paths = {arn: found for arn in model.actors if (found := escalation.paths_from(arn))}
-    return IamAnalysis(model, edges, escalation, paths)
+            add_iam_edges(graph, fans, principals)
+        escalation = EscalationGraph(model, fans, principals)
+        routes = {arn: found for arn in model.actors if (found := escalation.routes_from(arn))}
+    return IamAnalysis(
+        model, EscalationEdges(fans), escalation, EscalationPaths(routes, escalation.made), classes
+    )
+
+
+def _count(paths: Mapping[str, list[EscalationPath]]) -> int:
+    if isinstance(paths, EscalationPaths):
+        return paths.count()
+    return sum(len(p) for p in paths.values())
 
 
 def iam_pass(ctx: RuleContext) -> IamAnalysis:

@@ -4,7 +4,7 @@ statements), and the small ARN and policy helpers the IAM modules share."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from policy.decision import Hinge, StatementRef
@@ -35,6 +35,28 @@ class Grant:
             "statements": [s.to_json() for s in self.statements],
             "conditions": [h.to_json() for h in self.conditions],
         }
+
+
+def retarget(grant: Grant, old: str, new: str, names: tuple[str, str] | None = None) -> Grant:
+    """The same decision about another resource the engine answers alike (same signature): the
+    resource renamed, and so is the policy attached to the resource itself (a trust policy, whose
+    name `names` gives before and after), the only statements whose reference names it."""
+    statements = tuple(_moved(s, old, new, names) for s in grant.statements)
+    conditions = tuple(
+        replace(h, statement=moved)
+        if (moved := _moved(h.statement, old, new, names)) is not h.statement
+        else h
+        for h in grant.conditions
+    )
+    return Grant(grant.action, new, grant.outcome, statements, conditions)
+
+
+def _moved(ref: StatementRef, old: str, new: str, names: tuple[str, str] | None) -> StatementRef:
+    if ref.kind != "resource" or ref.policy_arn != old:
+        return ref
+    if names is not None and ref.policy == names[0]:
+        return replace(ref, policy_arn=new, policy=names[1])
+    return replace(ref, policy_arn=new)
 
 
 def account_of(arn: str) -> str:

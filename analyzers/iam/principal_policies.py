@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from analyzers.findings.model import Evidence
-from analyzers.iam.grant import Grant, Outcome, account_of, loose_regex, trust_naming
+from analyzers.iam.grant import Grant, Outcome, account_of, loose_regex, retarget, trust_naming
 from analyzers.iam.org_policies import org_layers, scp_evidence
 from analyzers.iam.signature import ResourceSignatures
+from analyzers.iam.trust_shape import trust_shape
 from estate.model import Estate, IamPrincipal, LambdaFunction, PolicyJSON
 from policy.actions import statement_applies_to_action
 from policy.conditions import evaluate_conditions
@@ -112,13 +113,14 @@ class IamModel:
         self._trust: dict[str, NamedPolicy | None] = {}
         self._effective: dict[tuple[str, str], EffectivePermissions] = {}
         self._decisions: dict[tuple[str, ...], Grant | None] = {}
-        self._signatures = ResourceSignatures(self._request_policies)
-        self._by_signature: dict[tuple[object, ...], Grant | None] = {}
+        self.signatures = ResourceSignatures(self._request_policies)
+        self._by_signature: dict[tuple[object, ...], Grant | None] = {}  # grants name their resource
         self._scoped: dict[tuple[str, str, str], Grant | None] = {}
         self._everywhere: dict[tuple[str, str], Grant | None] = {}
         self._filters: dict[tuple[str, str], re.Pattern[str] | None] = {}
         self._patterns: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self._sharing: dict[tuple[str, tuple[str, ...]], tuple[object, ...] | None] = {}
+        self._alike_trust: dict[tuple[object, ...], tuple[str, Grant | None]] = {}
         for arn in self.actors:  # parse everything now, so `problems` is complete
             self.identity_policies(arn)
             self.boundary(arn)
@@ -314,13 +316,19 @@ class IamModel:
                 return None
         resource_context = self.resource_context(resource)
         signature_key = None
-        if trust == "none" and not resource_context:
-            signature = self._signatures.of(arn, action, resource)
+        # A rewritten trust policy names the caller whatever the role; roles whose own trust
+        # policies read alike (`trust_shape`) answer alike too.
+        shape = self._trust_shape(resource, resource_context) if trust == "actual" else ""
+        if shape is not None:
+            signature = self.signatures.of(arn, action, resource, resource_context)
             if signature is not None:
-                signature_key = (arn, action.lower(), passed_to or "", signature)
+                signature_key = (arn, action.lower(), passed_to or "", trust, shape, signature)
                 if signature_key in self._by_signature:
                     alike = self._by_signature[signature_key]
-                    grant = None if alike is None else replace(alike, resource=resource)
+                    names = (
+                        self._trust_names(alike.resource, resource) if alike and trust == "actual" else None
+                    )
+                    grant = None if alike is None else retarget(alike, alike.resource, resource, names)
                     self._decisions[key] = grant
                     return grant
         context = {**self.principal_context(arn), **resource_context}
@@ -415,7 +423,17 @@ class IamModel:
             return self._decisions[key]
         trust = self.trust(role_arn)
         grant = None
-        if trust is not None:
+        # roles whose trust policies read alike (and name no Resource) answer a service alike
+        alike_key = (trust_shape(self.estate.principals[role_arn]), service, account_of(role_arn))
+        alike = self._alike_trust.get(alike_key) if alike_key[0] is not None else None
+        if alike is not None and trust is not None:
+            first, answer = alike
+            grant = (
+                None
+                if answer is None
+                else retarget(answer, first, role_arn, self._trust_names(first, role_arn))
+            )
+        elif trust is not None:
             request = Request(
                 principal_arn=service,
                 action="sts:AssumeRole",
@@ -428,8 +446,23 @@ class IamModel:
                 grant = Grant(
                     "sts:AssumeRole", role_arn, outcome, decision.allow_statements, decision.conditions
                 )
+            if alike_key[0] is not None:
+                self._alike_trust[alike_key] = (role_arn, grant)
         self._decisions[key] = grant
         return grant
+
+    def _trust_shape(self, role_arn: str, context: Mapping[str, ContextInput]) -> object:
+        """What of the role's trust policy an sts:AssumeRole decision reads (None: do not share)."""
+        role = self.estate.principals.get(role_arn)
+        shape = trust_shape(role) if role is not None and self.trust(role_arn) is not None else None
+        if shape is not None and ("${" in shape or "resourcetag" in shape.lower()):
+            return (shape, frozenset(context.items()))  # it may read the role's own tags
+        return shape
+
+    def _trust_names(self, first: str, role_arn: str) -> tuple[str, str]:
+        """The names the trust policies of two roles are parsed under (see `trust`)."""
+        principals = self.estate.principals
+        return (f"{principals[first].name} trust policy", f"{principals[role_arn].name} trust policy")
 
     def on_scope(self, arn: str, action: str, scope: str) -> Grant | None:
         """Whether the action is allowed on some resource of `scope` (which the caller picks)."""

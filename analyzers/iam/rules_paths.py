@@ -114,7 +114,7 @@ class GradedPath:
     @property
     def order(self) -> tuple[object, ...]:
         """Worst first: severity, then certain before conditional, fewer hops, then the target."""
-        return (-self.severity.rank, self.conditional, len(self.path.hops), self.path.target)
+        return (-self.severity.rank, self.conditional, self.path.hop_count, self.path.target)
 
     def to_json(self, model: IamModel) -> dict[str, object]:
         path = self.path
@@ -123,7 +123,7 @@ class GradedPath:
             "name": name_of(model, path.target),
             "outcome": self.gain.outcome,
             "severity": self.severity.value,
-            "hops": len(path.hops),
+            "hops": path.hop_count,
             "methods": list(path.methods),
             "conditional": self.conditional,
         }
@@ -135,8 +135,8 @@ def graded(path: EscalationPath, gain: Gain) -> GradedPath:
     conditional = path.conditional
     severity = lower(gain.grade) if conditional else gain.grade
     rank = severity.rank
-    for hop in path.hops:  # (a loop: this runs once per path, 90,000 times on a dense account)
-        cap = hop.edge.method.severity
+    for method in path.hop_methods:  # (a loop: this runs once per path, 90,000 times on a dense account)
+        cap = method.severity
         if cap.rank < rank:
             severity, rank = cap, cap.rank
     return GradedPath(path, gain, severity, conditional)
@@ -201,14 +201,22 @@ def privesc_findings_of(
 
 
 def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Finding]:
-    """The iam.privesc findings: one per principal that can escalate (see DESIGN.md section 5)."""
-    return privesc_findings_of(iam.model, (p for found in iam.paths.values() for p in found), tag_key)
+    """The iam.privesc findings: one per principal that can escalate (see DESIGN.md section 5).
+    A start's paths are made, graded and dropped before the next start's (a large estate has
+    a million of them)."""
+    grader = GainGrader(iam.model, tag_key)
+    found = []
+    for start in iam.paths:
+        targets = [graded(path, grader.gain(path)) for path in iam.paths[start]]
+        if targets:
+            found.append(privesc_finding(iam.model, targets))
+    return found
 
 
 def iam_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Finding]:
     """Every iam.* finding of one IAM analysis except those on resource policies (the graph's)."""
     return [
-        *permission_findings(iam.model),
+        *permission_findings(iam.model, iam.classes),
         *privesc_findings(iam, tag_key),
         *iam_problem_findings(iam.model),
     ]

@@ -22,6 +22,8 @@ from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.iam.analysis import iam_pass
+from analyzers.iam.escalation.principal_index import positions
+from analyzers.iam.escalation.target_classes import TargetClasses
 from analyzers.iam.grant import Grant, account_of
 from analyzers.iam.principal_policies import IamModel
 from analyzers.iam.privilege import sensitive_mask
@@ -206,16 +208,42 @@ def _wildcard_finding(model: IamModel, arn: str) -> Finding | None:
     return Finding(WILDCARD, arn, title, worst, evidence=tuple(evidence), region="global")
 
 
-def _passable_roles(model: IamModel, arn: str) -> list[str]:
-    account = account_of(arn)
-    return [
-        r
-        for r, p in model.actors.items()
-        if p.kind == "role" and account_of(r) == account and "/aws-service-role/" not in p.path + r
-    ]
+def _passable_roles(model: IamModel) -> dict[str, list[str]]:
+    """Per account, the roles a principal could pass (service-linked roles never can be)."""
+    found: dict[str, list[str]] = {}
+    for r, p in model.actors.items():
+        if p.kind == "role" and "/aws-service-role/" not in p.path + r:
+            found.setdefault(account_of(r), []).append(r)
+    return found
 
 
-def _passrole_finding(model: IamModel, arn: str) -> Finding | None:
+def _pass_grants(
+    model: IamModel, arn: str, roles: list[str], classes: TargetClasses | None
+) -> list[Grant] | None:
+    """A grant per role the principal may pass (None: some role it may not). One grant per class of
+    roles the engine answers alike, read in the roles' order: the statements and conditions the
+    evidence lists are those of the class (the role named in a grant is not read here)."""
+    found = None if classes is None else classes.classes(arn, "iam:PassRole", classes.principals.mask(roles))
+    if found is None:
+        grants = []
+        for role in roles:  # stops at the first role it may not pass
+            grant = model.decide(arn, "iam:PassRole", role)
+            if grant is None:
+                return None
+            grants.append(grant)
+        return grants
+    assert classes is not None
+    by_place = {place: grant for mask, grant in found for place in positions(mask)}
+    where = classes.principals.position
+    chosen = [by_place.get(where[role]) for role in roles]
+    if any(g is None for g in chosen):
+        return None
+    return list(dict.fromkeys(g for g in chosen if g is not None))
+
+
+def _passrole_finding(
+    model: IamModel, arn: str, roles_of: dict[str, list[str]], classes: TargetClasses | None = None
+) -> Finding | None:
     permissions = model.effective(arn)
     status = permissions.status("iam:PassRole")
     if status is None or permissions.is_full_access():
@@ -228,14 +256,13 @@ def _passrole_finding(model: IamModel, arn: str) -> Finding | None:
             return None
         grants, how = [grant], "on *"
     else:  # conditions, Denies or patterns: report when every role of the account may be passed
-        roles = _passable_roles(model, arn)
+        roles = roles_of.get(account_of(arn), [])
         if len(roles) < 2:
             return None
-        for role in roles:  # stops at the first role it may not pass
-            grant = model.decide(arn, "iam:PassRole", role)
-            if grant is None:
-                return None
-            grants.append(grant)
+        passable = _pass_grants(model, arn, roles, classes)
+        if passable is None:
+            return None
+        grants = passable
         how = f"on every role of the account ({len(roles)})"
     conditional = any(g.conditional for g in grants)
     refs = list(dict.fromkeys(s for g in grants for s in g.statements))
@@ -257,12 +284,14 @@ def _note_scps(model: IamModel, arn: str, evidence: list[Evidence]) -> None:
         evidence.append(note)
 
 
-def permission_findings(model: IamModel) -> Iterator[Finding]:
+def permission_findings(model: IamModel, classes: TargetClasses | None = None) -> Iterator[Finding]:
+    """The three rules' findings; `classes` (the IAM analysis') decides PassRole per class of roles."""
+    roles_of = _passable_roles(model)
     for arn in model.actors:
         for finding in (
             _admin_finding(model, arn),
             _wildcard_finding(model, arn),
-            _passrole_finding(model, arn),
+            _passrole_finding(model, arn, roles_of, classes),
         ):
             if finding is not None:
                 yield finding
@@ -270,4 +299,5 @@ def permission_findings(model: IamModel) -> Iterator[Finding]:
 
 def permission_pass(ctx: RuleContext) -> list[Finding]:
     """The three rules' findings in one walk over the principals, shared by their checks."""
-    return list(permission_findings(ctx.once(iam_pass).model))
+    iam = ctx.once(iam_pass)
+    return list(permission_findings(iam.model, iam.classes))

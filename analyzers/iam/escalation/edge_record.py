@@ -6,7 +6,7 @@ edge by which a caller already holds a principal, and the search imports the tar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,21 +17,25 @@ from policy.decision import Hinge
 
 class EdgeEvidence(Mapping[str, Any]):
     """An edge's evidence, built on first read: estates with many escalation edges (a principal
-    that may pass every role) would otherwise spend their time writing evidence nobody opens."""
+    that may pass every role) would otherwise spend their time writing evidence nobody opens. The
+    edge itself may be made on first read too (`edge` a function of nothing)."""
 
     __slots__ = ("_data", "_edge", "_holder")
 
-    def __init__(self, edge: EscalationEdge, holder: str | None = None) -> None:
+    def __init__(
+        self, edge: EscalationEdge | Callable[[], EscalationEdge], holder: str | None = None
+    ) -> None:
         self._edge = edge
         self._holder = holder  # the edge as drawn from a role-set node rather than its caller
         self._data: dict[str, Any] | None = None
 
     def _read(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = self._edge.evidence()
+            edge = self._edge if isinstance(self._edge, EscalationEdge) else self._edge()
+            self._data = edge.evidence()
             if self._holder is not None:
                 self._data["from"] = self._holder
-                self._data["as for"] = self._edge.source
+                self._data["as for"] = edge.source
         return self._data
 
     def __getitem__(self, key: str) -> Any:

@@ -8,390 +8,374 @@ how it got there:
 - ("service", S, account): code the caller runs in service S (Lambda, EC2...), which may assume
   any role of the account whose trust policy admits S (the caller may pass it every role).
 A controlling or joined state can do at least what the plain one can, so it steps back to it at
-no cost. Shortest paths (networkx Dijkstra, depth bounded by MAX_HOPS) weigh one hop plus the
-method's rank (a deterministic tie-break); they are searched first over certain edges only, then
-over all, so a conditional edge never makes a path certain nor replaces a certain way. A service
-step (PassRole through `service:lambda.amazonaws.com` to the role it assumes) is part of the
-caller's hop. Paths end at administrators: beyond one there is nothing left to gain.
+no cost. Shortest paths (Dijkstra, depth bounded by MAX_HOPS) weigh one hop plus the method's
+rank (a deterministic tie-break); they are searched first over certain edges only, then over all,
+so a conditional edge never makes a path certain nor replaces a certain way. A service step
+(PassRole through `service:lambda.amazonaws.com` to the role it assumes) is part of the caller's
+hop. Paths end at administrators: beyond one there is nothing left to gain. Which paths are
+reported is `hops.maximal`: per target its best path, only targets not dominated by another.
 
-For each start principal, a target is reported once, by its best path, and only when it is
-strictly more privileged (iam_privilege) and not itself dominated by another reported target
-reached at least as certainly (a start that reaches an admin is not also told about every
-lesser role on the way).
+The state graph is built from the fans (`state_graph`) and searched with sinks in bulk
+(`search`). A start that certainly reaches an administrator, and reaches none only under
+conditions (`admin_reach`), is reported with exactly the administrators of the first hop layer
+where it meets one (anything else is dominated or longer): its search stops there and only those
+are made into paths. Other starts take the full search, every reached state read as before.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-import networkx as nx
-
+from analyzers.iam.escalation.admin_reach import AdminReach
 from analyzers.iam.escalation.edge_record import EscalationEdge
-from analyzers.iam.escalation.methods import RANK, SERVICE_ASSUMES
-from analyzers.iam.escalation.search import RouteSearches, State
-from analyzers.iam.escalation.targets import SERVICE_NODE, is_service
-from analyzers.iam.escalation.types import Yields
-from analyzers.iam.grant import account_of
+from analyzers.iam.escalation.fans import Fan, Member, edge_of
+from analyzers.iam.escalation.hops import EscalationPath, Hop, better, maximal
+from analyzers.iam.escalation.methods import METHODS, RANK, SERVICE_ASSUMES
+from analyzers.iam.escalation.principal_index import PrincipalIndex, mask_of, positions
+from analyzers.iam.escalation.routes import Group, Routes, Shape
+from analyzers.iam.escalation.search import Search, search
+from analyzers.iam.escalation.state_graph import (
+    CONDITIONAL,
+    HOP,
+    MAX_HOPS,
+    Arcs,
+    StateSpace,
+    base_weight,
+    build_arcs,
+)
+from analyzers.iam.escalation.types import EscalationMethod, Yields
 from analyzers.iam.principal_policies import IamModel
 from analyzers.iam.privilege import Privilege
 from policy.catalogue import load_catalogue
-from policy.decision import Hinge
 
-MAX_HOPS = 5
+__all__ = ["MAX_HOPS", "EscalationGraph", "EscalationPath", "Hop"]
 
-
-def _from_state(edge: EscalationEdge) -> State:
-    if is_service(edge.source):  # a service acts for callers of the role's own account
-        return ("service", edge.source, account_of(edge.target))
-    return ("as", edge.source)
+_BY_RANK = {RANK[m.id]: m for m in METHODS}
+_YIELDS_OF_KIND = {"as": Yields.IDENTITY, "control": Yields.CONTROL, "member": Yields.MEMBERSHIP}
 
 
-_CONTROL, _MEMBERSHIP = Yields.CONTROL, Yields.MEMBERSHIP  # (enum attribute reads are slow)
-_STEPS_BACK = frozenset({"control", "member"})  # states that step back to the plain one for free
-
-
-def _to_state(edge: EscalationEdge) -> State:
-    target = edge.target
-    if target.startswith(SERVICE_NODE):
-        return ("service", target, account_of(edge.source))
-    yields = edge.method.yields
-    if yields is _CONTROL:
-        return ("control", target)
-    if yields is _MEMBERSHIP:
-        return ("member", edge.source, target)
-    return ("as", target)
-
-
-def _node(state: State) -> str:
-    return state[1] if state[0] == "service" else state[-1]
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    """One step of a path; a PassRole step that goes through a service carries the service's own
-    step to the role (`through`), so a path counts the caller's actions, not the graph's nodes."""
-
-    edge: EscalationEdge
-    alternatives: tuple[str, ...] = ()  # other methods between the same states
-    through: EscalationEdge | None = None  # the service -> role step (its trust policy)
-
-    @property
-    def target(self) -> str:
-        return (self.through or self.edge).target
-
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        return (self.edge.target, self.through.target) if self.through else (self.edge.target,)
-
-    @property
-    def conditional(self) -> bool:
-        return self.edge.conditional or (self.through is not None and self.through.conditional)
-
-    @property
-    def hinges(self) -> tuple[Hinge, ...]:
-        return self.edge.hinges + (self.through.hinges if self.through else ())
-
-    def evidence(self) -> dict[str, object]:
-        out = {**self.edge.evidence(), "alternatives": list(self.alternatives)}
-        if self.through is not None:
-            out["to"] = self.through.target
-            out["through"] = self.through.evidence()
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class EscalationPath:
-    """How `start` becomes `target` (hop by hop), and what it then holds."""
-
-    start: str
-    target: str
-    hops: tuple[Hop, ...]
-    privilege: Privilege
-    functions: tuple[str, ...] = field(default=())  # functions that execute as `start`
-
-    @property
-    def conditional(self) -> bool:
-        return any(h.conditional for h in self.hops)
-
-    @property
-    def admin(self) -> bool:
-        return self.privilege.admin
-
-    @property
-    def hinges(self) -> tuple[Hinge, ...]:
-        return tuple(h for hop in self.hops for h in hop.hinges)
-
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        """Graph node ids: the first function running as `start` (if any), `start`, each hop's end."""
-        head = self.functions[:1]
-        return (*head, self.start, *(n for h in self.hops for n in h.nodes))
-
-    @property
-    def methods(self) -> tuple[str, ...]:
-        return tuple(h.edge.method.id for h in self.hops)
-
-
-_HOP = 10_000  # the weight of one hop; ranks and conditional marks on a path stay below it
-_CONDITIONAL = 100  # above any rank: between the same two states, a certain edge wins
-_CUTOFF = MAX_HOPS * _HOP + _HOP - 1  # at most MAX_HOPS hops, whatever their ranks and marks
-
-
-@dataclass(slots=True)
-class _Arc:
-    """The best edge between two states (the others between them are kept as alternatives)."""
-
-    edge: EscalationEdge | None  # None for the free step back from a controlling/joined state
-    weight: int
-    alternatives: list[str] = field(default_factory=list)
-
-
-def _weight(edge: EscalationEdge) -> int:
-    penalty = _CONDITIONAL if edge.conditional else 0
-    if edge.method is SERVICE_ASSUMES:  # the service's step is part of the caller's hop
-        return penalty
-    return _HOP + penalty + RANK[edge.method.id]
-
-
-Arcs = dict[State, dict[State, _Arc]]  # state -> next state -> the best edge between them
-
-
-def _prefer(arc: _Arc, edge: EscalationEdge, weight: int) -> None:
-    """A second edge between the same two states: what `nx.DiGraph.add_edge` would keep (the
-    lighter edge wins; the other becomes an alternative)."""
-    if weight < arc.weight:
-        assert arc.edge is not None
-        arc.alternatives.append(arc.edge.method.id)
-        arc.edge, arc.weight = edge, weight
-    else:
-        arc.alternatives.append(edge.method.id)
-
-
-def _better(new: EscalationPath, held: EscalationPath) -> bool:
-    if new.conditional != held.conditional:
-        return held.conditional
-    if new.privilege.strictly_above(held.privilege):
-        return True
-    if held.privilege.strictly_above(new.privilege):
-        return False
-    return len(new.hops) < len(held.hops)
-
-
-def _maximal(paths: Iterable[EscalationPath]) -> list[EscalationPath]:
-    """Targets not dominated by another reached at least as certainly; of equally privileged
-    targets, those reached in the fewest hops (a longer way to an equal prize adds nothing)."""
-    found = list(paths)
-    # Dominance depends on privilege and certainty only: decided once per distinct pair.
-    kinds = list(dict.fromkeys((p.privilege, p.conditional) for p in found))
-    dominated = {
-        (privilege, conditional)
-        for privilege, conditional in kinds
-        if any(
-            other.strictly_above(privilege) and (conditional or not other_conditional)
-            for other, other_conditional in kinds
-        )
-    }
-    kept = [p for p in found if (p.privilege, p.conditional) not in dominated]
-    fewest: dict[tuple[object, ...], int] = {}
-    for p in kept:
-        key = _prize(p)
-        fewest[key] = min(fewest.get(key, len(p.hops)), len(p.hops))
-    return [p for p in kept if len(p.hops) == fewest[_prize(p)]]
-
-
-def _prize(path: EscalationPath) -> tuple[object, ...]:
-    privilege = path.privilege
-    if privilege.admin:
-        return (True, path.conditional)
-    return (False, path.conditional, privilege.allowed, privilege.possible)
+def method_of(weight: int) -> EscalationMethod:
+    """The method of the lightest edge an arc of this weight stands for (ranks are unique)."""
+    return SERVICE_ASSUMES if weight < HOP else _BY_RANK[(weight - HOP) % CONDITIONAL]
 
 
 class EscalationGraph:
-    """The state graph of every escalation edge, searched per start principal.
+    """The state graph of every escalation fan, searched per start principal."""
 
-    Arcs are kept in plain dicts, in the order networkx would hold them (the graphs `certain`
-    and `everything` are built from them on request); starts whose searches would be the same
-    step for step (the same arcs out, to states that never lead back to either) share one."""
-
-    def __init__(self, model: IamModel, edges: Iterable[EscalationEdge]) -> None:
+    def __init__(
+        self, model: IamModel, fans: Iterable[Fan], principals: PrincipalIndex | None = None
+    ) -> None:
         self.model = model
-        self._certain: Arcs = {}
-        self._everything: Arcs = {}
-        self._order: dict[int, dict[State, None]] = {id(self._certain): {}}
-        self._graphs: dict[str, nx.DiGraph] = {}
-        self._privileges: dict[State, Privilege] = {}
-        self._conditional = False  # any conditional edge at all (else one search is enough)
-        self._adjacencies: dict[int, dict[State, list[tuple[State, int]]]] = {}
-        self._spent_bits: dict[str, int] = {}  # method id -> the actions its first step spends
+        self.space = space = StateSpace(principals or PrincipalIndex(model.estate.principals))
+        self._privileges: dict[int, Privilege] = {}
         self._interned: dict[tuple[bool, int, int], Privilege] = {}
-        self._above: dict[tuple[int, int, int], bool] = {}  # (base id, privilege id, spent) -> verdict
-        self._route_searches: dict[int, RouteSearches] = {}
-        edges = list(edges)
-        self._conditional = any(e.conditional for e in edges)
-        if self._conditional:
-            self._order[id(self._everything)] = {}
-        else:  # the same arcs: paths_from then searches the certain ones only
-            self._everything = self._certain
-        pairs = [(arcs, self._order[id(arcs)]) for arcs in (self._everything, self._certain)]
-        both = tuple(pairs) if self._conditional else (pairs[1],)
-        everything = (pairs[0],)
-        privileges, admin_sources = self._privileges, set[State]()
-        sources: dict[str, State] = {}
-        for edge in edges:
-            source_arn = edge.source
-            known = sources.get(source_arn)
-            if known is not None:
-                source = known
-            elif source_arn.startswith(SERVICE_NODE):
-                source = _from_state(edge)  # a service acts per account: the target's
-            else:
-                source = sources[source_arn] = ("as", source_arn)
-            if source in admin_sources:
-                continue
-            held = privileges.get(source)
-            if (held if held is not None else self.privilege(source)).admin:
-                admin_sources.add(source)
+        self._above: dict[tuple[int, int, int], bool] = {}
+        self._spent_bits: dict[str, int] = {}
+        self._functions: dict[str, tuple[str, ...]] = {}
+        self._reach: dict[int, AdminReach] = {}
+        self.by_source: dict[int, list[Fan]] = {}
+        conditional = False
+        targets = 0  # as- and control-states some fan leads to
+        for fan in fans:
+            source = space.source_state(fan)
+            if self.privilege(source).admin:
                 continue  # an administrator has nothing left to gain: paths end there
-            target = _to_state(edge)
-            conditional = edge.conditional
-            weight = _weight(edge)
-            for arcs, order in everything if conditional else both:
-                if source not in order:
-                    order[source] = None
-                if target not in order:
-                    order[target] = None
-                nexts = arcs.get(source)
-                if nexts is None:
-                    nexts = arcs[source] = {}
-                arc = nexts.get(target)
-                if arc is None:
-                    nexts[target] = _Arc(edge, weight)
-                else:
-                    _prefer(arc, edge, weight)
-                if target[0] in _STEPS_BACK and not self.privilege(target).admin:
-                    back = ("as", target[1])
-                    order.setdefault(back)
-                    arcs.setdefault(target, {})[back] = _Arc(None, 0)
+            self.by_source.setdefault(source, []).append(fan)
+            mine = fan.certain | fan.conditional
+            targets |= mine << space.size if fan.method.yields is Yields.CONTROL else mine
+            conditional = conditional or bool(fan.conditional) or any(m[3] for m in fan.specials())
+        self.admin_sinks = mask_of(s for s in positions(targets) if self.privilege(s).admin)
+        self.certain = build_arcs(space, self.by_source, False, self._steps_back)
+        self.everything = (
+            build_arcs(space, self.by_source, True, self._steps_back) if conditional else self.certain
+        )
+        self.conditional = conditional
+        extras = set(self.everything.core_out) | {
+            v for out in self.everything.core_out.values() for v, _ in out
+        }
+        self.admin_extras = frozenset(s for s in extras if s >= 2 * space.size and self.privilege(s).admin)
 
-    @property
-    def certain(self) -> nx.DiGraph:
-        """The certain edges as a networkx graph (weight and arc on each edge)."""
-        return self._graph("certain", self._certain)
+    # -- privileges ---------------------------------------------------------------------------
+    def _steps_back(self, state: int) -> bool:
+        return not self.privilege(state).admin
 
-    @property
-    def everything(self) -> nx.DiGraph:
-        """Every edge, certain or conditional, as a networkx graph."""
-        return self._graph("everything", self._everything)
-
-    def _graph(self, name: str, arcs: Arcs) -> nx.DiGraph:
-        graph = self._graphs.get(name)
-        if graph is None:
-            graph = self._graphs[name] = nx.DiGraph()
-            graph.add_nodes_from(self._order[id(arcs)])
-            graph.add_edges_from(
-                (u, v, {"weight": arc.weight, "arc": arc})
-                for u, nexts in arcs.items()
-                for v, arc in nexts.items()
-            )
-        return graph
-
-    def privilege(self, state: State) -> Privilege:
+    def privilege(self, state: int) -> Privilege:
         cached = self._privileges.get(state)
         if cached is None:
-            if state[0] == "service":
-                self._privileges[state] = Privilege(False, 0, 0)  # a way through, never a prize
-                return self._privileges[state]
-            if state[0] == "control":
-                permissions = self.model.ceiling(state[1])
-            elif state[0] == "member":
-                permissions = self.model.joined(state[1], state[2])
+            kind, *rest = self.space.state(state)
+            model = self.model
+            if kind == "service":
+                found = Privilege(False, 0, 0)  # a way through, never a prize
+            elif kind == "control":
+                found = Privilege.of(model.ceiling(rest[0]))
+            elif kind == "member":
+                found = Privilege.of(model.joined(rest[0], rest[1]))
+            elif rest[0] in model.actors:
+                found = Privilege.of(model.effective(rest[0]))
             else:
-                permissions = self.model.effective(state[1])
-            found = Privilege.of(permissions)  # equal privileges share one object (cheap comparisons)
+                found = Privilege(False, 0, 0)  # a group acts only through its members
+            # equal privileges share one object (cheap comparisons and caches by id)
             cached = self._privileges[state] = self._interned.setdefault(
                 (found.admin, found.allowed, found.possible), found
             )
         return cached
 
-    def _path(self, arcs: Arcs, start: str, route: list[State]) -> EscalationPath:
+    def _spent(self, method: EscalationMethod) -> int:
+        held = self._spent_bits.get(method.id)
+        if held is None:
+            held = self._spent_bits[method.id] = load_catalogue().patterns_bits(method.actions)
+        return held
+
+    def _strictly_above(self, privilege: Privilege, base: Privilege, spent: int) -> bool:
+        key = (id(base), id(privilege), spent)
+        verdict = self._above.get(key)
+        if verdict is None:
+            verdict = self._above[key] = privilege.strictly_above(base, spent)
+        return verdict
+
+    def _admin_reach(self, arcs: Arcs) -> AdminReach:
+        held = self._reach.get(id(arcs))
+        if held is None:
+            space = self.space
+            held = self._reach[id(arcs)] = AdminReach(
+                arcs,
+                self.admin_sinks,
+                self.admin_extras,
+                space.fold,
+                lambda s: space.principals.position[space.node(s)],
+            )
+        return held
+
+    # -- paths --------------------------------------------------------------------------------
+    def functions_of(self, start: str) -> tuple[str, ...]:
+        held = self._functions.get(start)
+        if held is None:
+            found = self.model.functions_by_role.get(start, ())
+            held = self._functions[start] = tuple(sorted(f.arn for f in found))
+        return held
+
+    def arc(self, arcs: Arcs, u: int, v: int) -> tuple[EscalationEdge, tuple[str, ...]] | None:
+        """The edge an arc stands for (the lightest, the first of equals) and the other methods
+        between the same states (None: a controlling state stepping back)."""
+        space = self.space
+        target_kind = space.state(v)[0]
+        if u >= space.size and space.state(u)[0] in ("control", "member"):
+            return None
+        everything = arcs is self.everything and self.conditional
+        target = space.node(v) if target_kind != "service" else space.state(v)[1]
+        best: tuple[int, Fan, Member] | None = None
+        alternatives: list[str] = []
+        for fan in self.by_source.get(u, ()):
+            if target_kind != "service" and fan.method.yields is not _YIELDS_OF_KIND[target_kind]:
+                continue
+            found = fan.member(target)
+            if found is None or (found[3] and not everything):
+                continue
+            weight = base_weight(fan.method) + CONDITIONAL * found[3]
+            if best is None:
+                best = (weight, fan, found)
+            elif weight < best[0]:  # what networkx's add_edge keeps: the lighter edge
+                alternatives.append(best[1].method.id)
+                best = (weight, fan, found)
+            else:
+                alternatives.append(fan.method.id)
+        assert best is not None, (space.state(u), space.state(v))
+        _, fan, member = best
+        return edge_of(fan.source, fan.method, member), tuple(dict.fromkeys(alternatives))
+
+    def hops(self, arcs: Arcs, route: list[int]) -> tuple[Hop, ...]:
+        """The hops of a route (a service's step to its role joins the caller's hop)."""
         hops: list[Hop] = []
         for u, v in itertools.pairwise(route):
-            arc = arcs[u][v]
-            if arc.edge is None:
+            found = self.arc(arcs, u, v)
+            if found is None:
                 continue
-            if arc.edge.method is SERVICE_ASSUMES and hops:
-                hops[-1] = Hop(hops[-1].edge, hops[-1].alternatives, arc.edge)
+            edge, alternatives = found
+            if edge.method is SERVICE_ASSUMES and hops:
+                hops[-1] = Hop(hops[-1].edge, hops[-1].alternatives, edge)
             else:
-                hops.append(Hop(arc.edge, tuple(dict.fromkeys(arc.alternatives))))
-        functions = tuple(sorted(f.arn for f in self.model.functions_by_role.get(start, ())))
-        return EscalationPath(start, _node(route[-1]), tuple(hops), self.privilege(route[-1]), functions)
+                hops.append(Hop(edge, alternatives))
+        return tuple(hops)
 
-    def _adjacency(self, arcs: Arcs) -> dict[State, list[tuple[State, int]]]:
-        """The successors with their weights, in networkx's own order (built once)."""
-        held = self._adjacencies.get(id(arcs))
-        if held is None:
-            held = {u: [(v, arc.weight) for v, arc in nexts.items()] for u, nexts in arcs.items()}
-            self._adjacencies[id(arcs)] = held
-        return held
+    def path(self, arcs: Arcs, start: str, prefix: Sequence[int], last: int, shape: Shape) -> EscalationPath:
+        """The path along `prefix` then `last` (`shape`: its methods and certainty), its hops
+        made when first read."""
+        return EscalationPath(
+            start,
+            self.space.node(last),
+            None,
+            self.privilege(last),
+            self.functions_of(start),
+            later=functools.partial(self._hops_to, arcs, prefix, last),
+            hop_methods=shape[0],
+            conditional=shape[1],
+        )
 
-    def _spent(self, edge: EscalationEdge | None) -> int:
-        if edge is None:
-            return 0
-        held = self._spent_bits.get(edge.method.id)
-        if held is None:
-            held = self._spent_bits[edge.method.id] = load_catalogue().patterns_bits(edge.method.actions)
-        return held
-
-    def _search(self, arcs: Arcs, origin: State, base: Privilege) -> list[list[State]]:
-        """The routes (from `origin`) to states strictly above `base`."""
-        searches = self._route_searches.get(id(arcs))
-        if searches is None:
-            adjacency = self._adjacency(arcs)
-            searches = self._route_searches[id(arcs)] = RouteSearches(adjacency, _CUTOFF, _node)
-        found = searches.routes(origin)
-        if found is None:
-            return []
-        order, pred, start, extra = found
-        tails: list[list[State]] = []
-        privileges, above, out_arcs, base_id = self._privileges, self._above, arcs[origin], id(base)
-        spent_by_step: dict[State, int] = {}
-        for state, first_step in order:
-            privilege = privileges.get(state) or self.privilege(state)
-            if privilege.is_empty:
-                continue
-            spent = spent_by_step.get(first_step)
-            if spent is None:
-                spent = spent_by_step[first_step] = self._spent(out_arcs[first_step].edge)
-            verdict_key = (base_id, id(privilege), spent)
-            verdict = above.get(verdict_key)
-            if verdict is None:
-                verdict = above[verdict_key] = privilege.strictly_above(base, spent)
-            if verdict:
-                tail = extra.get(state)
-                if tail is None:
-                    tail = [state]
-                    while (state := pred[state]) != start:
-                        tail.append(state)
-                    tail.reverse()
-                tails.append(tail)
-        return [[origin, *tail] for tail in tails]
+    def _hops_to(self, arcs: Arcs, prefix: Sequence[int], last: int) -> tuple[Hop, ...]:
+        return self.hops(arcs, [*prefix, last])
 
     def paths_from(self, start: str) -> list[EscalationPath]:
         """The strictly more privileged principals `start` can become, each by its best path."""
-        origin: State = ("as", start)
-        if origin not in self._order[id(self._everything)]:
-            return []
+        routes = self.routes_from(start)
+        return [] if routes is None else self.made(routes)
+
+    def made(self, routes: Routes) -> list[EscalationPath]:
+        """A start's paths, best first."""
+        start, arcs = routes.start, routes.arcs
+        found = [
+            self.path(arcs, start, prefix, state, shape)
+            for prefix, shape, states in routes.groups
+            for state in states
+        ]
+        found.extend(routes.made)
+        return sorted(found, key=lambda p: (p.conditional, not p.admin, p.target))
+
+    def routes_from(self, start: str) -> Routes | None:
+        """What `start` reaches, compact (None: nothing more privileged)."""
+        origin = self.space.known(("as", start))
+        if origin is None or origin not in self.everything.core:
+            return None
         base = self.privilege(origin)
         if base.admin:
-            return []
-        paths: dict[str, EscalationPath] = {}
-        graphs = (self._certain, self._everything) if self._conditional else (self._certain,)
+            return None
+        found = self._first_admins(start, origin)
+        if found is None:
+            made = self._every_target(start, origin, base)
+            found = Routes(start, self.certain, made=tuple(made)) if made else None
+        return found
+
+    def _first_admins(self, start: str, origin: int) -> Routes | None:
+        """The administrators of the first hop layer where the start meets one, when that is the
+        whole answer (None: it is not; see the module docstring). A start with no certain edge
+        at all has only conditional paths: the first administrators of the full graph, then."""
+        if origin in self.certain.core:
+            arcs = self.certain
+            if self.conditional:
+                certain = self._admin_reach(self.certain).within(origin, MAX_HOPS)
+                if not certain or self._admin_reach(self.everything).within(origin, MAX_HOPS) & ~certain:
+                    return None
+        else:
+            arcs = self.everything
+        found = search(arcs, origin, self.admin_sinks, self.admin_extras, stop_at_admin=True)
+        if not found.admin_seen:
+            return None
+        return Routes(start, arcs, self._admin_groups(found))
+
+    def _admin_groups(self, found: Search) -> tuple[Group, ...]:
+        """Per administrator principal reached, its first state reached (in the order networkx's
+        search yields them), grouped by the route to the state before it."""
+        space, size = self.space, self.space.size
+        chosen: dict[int, tuple[tuple[int, int], tuple[int, ...], int]] = {}  # principal -> order, before
+        for distance, rank, before, weight, mask in found.reached(self.admin_sinks):
+            for state in positions(mask):
+                principal = state % size
+                if principal not in chosen:
+                    chosen[principal] = ((distance, rank), (before, weight), state)
+        for state in self.admin_extras:
+            if state not in found.dist:
+                continue
+            key = (found.dist[state], found.popped[found.pred[state]])
+            principal = space.principals.position[space.node(state)]
+            held = chosen.get(principal)
+            if held is None or key < held[0]:
+                before = found.pred[state]
+                chosen[principal] = (key, (before, found.dist[state] - found.dist[before]), state)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for _, via, state in chosen.values():
+            groups.setdefault(via, []).append(state)
+        out: list[Group] = []
+        for (before, weight), states in groups.items():
+            prefix = found.route_to(before)
+            out.append((tuple(prefix), _shape([*_weights(found, prefix), weight]), tuple(states)))
+        return tuple(out)
+
+    def _every_target(self, start: str, origin: int, base: Privilege) -> list[EscalationPath]:
+        """Every state reached, read as networkx's search yields them (the full search); paths
+        are made only for the targets `maximal` keeps."""
+        best: dict[str, _Reached] = {}
+        graphs = (self.certain, self.everything) if self.conditional else (self.certain,)
+        every_state = (1 << (2 * self.space.size)) - 1
         for arcs in graphs:  # certain ways first; conditional ones fill in
-            for route in self._search(arcs, origin, base):
-                path = self._path(arcs, start, route)
-                held = paths.get(path.target)
-                if held is None or _better(path, held):
-                    paths[path.target] = path
-        return sorted(_maximal(paths.values()), key=lambda p: (p.conditional, not p.admin, p.target))
+            if origin not in arcs.core:
+                continue
+            found = search(arcs, origin)
+            reached: list[tuple[tuple[int, int], int, int, int | None]] = [
+                ((d, found.popped[found.pred[v]]), v, d, None) for v, d in found.dist.items() if v != origin
+            ]
+            for distance, rank, pred, _, mask in found.reached(every_state):
+                reached.extend(((distance, rank), state, distance, pred) for state in positions(mask))
+            reached.sort(key=lambda r: r[0])  # the order networkx's search yields them
+            marks = _Marks(found)
+            for _, state, distance, before in reached:
+                privilege = self.privilege(state)
+                if privilege.is_empty:
+                    continue
+                route = found.route_to(state) if before is None else [*found.route_to(before), state]
+                # the first step's weight names its method, whose permissions the start spends
+                weight = distance if len(route) == 2 and before is not None else found.dist[route[1]]
+                if not self._strictly_above(privilege, base, self._spent(method_of(weight))):
+                    continue
+                conditional = marks.conditional(before, distance) if before is not None else marks.of(state)
+                weights = _weights(found, route if before is None else route[:-1])
+                if before is not None:
+                    weights.append(distance - found.dist[before])
+                record = _Reached(
+                    self.space.node(state), privilege, conditional, distance // HOP, arcs, route, weights
+                )
+                held = best.get(record.target)
+                if held is None or better(record, held):
+                    best[record.target] = record
+        return [
+            self.path(r.arcs, start, r.route[:-1], r.route[-1], _shape(r.weights))
+            for r in maximal(best.values())
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reached:
+    """A state the full search reached, as `better` and `maximal` rank it (its path made later)."""
+
+    target: str
+    privilege: Privilege
+    conditional: bool
+    hop_count: int
+    arcs: Arcs
+    route: list[int]
+    weights: list[int]
+
+
+class _Marks:
+    """Whether the route to a state takes a conditional edge (read off the arcs' weights: a
+    conditional edge weighs CONDITIONAL more than its method's rank allows)."""
+
+    def __init__(self, found: Search) -> None:
+        self._found = found
+        self._held: dict[int, bool] = {found.origin: False}
+
+    def of(self, state: int) -> bool:
+        held = self._held.get(state)
+        if held is None:
+            found = self._found
+            before = found.pred[state]
+            held = self._held[state] = self.conditional(before, found.dist[state])
+        return held
+
+    def conditional(self, before: int, distance: int) -> bool:
+        """A route through `before` ending at `distance`."""
+        weight = distance - self._found.dist[before]
+        return weight % HOP >= CONDITIONAL or self.of(before)
+
+
+def _shape(weights: Sequence[int]) -> Shape:
+    """Read off the arcs' weights: a hop's weight names its method, a conditional edge weighs
+    CONDITIONAL more (a service's own step and a stepping back weigh less than a hop)."""
+    return tuple(method_of(w) for w in weights if w >= HOP), any(w % HOP >= CONDITIONAL for w in weights)
+
+
+def _weights(found: Search, route: list[int]) -> list[int]:
+    """The weights of the arcs of a route through popped states."""
+    dist = found.dist
+    return [dist[v] - dist[u] for u, v in itertools.pairwise(route)]

@@ -1,145 +1,124 @@
-"""Shortest routes over the escalation state graph, one Dijkstra search shared by alike starts.
+"""Shortest escalation routes from one start: networkx's Dijkstra step for step, sinks in bulk.
 
-`RouteSearches.routes(origin)` gives every state within reach of a start, nearest first, with the
-first state of its route, exactly as networkx's single-source Dijkstra orders and breaks ties.
-On a large estate many starts search the same graph the same way (a hundred users allowed to
-update every function; deployers that may pass every role): a start with the same arcs out as
-one searched already reuses that search when it provably gives the same states and routes.
+The core of the state graph (`state_graph`) is searched one state at a time exactly as
+networkx's single-source Dijkstra would (same heap order, same tie-breaks, so the same routes).
+Sinks (states with no arc out: administrators, and principals that can do nothing more) are
+never pushed: each core state popped adds one *entry* per distinct arc weight, (distance, its
+pop order, itself, the weight, a bitset of sinks). A sink's distance and predecessor are those of
+the first entry that reaches it in (distance, pop order): exactly what networkx would record,
+since a sink pushes nothing and so changes the order of nothing else. A start that reaches five
+thousand roles costs a few bitset entries, not five thousand heap operations.
+
+Paths end at administrators, and the rules keep, per start, only the administrators reached in the
+fewest hops when there is a certain one (`paths`): so a search may stop at the end of the hop
+layer where it first meets an administrator (`stop_at_admin`). Weights are a hop (10,000) plus a
+rank below 100 plus 100 for a conditional edge, so a distance's hop count is `distance // HOP`.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
-State = tuple[str, ...]
-Adjacency = dict[State, list[tuple[State, int]]]  # state -> (next state, weight), in graph order
-# a search: (state, first state of its route) nearest first, the state before each, the start
-# the routes read back from `pred` end at, and routes given whole
-Routes = tuple[list[tuple[State, State]], dict[State, State], State, dict[State, list[State]]]
+from analyzers.iam.escalation.state_graph import CUTOFF, HOP, Arcs
+
+Entry = tuple[int, int, int, int, int]  # distance, pop order of the state before, that state, weight, sinks
 
 
-@dataclass(frozen=True, slots=True)
-class _Search:
-    """One start's search, kept for starts with the same arcs out."""
+@dataclass(slots=True)
+class Search:
+    """One start's search: the core states popped and the entries into sinks."""
 
-    origin: State
-    settled: dict[State, int]  # every state the search reached (the start included): its distance
-    pred: dict[State, State]  # the state before each on its route
-    order: list[tuple[State, State]]  # each state reached but the start, and its route's first state
+    origin: int
+    dist: dict[int, int] = field(default_factory=dict)  # core state -> distance (the origin: 0)
+    pred: dict[int, int] = field(default_factory=dict)  # core state -> the state before it
+    popped: dict[int, int] = field(default_factory=dict)  # core state -> pop order (the origin: 0)
+    entries: list[Entry] = field(default_factory=list)  # in pop order
+    limit: int = CUTOFF  # every state within this distance is settled
+    admin_seen: bool = False
 
+    def route_to(self, state: int) -> list[int]:
+        """The core route from the origin to a popped state, both included."""
+        route = [state]
+        while state != self.origin:
+            state = self.pred[state]
+            route.append(state)
+        route.reverse()
+        return route
 
-class RouteSearches:
-    """The searches over one graph (its adjacency), within `cutoff`; `principal_of` names the
-    principal a state stands for (routes to states of one principal compete for it)."""
-
-    def __init__(self, adjacency: Adjacency, cutoff: int, principal_of: Callable[[State], str]) -> None:
-        self._adjacency = adjacency
-        self._cutoff = cutoff
-        self._principal_of = principal_of
-        self._searches: dict[tuple[tuple[State, int], ...], _Search] = {}
-        self._incoming: dict[State, dict[State, int]] | None = None
-
-    def routes(self, origin: State) -> Routes | None:
-        """Every state within reach of `origin` (None: no arc out of it).
-
-        A start with the same arcs out (same states, same weights: so the same methods) as one
-        searched already gets the same search, unless either start lies on the other's way (an
-        arc into it from a state that search settled; see `_swapped` for the one case kept)."""
-        out = self._adjacency.get(origin)
-        if out is None:
-            return None
-        key = tuple(out)
-        held = self._searches.get(key)
-        if held is not None:
-            into = self._into()
-            ways_in = (*into.get(origin, ()), *into.get(held.origin, ()))
-            if not any(state in held.settled for state in ways_in):
-                return held.order, held.pred, held.origin, {}
-            swapped = self._swapped(held, origin)
-            if swapped is not None:
-                return swapped
-        settled: dict[State, int] = {}
-        pred: dict[State, State] = {}
-        order = list(shortest_routes(self._adjacency, origin, self._cutoff, settled, pred))
-        if held is None:
-            self._searches[key] = _Search(origin, settled, pred, order)
-        return order, pred, origin, {}
-
-    def _swapped(self, held: _Search, origin: State) -> Routes | None:
-        """The search from `origin` read off `held`'s (same arcs out) when the states with an arc
-        into either start that `held` settled are the same, with arcs of equal weight into both
-        (roles any deployer reaches): each search is then the other with the two starts swapped,
-        a start's own step leads nowhere new (its arcs out were relaxed from the origin already,
-        nearer), and the order of the states matters only between states of one principal
-        (None: it would, or the starts differ otherwise)."""
-        into, other, settled = self._into(), held.origin, held.settled
-        into_origin, into_other = into.get(origin, {}), into.get(other, {})
-        ways = [state for state in into_origin if state in settled]
-        if ways != [state for state in into_other if state in settled] or other in ways:
-            return None
-        if any(into_origin[way] != into_other[way] for way in ways):
-            return None
-        principal = self._principal_of(other)
-        if any(self._principal_of(state) == principal for state, _ in held.order):
-            return None
-        order = [(state, first) for state, first in held.order if state != origin]
-        if origin not in settled:  # out of reach from `other`, as `other` is from it
-            return order, held.pred, other, {}
-        route = [held.pred[origin]]  # back from the state before it to the start
-        while (step := held.pred[route[-1]]) != other:
-            route.append(step)
-        order.append((other, route[-1]))
-        return order, held.pred, other, {other: [*reversed(route), other]}
-
-    def _into(self) -> dict[State, dict[State, int]]:
-        """State -> the states with an arc into it, and its weight (built once, when a search is
-        first reused)."""
-        if self._incoming is None:
-            incoming: dict[State, dict[State, int]] = {}
-            for u, nexts in self._adjacency.items():
-                for v, weight in nexts:
-                    ways = incoming.get(v)
-                    if ways is None:
-                        incoming[v] = {u: weight}
-                    else:
-                        ways[u] = weight
-            self._incoming = incoming
-        return self._incoming
+    def reached(self, wanted: int) -> list[Entry]:
+        """Per group of sinks in `wanted` reached alike: (distance, pop order of the state before,
+        that state, weight, the sinks), nearest first; each sink once, by its first entry."""
+        assigned = 0
+        groups: list[Entry] = []
+        limit = self.limit
+        for entry in sorted(self.entries, key=lambda e: e[0]):  # stable: pop order within a distance
+            distance, _, _, _, mask = entry
+            if distance > limit:
+                break
+            new = mask & wanted & ~assigned
+            if new:
+                groups.append((*entry[:4], new))
+                assigned |= new
+        return groups
 
 
-def shortest_routes(
-    adjacency: Adjacency, origin: State, cutoff: int, dist: dict[State, int], pred: dict[State, State]
-) -> Iterator[tuple[State, State]]:
-    """Every state within `cutoff` of `origin` but itself, nearest first, with the first state
-    of its shortest route; `dist` gets each state reached (with its distance), `pred` the state
-    before it on that route (final once it is yielded: routes are read back from it).
+def layer_end(distance: int) -> int:
+    """The last distance of the hop layer `distance` is in."""
+    return (distance // HOP + 1) * HOP - 1
 
-    networkx's single-source Dijkstra step for step (same heap order, same tie-breaks, so the
-    same routes), minus its per-edge overhead.
-    """
-    seen: dict[State, int] = {origin: 0}
-    first: dict[State, State] = {}
-    counter = itertools.count()
-    fringe: list[tuple[int, int, State]] = [(0, next(counter), origin)]
+
+def search(
+    arcs: Arcs,
+    origin: int,
+    admin: int = 0,
+    admin_extras: Collection[int] = (),
+    stop_at_admin: bool = False,
+) -> Search:
+    """Every state within reach of `origin` (within MAX_HOPS); with `stop_at_admin`, only those
+    of the hop layers up to the first where a sink in `admin` (or a core state in
+    `admin_extras`) is reached."""
+    found = Search(origin)
+    dist, pred, popped, entries = found.dist, found.pred, found.popped, found.entries
+    core_out, sink_out, lightest = arcs.core_out, arcs.sink_out, arcs.lightest
+    seen: dict[int, int] = {origin: 0}
+    fringe: list[tuple[int, int, int]] = [(0, 0, origin)]
+    counter = 1
+    limit = CUTOFF
     push, pop, nothing = heapq.heappush, heapq.heappop, ()
     while fringe:
         dist_v, _, v = pop(fringe)
         if v in dist:
             continue
+        if dist_v > limit:
+            break
         dist[v] = dist_v
-        if v != origin:
-            yield v, first[v]
-        step = None if v == origin else first[v]
-        for u, cost in adjacency.get(v, nothing):
+        rank = popped[v] = len(popped)
+        if v in admin_extras:
+            found.admin_seen = True
+            if stop_at_admin:
+                limit = min(limit, layer_end(dist_v))
+        for weight, mask in sink_out.get(v, nothing):
+            distance = dist_v + weight
+            if distance > limit:
+                break  # sorted by weight
+            entries.append((distance, rank, v, weight, mask))
+            if admin and mask & admin:
+                found.admin_seen = True
+                if stop_at_admin:
+                    limit = min(limit, layer_end(distance))
+        if dist_v + lightest.get(v, 0) > limit:
+            continue  # its arcs lead past the last layer searched (one hop at least)
+        for u, cost in core_out.get(v, nothing):
             vu_dist = dist_v + cost
-            if vu_dist > cutoff or u in dist:
+            if vu_dist > limit or u in dist:
                 continue
             held = seen.get(u)
             if held is None or vu_dist < held:
                 seen[u] = vu_dist
-                push(fringe, (vu_dist, next(counter), u))
+                push(fringe, (vu_dist, counter, u))
+                counter += 1
                 pred[u] = v
-                first[u] = u if step is None else step
+    found.limit = limit
+    return found

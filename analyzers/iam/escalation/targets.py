@@ -14,7 +14,8 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from analyzers.iam.escalation.edge_record import EscalationEdge
-from analyzers.iam.escalation.types import EscalationMethod, On, Reach, Yields
+from analyzers.iam.escalation.principal_index import PrincipalIndex
+from analyzers.iam.escalation.types import EscalationMethod, On, Reach
 from analyzers.iam.grant import Grant, account_of
 from analyzers.iam.principal_policies import IamModel
 from policy.actions import statement_applies_to_action
@@ -67,8 +68,9 @@ class SortedArns:
 class TargetIndex:
     """Look-ups built once: who trusts whom, who is in which account, which roles serve which service."""
 
-    def __init__(self, model: IamModel) -> None:
+    def __init__(self, model: IamModel, principals: PrincipalIndex | None = None) -> None:
         self.model = model
+        self.principals = principals if principals is not None else PrincipalIndex(model.estate.principals)
         roles: dict[str, list[str]] = defaultdict(list)
         users: dict[str, list[str]] = defaultdict(list)
         groups: dict[str, list[str]] = defaultdict(list)
@@ -94,6 +96,7 @@ class TargetIndex:
         for role in (r for sorted_roles in self.roles.values() for r in sorted_roles):
             self._index_trust(role)
         self._service_roles: dict[tuple[str, str], dict[str, Grant]] = {}
+        self._service_masks: dict[tuple[str, str], int] = {}
 
     def _index_trust(self, role: str) -> None:
         trust = self.model.trust(role)
@@ -127,6 +130,14 @@ class TargetIndex:
             self._service_roles[key] = {r: g for r, g in found if g is not None}
         return self._service_roles[key]
 
+    def service_role_mask(self, account: str, service: str) -> int:
+        """`service_roles` as a bitset of principal positions."""
+        key = (account, service)
+        held = self._service_masks.get(key)
+        if held is None:
+            held = self._service_masks[key] = self.principals.mask(self.service_roles(account, service))
+        return held
+
     def trusting(self, caller: str) -> list[str]:
         """Roles whose trust policy may admit the caller (by name, by account, or anyone)."""
         roles = [*self.named.get(caller, ()), *self.open_roles]
@@ -145,31 +156,18 @@ def is_service(node: str) -> bool:
     return node.startswith(SERVICE_NODE)
 
 
-def _held(
-    index: TargetIndex, caller: str, first: list[EscalationEdge]
-) -> Iterator[tuple[str, EscalationEdge | None]]:
-    """The caller, and what its one-hop identity edges make it (through a service: its roles)."""
-    yield caller, None
-    for edge in first:
-        if edge.yields is not Yields.IDENTITY:
-            continue
-        if is_service(edge.target):
-            service = edge.target.removeprefix(SERVICE_NODE)
-            yield from ((role, edge) for role in index.service_roles(account_of(caller), service))
-        else:
-            yield edge.target, edge
-
-
 def candidates(
     index: TargetIndex,
     caller: str,
     method: EscalationMethod,
-    first: list[EscalationEdge],
+    held: Iterable[tuple[str, EscalationEdge | None]],
     narrowing: Narrowing,
     settled: Container[str] = frozenset(),
 ) -> Iterator[Candidate]:
-    """Possible (target, via) pairs of `method` for `caller`; `first` are its one-hop identity
-    edges; targets in `settled` (reached already) are skipped where it saves much work."""
+    """Possible (target, via) pairs of `method` for `caller`; `held` gives what the caller holds
+    (itself, and what its one-hop identity edges make it, with those edges: `held.HeldTargets`),
+    read by the second-phase reaches only; targets in `settled` (reached already) are skipped
+    where it saves much work."""
     model, account = index.model, account_of(caller)
     target_patterns, via_patterns = narrowing.get(On.TARGET), narrowing.get(On.VIA)
     reach = method.reach
@@ -200,10 +198,10 @@ def candidates(
             if role != caller and role not in settled:
                 yield Candidate(role, fn)
     elif reach is Reach.HELD:
-        for target, prior in _held(index, caller, first):
+        for target, prior in held:
             yield Candidate(target, prior=prior)
     elif reach is Reach.ATTACHED_POLICY:
-        for target, prior in _held(index, caller, first):
+        for target, prior in held:
             holders = (target, *model.groups_of(target))
             attached = (a for h in holders for a in model.estate.principals[h].attached_policy_arns)
             for policy in dict.fromkeys(attached):
