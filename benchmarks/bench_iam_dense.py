@@ -264,7 +264,7 @@ def bench(roles: int, seed: int, work: Path, args: argparse.Namespace) -> SizeRe
         report = work / "findings.json"
         ran = measure(
             "lambdascope findings",
-            [*tool, "findings", str(snapshot), "--format", "json"],
+            [*tool, "findings", str(snapshot), "--format", "json", "--no-cache"],
             report,
             args.timeout,
         )
