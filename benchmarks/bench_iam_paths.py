@@ -242,34 +242,44 @@ class _Stopwatch:
 
 
 def bench(label: str, estate: Estate) -> dict[str, tuple[float, float]]:
-    from analyzers.iam.escalation.edges import escalation_edges
+    from analyzers.iam.analysis import IamAnalysis
+    from analyzers.iam.escalation.edges import escalation_fans
+    from analyzers.iam.escalation.fans import EscalationEdges
     from analyzers.iam.escalation.graph_edges import add_iam_edges
     from analyzers.iam.escalation.paths import EscalationGraph
+    from analyzers.iam.escalation.principal_index import PrincipalIndex
+    from analyzers.iam.escalation.routes import EscalationPaths
+    from analyzers.iam.escalation.target_classes import TargetClasses
     from analyzers.iam.principal_policies import IamModel
-    from analyzers.iam.rules_paths import privesc_findings_of
+    from analyzers.iam.rules_paths import privesc_findings
     from analyzers.iam.rules_permissions import permission_findings
 
     clock = _Stopwatch()
     model = IamModel(estate)
     for arn in model.actors:
         model.effective(arn).bits()
+    principals = PrincipalIndex(estate.principals)
+    classes = TargetClasses(model, principals)
     clock.mark("model + effective permissions")
-    findings = list(permission_findings(model))
+    findings = list(permission_findings(model, classes))
     clock.mark("admin/wildcard/passrole rules")
-    edges = escalation_edges(model)
-    clock.mark("escalation edges")
-    add_iam_edges(nx.MultiDiGraph(), edges)
+    fans = escalation_fans(model, principals, classes)
+    clock.mark("escalation edges (fans)")
+    add_iam_edges(nx.MultiDiGraph(), fans, principals)
     clock.mark("graph edges")
-    graph = EscalationGraph(model, edges)
-    paths = [p for arn in model.actors for p in graph.paths_from(arn)]
+    graph = EscalationGraph(model, fans, principals)
+    routes = {arn: found for arn in model.actors if (found := graph.routes_from(arn))}
+    paths = EscalationPaths(routes, graph.made)
     clock.mark("paths")
-    findings += privesc_findings_of(model, paths)
+    edges = EscalationEdges(fans)
+    findings += privesc_findings(IamAnalysis(model, edges, graph, paths, classes))
     clock.mark("privesc findings")
     clock.total()
     roles = sum(1 for p in estate.principals.values() if p.kind == "role")
     print(
         f"{label}: {roles:,} roles, {len(estate.functions):,} functions, {len(model.actors):,} actors: "
-        f"{len(edges):,} escalation edges, {len(paths):,} paths, {len(findings):,} findings"
+        f"{len(edges):,} escalation edges in {len(fans):,} fans, {paths.count():,} paths, "
+        f"{len(findings):,} findings"
     )
     for step, (wall, cpu) in clock.steps.items():
         print(f"  {step:<32} {wall:7.3f} s wall  {cpu:7.3f} s cpu")

@@ -4,7 +4,9 @@ Run: .venv/bin/python benchmarks/check_iam_equivalence.py dump SNAPSHOT OUT.json
      .venv/bin/python benchmarks/check_iam_equivalence.py compare BEFORE.json AFTER.json
 
 A dump holds, in a canonical JSON form: every IAM finding (to_json), every estate-graph edge
-analyze_iam added (u, v, key and its attributes, the lazy evidence read in full), the escalation
+analyze_iam added read through its role-set nodes (u, v, key and its attributes but the evidence;
+the evidence of edges drawn directly read in full: an edge out of a role-set shows the first
+caller the set stands for, and which sets callers share is the drawing's choice), the escalation
 edges in their list order (the IAM pane reads them for "who can reach this principal"), every
 principal's summary (access counts per sensitive service, admin flag, escalation path targets),
 and the IamAnalysis counts. Optimisations must leave all of it identical, byte for byte.
@@ -55,12 +57,12 @@ def dump(snapshot: Path) -> dict[str, Any]:
     iam = analyze_iam(estate, graph)
     findings = iam_findings(iam)
     analysed = time.perf_counter()
-    added = [
-        [u, v, k, _plain(data)]
-        for u, v, k, data in graph.edges(keys=True, data=True)
-        if (u, v, k) not in before
-    ]
-    new_nodes = sorted([n, _plain(graph.nodes[n])] for n in set(graph.nodes) - nodes_before)
+    added = _expanded(graph, before)
+    new_nodes = sorted(
+        [n, _plain(graph.nodes[n])]
+        for n in set(graph.nodes) - nodes_before
+        if graph.nodes[n].get("kind") != "role-set"
+    )
     edges = [[e.source, e.target, e.method.id, e.via, e.conditional, _plain(e.evidence())] for e in iam.edges]
     summaries = []
     for arn in iam.model.actors:
@@ -86,7 +88,7 @@ def dump(snapshot: Path) -> dict[str, Any]:
     return {
         "findings": sorted((f.to_json() for f in findings), key=lambda f: json.dumps(f, sort_keys=True)),
         "finding_order": [f.id for f in findings],
-        "graph_edges": added,  # in the graph's own order
+        "graph_edges": added,  # read through role-set nodes, sorted
         "graph_nodes": new_nodes,
         "escalation_edges": edges,
         "summaries": summaries,
@@ -94,6 +96,26 @@ def dump(snapshot: Path) -> dict[str, Any]:
         "problems": [[p.holder, p.policy, p.message] for p in iam.model.problems],
         "repr": repr(iam),
     }
+
+
+def _expanded(graph: Any, before: set[tuple[str, str, str]]) -> list[list[Any]]:
+    """The edges analyze_iam added, each edge into a role-set node read as its edges out."""
+
+    def shown(data: Mapping[str, Any], direct: bool) -> dict[str, Any]:
+        return {k: _plain(v) for k, v in data.items() if direct or k != "evidence"}
+
+    found: list[list[Any]] = []
+    is_set = {n for n, kind in graph.nodes(data="kind") if kind == "role-set"}
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        if (u, v, k) in before or u in is_set:
+            continue
+        if v not in is_set:
+            found.append([u, v, k, shown(data, True)])
+            continue
+        for _, w, inner, through in graph.out_edges(v, keys=True, data=True):
+            if inner == k:
+                found.append([u, w, k, shown(through, False)])
+    return sorted(found, key=lambda e: json.dumps(e, sort_keys=True))
 
 
 def iam_source(estate: Any, iam: Any) -> Any:

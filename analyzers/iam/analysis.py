@@ -1,6 +1,11 @@
 """The IAM analysis of an estate, run once: the model of every principal's policies, the escalation
 edges (added to the estate graph so reachability can chain through them) and the shortest
 escalation paths per principal. The iam.* rules turn it into findings (`iam_pass` shares it).
+
+Edges and paths are kept as summaries (`escalation`): the edges as fans listed on reading, the
+paths per start as groups made into paths on reading. Figures (2-core machine, CPU seconds):
+a 10,000-function synthetic estate 7 s -> 1.3 s; a 2,000-role IAM-dense account 52 s -> 2.3 s;
+a 100,000-function estate, which ran out of memory at 14 GiB, 18 s and 1 GB.
 """
 
 from __future__ import annotations

@@ -121,6 +121,7 @@ class IamModel:
         self._patterns: dict[tuple[str, str], tuple[str, ...] | None] = {}
         self._sharing: dict[tuple[str, tuple[str, ...]], tuple[object, ...] | None] = {}
         self._alike_trust: dict[tuple[object, ...], tuple[str, Grant | None]] = {}
+        self._shapes: dict[str, str | None] = {}
         for arn in self.actors:  # parse everything now, so `problems` is complete
             self.identity_policies(arn)
             self.boundary(arn)
@@ -424,7 +425,7 @@ class IamModel:
         trust = self.trust(role_arn)
         grant = None
         # roles whose trust policies read alike (and name no Resource) answer a service alike
-        alike_key = (trust_shape(self.estate.principals[role_arn]), service, account_of(role_arn))
+        alike_key = (self.trust_shape(role_arn), service, account_of(role_arn))
         alike = self._alike_trust.get(alike_key) if alike_key[0] is not None else None
         if alike is not None and trust is not None:
             first, answer = alike
@@ -451,10 +452,16 @@ class IamModel:
         self._decisions[key] = grant
         return grant
 
+    def trust_shape(self, role_arn: str) -> str | None:
+        """`trust_shape.trust_shape` of the role, kept."""
+        if role_arn not in self._shapes:
+            role = self.estate.principals.get(role_arn)
+            self._shapes[role_arn] = trust_shape(role) if role is not None else None
+        return self._shapes[role_arn]
+
     def _trust_shape(self, role_arn: str, context: Mapping[str, ContextInput]) -> object:
         """What of the role's trust policy an sts:AssumeRole decision reads (None: do not share)."""
-        role = self.estate.principals.get(role_arn)
-        shape = trust_shape(role) if role is not None and self.trust(role_arn) is not None else None
+        shape = self.trust_shape(role_arn) if self.trust(role_arn) is not None else None
         if shape is not None and ("${" in shape or "resourcetag" in shape.lower()):
             return (shape, frozenset(context.items()))  # it may read the role's own tags
         return shape

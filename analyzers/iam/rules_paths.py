@@ -15,8 +15,10 @@ import networkx as nx
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
 from analyzers.iam.analysis import IamAnalysis, iam_pass
-from analyzers.iam.escalation.paths import EscalationPath
-from analyzers.iam.escalation_gain import Gain, GainGrader
+from analyzers.iam.escalation.paths import EscalationGraph, EscalationPath
+from analyzers.iam.escalation.routes import EscalationPaths, Group, Routes
+from analyzers.iam.escalation.types import EscalationMethod
+from analyzers.iam.escalation_gain import ADMIN_GAIN, Gain, GainGrader
 from analyzers.iam.principal_policies import IamModel
 from analyzers.iam.rules_permissions import lower, name_of, permission_findings
 from estate.model import Estate
@@ -132,17 +134,59 @@ class GradedPath:
 def graded(path: EscalationPath, gain: Gain) -> GradedPath:
     """The path's severity: the gain's grade, one step lower when a condition decides it (the
     caller cannot make it hold), never above what its methods allow."""
-    conditional = path.conditional
+    return GradedPath(path, gain, severity_of(gain, path.hop_methods, path.conditional), path.conditional)
+
+
+def severity_of(gain: Gain, methods: Iterable[EscalationMethod], conditional: bool) -> Severity:
     severity = lower(gain.grade) if conditional else gain.grade
     rank = severity.rank
-    for method in path.hop_methods:  # (a loop: this runs once per path, 90,000 times on a dense account)
+    for method in methods:
         cap = method.severity
         if cap.rank < rank:
             severity, rank = cap, cap.rank
-    return GradedPath(path, gain, severity, conditional)
+    return severity
 
 
-def privesc_finding(model: IamModel, targets: Sequence[GradedPath]) -> Finding:
+class GroupedTarget:
+    """A `GradedPath` for one of the administrators a start reaches the same way as others
+    (`routes.Routes`): graded once per group, its path made only if it is the one shown."""
+
+    __slots__ = ("_escalation", "_routes", "conditional", "prefix", "severity", "shape", "state", "target")
+    gain = ADMIN_GAIN
+
+    def __init__(
+        self, escalation: EscalationGraph, routes: Routes, group: Group, state: int, severity: Severity
+    ) -> None:
+        self._escalation = escalation
+        self._routes = routes
+        self.prefix, self.shape, _ = group
+        self.state = state
+        self.severity = severity
+        self.conditional = self.shape[1]
+        self.target = escalation.space.node(state)
+
+    @property
+    def path(self) -> EscalationPath:
+        routes = self._routes
+        return self._escalation.path(routes.arcs, routes.start, self.prefix, self.state, self.shape)
+
+    @property
+    def order(self) -> tuple[object, ...]:
+        return (-self.severity.rank, self.conditional, len(self.shape[0]), self.target)
+
+    def to_json(self, model: IamModel) -> dict[str, object]:
+        return {
+            "target": self.target,
+            "name": name_of(model, self.target),
+            "outcome": ADMIN_GAIN.outcome,
+            "severity": self.severity.value,
+            "hops": len(self.shape[0]),
+            "methods": [m.id for m in self.shape[0]],
+            "conditional": self.conditional,
+        }
+
+
+def privesc_finding(model: IamModel, targets: Sequence[GradedPath | GroupedTarget]) -> Finding:
     """The one finding about a principal: its worst target by its best path, the others listed.
 
     The id is the rule's and the principal's alone: which of equally good paths is shown, or a
@@ -205,9 +249,17 @@ def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Findi
     A start's paths are made, graded and dropped before the next start's (a large estate has
     a million of them)."""
     grader = GainGrader(iam.model, tag_key)
+    paths = iam.paths
     found = []
-    for start in iam.paths:
-        targets = [graded(path, grader.gain(path)) for path in iam.paths[start]]
+    for start in paths:
+        routes = paths.routes(start) if isinstance(paths, EscalationPaths) else None
+        if routes is None:
+            targets: list[GradedPath | GroupedTarget] = [graded(p, grader.gain(p)) for p in paths[start]]
+        else:  # groups of administrators (graded alike), and the paths the full search made
+            targets = [graded(p, grader.gain(p)) for p in routes.made]
+            for group in routes.groups:
+                severity = severity_of(ADMIN_GAIN, group[1][0], group[1][1])
+                targets.extend(GroupedTarget(iam.escalation, routes, group, s, severity) for s in group[2])
         if targets:
             found.append(privesc_finding(iam.model, targets))
     return found

@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.iam.analysis import iam_pass
-from analyzers.iam.escalation.principal_index import positions
+from analyzers.iam.escalation.principal_index import positions_array
 from analyzers.iam.escalation.target_classes import TargetClasses
 from analyzers.iam.grant import Grant, account_of
 from analyzers.iam.principal_policies import IamModel
@@ -218,13 +220,18 @@ def _passable_roles(model: IamModel) -> dict[str, list[str]]:
 
 
 def _pass_grants(
-    model: IamModel, arn: str, roles: list[str], classes: TargetClasses | None
+    model: IamModel,
+    arn: str,
+    roles: list[str],
+    classes: TargetClasses | None,
+    ranks: dict[int, np.ndarray],
 ) -> list[Grant] | None:
     """A grant per role the principal may pass (None: some role it may not). One grant per class of
-    roles the engine answers alike, read in the roles' order: the statements and conditions the
-    evidence lists are those of the class (the role named in a grant is not read here)."""
-    found = None if classes is None else classes.classes(arn, "iam:PassRole", classes.principals.mask(roles))
-    if found is None:
+    roles the engine answers alike, in the order of each class's first role: the statements and
+    conditions the evidence lists are those of the class (the role named in a grant is not read)."""
+    mask = None if classes is None else classes.principals.mask(roles)
+    found = None if classes is None or mask is None else classes.classes(arn, "iam:PassRole", mask)
+    if found is None or classes is None or mask is None:
         grants = []
         for role in roles:  # stops at the first role it may not pass
             grant = model.decide(arn, "iam:PassRole", role)
@@ -232,17 +239,25 @@ def _pass_grants(
                 return None
             grants.append(grant)
         return grants
-    assert classes is not None
-    by_place = {place: grant for mask, grant in found for place in positions(mask)}
-    where = classes.principals.position
-    chosen = [by_place.get(where[role]) for role in roles]
-    if any(g is None for g in chosen):
+    allowed = 0
+    for part, _ in found:
+        allowed |= part
+    if allowed & mask != mask:
         return None
-    return list(dict.fromkeys(g for g in chosen if g is not None))
+    rank = ranks.get(id(roles))
+    if rank is None:  # principal position -> its place in `roles` (one list per account)
+        rank = ranks[id(roles)] = np.full(len(classes.principals), len(roles), dtype=np.int64)
+        rank[[classes.principals.position[r] for r in roles]] = np.arange(len(roles))
+    ordered = sorted(found, key=lambda c: int(rank[positions_array(c[0] & mask)].min()))
+    return [grant for _, grant in ordered]
 
 
 def _passrole_finding(
-    model: IamModel, arn: str, roles_of: dict[str, list[str]], classes: TargetClasses | None = None
+    model: IamModel,
+    arn: str,
+    roles_of: dict[str, list[str]],
+    classes: TargetClasses | None = None,
+    ranks: dict[int, np.ndarray] | None = None,
 ) -> Finding | None:
     permissions = model.effective(arn)
     status = permissions.status("iam:PassRole")
@@ -259,7 +274,7 @@ def _passrole_finding(
         roles = roles_of.get(account_of(arn), [])
         if len(roles) < 2:
             return None
-        passable = _pass_grants(model, arn, roles, classes)
+        passable = _pass_grants(model, arn, roles, classes, {} if ranks is None else ranks)
         if passable is None:
             return None
         grants = passable
@@ -287,11 +302,12 @@ def _note_scps(model: IamModel, arn: str, evidence: list[Evidence]) -> None:
 def permission_findings(model: IamModel, classes: TargetClasses | None = None) -> Iterator[Finding]:
     """The three rules' findings; `classes` (the IAM analysis') decides PassRole per class of roles."""
     roles_of = _passable_roles(model)
+    ranks: dict[int, np.ndarray] = {}  # (the roles_of lists live as long as this)
     for arn in model.actors:
         for finding in (
             _admin_finding(model, arn),
             _wildcard_finding(model, arn),
-            _passrole_finding(model, arn, roles_of, classes),
+            _passrole_finding(model, arn, roles_of, classes, ranks),
         ):
             if finding is not None:
                 yield finding

@@ -222,6 +222,10 @@ class Fan:
         caller: a core role-set may stand for the targets they all reach (None: never)."""
         return None
 
+    def core_targets(self) -> int:
+        """The targets a core may stand for (drawn alike for every fan of the core key)."""
+        return self.certain | self.conditional
+
     def sample(self, count: int) -> list[Member]:
         """The first `count` members (a role-set's evidence names a few)."""
         return list(itertools.islice(self.members(), count))

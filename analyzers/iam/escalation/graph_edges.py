@@ -97,7 +97,7 @@ def _cores(fans: Sequence[Fan]) -> dict[int, tuple[Hashable, int]]:
     found: dict[int, tuple[Hashable, int]] = {}
     for key, group in groups.items():
         masks = [f.certain | f.conditional for f in group]
-        core = functools.reduce(lambda a, b: a & b, masks)
+        core = functools.reduce(lambda a, b: a & b, (f.core_targets() for f in group))
         if len(group) < 2 or core.bit_count() <= ROLE_FANOUT:
             continue
         alike: dict[int, int] = {}  # fans per distinct set: a set of its own serves them all

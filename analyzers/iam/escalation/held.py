@@ -61,6 +61,7 @@ class HeldTargets:
         self._ways: dict[str, list[tuple[str, Way]]] = {}
         self._first: dict[str, Way] | None = None
         self._rank: dict[str, int] | None = None
+        self._first_certain: int | None = None
 
     def ways(self) -> Iterator[tuple[str, Way]]:
         """The caller (no way: it is itself), then each target of its identity fans with the way
@@ -83,6 +84,25 @@ class HeldTargets:
                     first[target] = way
             self._first = first
         return self._first
+
+    def first_certain(self) -> int:
+        """The targets whose first way (the candidate loop's first) is certain: the caller, and
+        each target of the first identity fan that holds it, when that fan holds it certainly."""
+        if self._first_certain is None:
+            seen = first = self.index.principals.bit(self.caller)
+            for fan, services in self._services:
+                reached = fan.certain | fan.conditional
+                first |= fan.certain & ~seen
+                seen |= reached
+                for service, conditional, _ in services:
+                    roles = self.index.service_role_mask(
+                        account_of(self.caller), service.removeprefix(SERVICE_NODE)
+                    )
+                    if not conditional:
+                        first |= roles & ~seen
+                    seen |= roles
+            self._first_certain = first
+        return self._first_certain
 
     def rank(self) -> dict[str, int]:
         """Each target held -> its place in the order first held."""
@@ -306,9 +326,21 @@ class HeldFan(Fan):
         return [(place, place not in certain) for place in places]
 
     def core_key(self) -> Hashable | None:
-        if self._conditional:  # conditional members carry the caller's own open questions
-            return None
-        return ("held", self.method.id, self._vias_certain if self.vias else None)
+        if not self._conditional:
+            return ("held", self.method.id, self._vias_certain if self.vias else None)
+        if self.method.unknown is not None and all(sure(c) for c in self.combos):
+            # conditional only for what the snapshot does not list: a target the caller holds
+            # certainly first is drawn alike whoever the caller (via: its first policy allowed)
+            allowed = 0
+            for combo in self.combos:
+                allowed |= combo[0]
+            return ("held-unlisted", self.method.id, allowed if self.vias else None)
+        return None  # conditional members carry the caller's own open questions
+
+    def core_targets(self) -> int:
+        if not self._conditional:
+            return self._targets
+        return self._targets & self.held.first_certain()
 
     def drawing_key(self) -> Hashable:
         """Fans of callers that hold the same targets the same way draw alike (their edges differ

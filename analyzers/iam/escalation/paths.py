@@ -20,6 +20,7 @@ The state graph is built from the fans (`state_graph`) and searched with sinks i
 conditions (`admin_reach`), is reported with exactly the administrators of the first hop layer
 where it meets one (anything else is dominated or longer): its search stops there and only those
 are made into paths. Other starts take the full search, every reached state read as before.
+A start's answer is kept compact (`routes.Routes`) and made into paths when read.
 """
 
 from __future__ import annotations

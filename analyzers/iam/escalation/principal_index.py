@@ -34,6 +34,14 @@ def positions(mask: int) -> list[int]:
     return found_array
 
 
+def positions_array(mask: int) -> np.ndarray:
+    """`positions` as a numpy array (for vectorised look-ups)."""
+    if not mask:
+        return np.zeros(0, dtype=np.int64)
+    raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    return np.flatnonzero(np.unpackbits(np.frombuffer(raw, dtype=np.uint8), bitorder="little"))
+
+
 def mask_of(places: Iterable[int]) -> int:
     """The bitset with these positions set (numpy packs large sets in one pass)."""
     chosen = np.fromiter(places, dtype=np.int64)

@@ -50,6 +50,10 @@ class EscalationPaths(Mapping[str, list[EscalationPath]]):
     def __len__(self) -> int:
         return len(self._routes)
 
+    def routes(self, start: str) -> Routes:
+        """A start's answer as kept (read by the rules without making every path)."""
+        return self._routes[start]
+
     def count(self) -> int:
         """How many paths, every start's together (without making them)."""
         return sum(len(r) for r in self._routes.values())

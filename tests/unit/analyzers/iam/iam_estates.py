@@ -7,6 +7,8 @@ from typing import Any
 
 from analyzers.analysis import Analysis, analyze_snapshot
 from analyzers.findings.model import Finding
+from estate.model import Estate
+from estate.model.load import load_estate
 from estate.snapshot import Record, RecordKey, Snapshot
 from tests.builders import ACCOUNT, REGION, function, snapshot_of
 
@@ -183,6 +185,10 @@ class IamEstate:
             "Policies": list(self.policies.values()),
             "IsTruncated": False,
         }
+
+    def estate(self) -> Estate:
+        """The estate alone (for analyses run piece by piece, without the rules)."""
+        return load_estate(snapshot_of(self.functions, iam=self.details()))
 
     def analyze(self, *stores: Record) -> Analysis:
         """The analysis of the estate, with the data stores `stores` records describe."""

@@ -9,6 +9,7 @@ either way.
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from analyzers.analysis import Analysis
@@ -76,3 +77,51 @@ def test_findings_and_reach_are_the_same_with_or_without_sets(monkeypatch: pytes
     assert through == plain  # a hop out of a set is free: the same nodes at the same hop counts
     who = {r.node for r in backward(drawn.graph, role_arn("admin")).reached}
     assert {user_arn("dev-a"), user_arn("dev-b")} <= who
+
+
+def retrusting_estate() -> IamEstate:
+    """Five deployers that may each rewrite the trust policy of every role (but are no target of
+    their own), and six other roles: every deployer's fan is the six and the four other deployers."""
+    e = IamEstate()
+    e.admin_role()
+    for i in range(5):
+        e.role(f"deployer-{i}", allow(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]))
+    for i in range(5):
+        e.role(f"app-{i}", allow("sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:jobs"))
+    return e
+
+
+def _escalations(graph: nx.MultiDiGraph, source: str) -> dict[str, set[str]]:
+    """Where `source`'s escalates-to edges lead, by edge key, read through role-set nodes."""
+    found: dict[str, set[str]] = {}
+    for _u, v, key, data in graph.out_edges(source, keys=True, data=True):
+        if data["kind"] != "escalates-to":
+            continue
+        if graph.nodes[v].get("kind") == "role-set":
+            found.setdefault(key, set()).update(w for _v, w, k in graph.out_edges(v, keys=True) if k == key)
+        else:
+            found.setdefault(key, set()).add(v)
+    return found
+
+
+def test_fans_that_differ_by_a_few_targets_share_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graph_edges, "ROLE_FANOUT", 3)
+    drawn = retrusting_estate().analyze()
+    graph = drawn.graph
+    key = "escalates-to:iam-update-assume-role-policy"
+    sets = [n for n, kind in graph.nodes(data="kind") if kind == "role-set"]
+    cores = [n for n in sets if n.startswith("role-set:iam-update-assume-role-policy")]
+    assert len(cores) == 1  # one core for the five deployers, not a set each
+    core_members = {w for _v, w, k in graph.out_edges(cores[0], keys=True) if k == key}
+    assert core_members == {role_arn("admin"), *(role_arn(f"app-{i}") for i in range(5))}
+    deployers = {role_arn(f"deployer-{i}") for i in range(5)}
+    for deployer in deployers:
+        direct = {v for _u, v, k in graph.out_edges(deployer, keys=True) if k == key and v != cores[0]}
+        assert direct == deployers - {deployer}  # its others, drawn directly
+    monkeypatch.setattr(graph_edges, "ROLE_FANOUT", 1_000)
+    plain = retrusting_estate().analyze()
+    for deployer in deployers:
+        assert _escalations(graph, deployer) == _escalations(plain.graph, deployer)
+    assert [(f.rule.id, f.resource, f.path) for f in drawn.findings] == [
+        (f.rule.id, f.resource, f.path) for f in plain.findings
+    ]

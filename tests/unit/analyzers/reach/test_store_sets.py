@@ -310,10 +310,9 @@ def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate)
         summarised = graph_of(e)
     with expanded():
         reference = graph_of(e)
-    event(f"store sets drawn: {len(sets_in(summarised))}")
-    event(
-        f"direct edges beside a set: {bool(sets_in(summarised)) and len(can_edges(summarised)) > len(sets_in(summarised))}"
-    )
+    drawn = sets_in(summarised)
+    event(f"store sets drawn: {len(drawn)}")
+    event(f"direct edges beside a set: {bool(drawn) and len(can_edges(summarised)) > len(drawn)}")
     assert grants(summarised, e) == grants(reference, e)
     for fn in e.functions:
         with eager_sets():
