@@ -276,7 +276,10 @@ class PrincipalDetailScreen(AnalysisScreen):
                     literal(how, _DIM),
                     ("  " + " → ".join(path.methods), _DIM),
                 )
-        for edge in iam.edges:
+        # the summaries answer "edges into arn" with one look-up per fan; a plain list is scanned
+        into = getattr(iam.edges, "into", None)
+        edges = into(arn) if into is not None else (e for e in iam.edges if e.target == arn)
+        for edge in edges:
             if edge.target == arn and edge.source != arn and edge.source in iam.model.actors:
                 found.setdefault(
                     edge.source,
