@@ -165,6 +165,7 @@ class AccessAnalysis:
         self.block_of = {arn: block for block in self.blocks for arn in block.arns}
         self._members: dict[tuple[int, str], tuple[Target, ...]] = {}
         self._wide_patterns: dict[tuple[str, str], list[Block]] = {}
+        self._level_tables: dict[tuple[int, int], Levels] = {}  # by (certain, maybe) action bits
         self.set_nodes: dict[str, SetEdge] = {}  # every store-set node an edge leads to
         self._fast_layers: dict[str, FastLayers] = {}
         self._places: dict[tuple[str, str], list[str]] | None = None
@@ -607,7 +608,7 @@ class AccessAnalysis:
         cached = self._attrs.get(key)
         if cached is None:
             kept = tuple(r for r, _scope in results)
-            cached = self._attrs[key] = (kept, _attrs(self.catalogue, target, results))
+            cached = self._attrs[key] = (kept, _attrs(self.catalogue, target, results, self._level_tables))
         return cached[1]
 
     def forget_principal(self) -> None:
@@ -619,16 +620,14 @@ class AccessAnalysis:
         self._fast_layers.clear()
 
 
-_LEVEL_CACHE: dict[tuple[int, int, int], tuple[dict[str, list[str]], frozenset[str], list[str]]] = {}
+Levels = tuple[dict[str, list[str]], frozenset[str], list[str]]
 
 
-def _levels(
-    catalogue: Any, certain: int, maybe: int
-) -> tuple[dict[str, list[str]], frozenset[str], list[str]]:
+def _levels(catalogue: Any, certain: int, maybe: int, cache: dict[tuple[int, int], Levels]) -> Levels:
     """Actions by access level, the levels held for certain, and the levels in ORDER; the same
-    few action sets recur across thousands of edges (cached per catalogue)."""
-    key = (id(catalogue), certain, maybe)
-    found = _LEVEL_CACHE.get(key)
+    few action sets recur across thousands of edges (cached by the analysis that asks)."""
+    key = (certain, maybe)
+    found = cache.get(key)
     if found is None:
         by_level: dict[str, list[str]] = defaultdict(list)
         certain_levels: set[str] = set()
@@ -639,11 +638,16 @@ def _levels(
             if certain >> index & 1:
                 certain_levels.add(level)
         levels = [lvl for lvl in ORDER if lvl in by_level] + sorted(set(by_level) - set(ORDER))
-        found = _LEVEL_CACHE[key] = (dict(by_level), frozenset(certain_levels), levels)
+        found = cache[key] = (dict(by_level), frozenset(certain_levels), levels)
     return found
 
 
-def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str | None]]) -> dict[str, Any]:
+def _attrs(
+    catalogue: Any,
+    target: Target,
+    results: list[tuple[AccessResult, str | None]],
+    level_cache: dict[tuple[int, int], Levels],
+) -> dict[str, Any]:
     certain = 0
     maybe = 0
     for result, _ in results:
@@ -652,7 +656,7 @@ def _attrs(catalogue: Any, target: Target, results: list[tuple[AccessResult, str
         else:
             certain |= result.bits
     maybe &= ~certain
-    by_level, certain_levels, levels = _levels(catalogue, certain, maybe)
+    by_level, certain_levels, levels = _levels(catalogue, certain, maybe, level_cache)
     statements = list(dict.fromkeys(ref for result, _ in results for ref in result.statements))
     hinges = list(dict.fromkeys(h for result, _ in results if result.conditional for h in result.conditions))
     scopes = sorted({scope for _, scope in results if scope})
