@@ -491,12 +491,16 @@ class AccessAnalysis:
         rest = [i for i in items if i not in base]
         additive: set[str] = set()
         sample = members[0]
+        # a shaped block's own policies read alike member by member (store_sets.policy_shape)
+        own = {id(s) for s in sample.policy.document.statements} if sample.policy is not None else set()
         for _form, bits, _patterns in base:
             for part in self.refine(bits, sample):
                 relevant = self._relevant(arn, part & -part, sample)
                 if not relevant.signable or _reads_resource_tags(relevant.statements):
                     return None
                 for statement in relevant.statements:
+                    if id(statement) in own:
+                        continue
                     resources = statement.resources
                     if statement.not_resources is not None or resources is None:
                         return None
@@ -509,6 +513,8 @@ class AccessAnalysis:
         exceptions.update(
             t.arn for form, _bits, patterns in rest for t in self.index.matching(form, patterns)
         )
+        if block.shaped:  # a policy naming this principal grants on its own: a direct edge
+            exceptions.update(t.arn for t, _granted in self.named.get(arn, ()))
         covered = [t for t in members if t.arn not in exceptions]
         if len(covered) <= STORE_FANOUT:
             return None
@@ -535,9 +541,15 @@ class AccessAnalysis:
         attrs = dict(edge.attrs or {})
         sample = next(t for t in edge.members if t.arn in edge.covered)
         others = len(edge.members) - len(edge.covered)
+        alike = (
+            " (each store's own resource policy is the same but for its ARN; this edge cites "
+            f"{sample.name}'s)"
+            if edge.block.shaped
+            else ""
+        )
         note = (
             f"may act alike on {len(edge.covered)} of the {len(edge.members)} stores in the set; "
-            f"evaluated on {sample.name}"
+            f"evaluated on {sample.name}{alike}"
             + (f"; {others} others have edges of their own (other grants name them)" if others else "")
         )
         attrs["member_count"] = len(edge.covered)
@@ -723,7 +735,20 @@ def _draw_set(graph: nx.MultiDiGraph, node: str, edge: SetEdge) -> list[DerivedE
     """The set node and its `contains` edges, one per member (the same for every principal)."""
     add_set_node(graph, node, STORE_SET, **set_attrs(edge.block, edge.pattern, len(edge.members)))
     evidence = {"set": node, "pattern": edge.pattern}
-    return [(node, t.arn, CONTAINS, {"kind": CONTAINS, "evidence": evidence}) for t in edge.members]
+    shaped = edge.block.shaped
+    return [
+        (node, t.arn, CONTAINS, _contains(evidence, t.policy.name if shaped and t.policy else None))
+        for t in edge.members
+    ]
+
+
+def _contains(evidence: dict[str, Any], policy: str | None) -> dict[str, Any]:
+    """A `contains` edge; in a shaped set it names the member's own resource policy, so an
+    expanded grant can cite it (grants.member_grant)."""
+    data: dict[str, Any] = {"kind": CONTAINS, "evidence": evidence}
+    if policy is not None:
+        data["resource_policy"] = policy
+    return data
 
 
 def _names(pattern: str, arn: str) -> bool:

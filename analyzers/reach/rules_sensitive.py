@@ -21,7 +21,7 @@ import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
-from analyzers.reach.grants import can_grants, is_store_set, set_members
+from analyzers.reach.grants import can_grants, is_store_set, member_grant, set_members
 from analyzers.reach.index import Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
 from estate.graph.stores import store_classification
@@ -148,7 +148,7 @@ def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grant
             rank = access_rank(strongest_access(grant.get("access")))
             for store in stores:
                 rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
-                data.append(grant)
+                data.append(grant if store == target else member_grant(graph, target, store, grant))
     table = np.array(rows, dtype=np.int64).reshape(-1, 4)
     return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data)
 

@@ -231,6 +231,72 @@ def test_stores_with_their_own_policy_or_another_classification_are_not_in_the_s
     assert dict(can_grants(graph, ROLES[0]))[other.arn]["access"] == "read"
 
 
+def _own_policy(name: str, resource: str = "SELF", **extra: Any) -> dict[str, Any]:
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+    statement = {
+        "Sid": "Own",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "dynamodb:*",
+        "Resource": arn if resource == "SELF" else resource,
+        **extra,
+    }
+    return doc(statement)
+
+
+def test_stores_whose_policies_read_alike_but_for_their_own_arn_share_a_set() -> None:
+    tables = [table(f"team-a-{i:02}", policy=_own_policy(f"team-a-{i:02}")) for i in range(14)]
+    e = estate(tables, [read_all()])
+    graph = graph_of(e)
+    (node,) = sets_in(graph)
+    assert ":policy-like:" in node and graph.nodes[node]["member_count"] == 14
+    assert can_edges(graph) == [(ROLES[0], node)]
+    granted = dict(can_grants(graph, ROLES[0]))
+    fifth = granted[tables[5].arn]  # cites its own policy, not the one the set was evaluated on
+    assert "team-a-05 table policy#Own" in fifth["statement_ids"]
+    assert fifth["evidence"]["resource_policy"] == "team-a-05 table policy"
+    assert {s["policy_arn"] for s in fifth["evidence"]["statements"] if s["kind"] == "resource"} == {
+        tables[5].arn
+    }
+    with expanded():
+        reference = graph_of(e)
+    assert grants(graph, e) == grants(reference, e)
+
+
+def test_policies_that_may_answer_differently_per_store_keep_per_store_edges() -> None:
+    other = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/team-a-00"
+    variants = {
+        "another store": {"resource": other},
+        "a pattern": {"resource": TEAM_A},
+        "the store's tags": {"Condition": {"StringEquals": {"aws:ResourceTag/team": "a"}}},
+    }
+    for why, change in variants.items():
+        resource = change.pop("resource", "SELF")
+        tables = [
+            table(f"team-a-{i:02}", policy=_own_policy(f"team-a-{i:02}", resource, **change))
+            for i in range(14)
+        ]
+        e = estate(tables, [read_all()])
+        graph = graph_of(e)
+        assert sets_in(graph) == [], why
+        with expanded():
+            assert grants(graph, e) == grants(graph_of(e), e), why
+
+
+def test_a_shaped_policy_naming_the_principal_gives_it_direct_edges() -> None:
+    named = {"AWS": ROLES[0]}
+    tables = [
+        table(f"team-a-{i:02}", policy=_own_policy(f"team-a-{i:02}", Principal=named)) for i in range(14)
+    ]
+    e = estate(tables, [read_all()], [read_all()])
+    graph = graph_of(e)
+    assert all(v in {t.arn for t in tables} for u, v in can_edges(graph) if u == ROLES[0])
+    assert [v for u, v in can_edges(graph) if u == ROLES[1]] == sets_in(graph)
+    with expanded():
+        reference = graph_of(e)
+    assert grants(graph, e) == grants(reference, e)
+
+
 def test_few_stores_keep_their_own_edges() -> None:
     e = estate(TABLES[:5], [read_all()])
     graph = graph_of(e)
@@ -287,15 +353,21 @@ def _estates(draw: st.DrawFn) -> Estate:
         table(f"team-a-{i:02}", draw(st.sampled_from(["pci", "pci", "confidential"]))) for i in range(count_a)
     ]
     tables += [table(f"team-b-{i:02}") for i in range(count_b)]
-    if draw(st.booleans()) and tables:  # one store with a policy of its own
+    if draw(st.booleans()) and tables:  # stores with policies of their own, from one template
         effect = draw(st.sampled_from(["Allow", "Deny"]))
         principal = {"AWS": draw(st.sampled_from([ROLES[0], ACCOUNT, "*"]))}
-        statement = {"Effect": effect, "Principal": principal, "Action": "dynamodb:*", "Resource": "*"}
+        resource = draw(st.sampled_from(["*", "SELF", "SELF", "SELF", TEAM_A, "OTHER"]))
         condition = draw(_POLICY_CONDITIONS)
-        if condition:
-            statement["Condition"] = condition
-        policy = doc(statement)
-        tables[0] = table(tables[0].name, tables[0].classification, policy)
+        policed = draw(st.sampled_from([len(tables), len(tables), *range(1, len(tables) + 1)]))
+        for i in range(policed):
+            arn = tables[i].arn
+            named = {"SELF": arn, "OTHER": tables[-1].arn}.get(resource, resource)
+            statement = {"Effect": effect, "Principal": principal, "Action": "dynamodb:*", "Resource": named}
+            if condition:
+                statement["Condition"] = condition
+            if draw(st.integers(0, 9)) == 0:  # one that departs from the template
+                statement["Action"] = "dynamodb:GetItem"
+            tables[i] = table(tables[i].name, tables[i].classification, doc(statement))
     names = [t.name for t in tables] or ["team-a-00"]
     roles = [
         draw(st.lists(_statement(names), min_size=1, max_size=4)) for _ in range(draw(st.integers(1, 2)))
@@ -312,6 +384,7 @@ def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate)
         reference = graph_of(e)
     drawn = sets_in(summarised)
     event(f"store sets drawn: {len(drawn)}")
+    event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in drawn)}")
     event(f"direct edges beside a set: {bool(drawn) and len(can_edges(summarised)) > len(drawn)}")
     assert grants(summarised, e) == grants(reference, e)
     for fn in e.functions:
@@ -321,3 +394,43 @@ def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate)
         assert sorted((r.node, r.access, r.hops, r.conditional) for r in got.reached) == sorted(
             (r.node, r.access, r.hops, r.conditional) for r in want.reached
         )
+
+
+@st.composite
+def _policed_estates(draw: st.DrawFn) -> Estate:
+    """Every team-a table carries a policy from one template (its own ARN, `*`, a pattern, another
+    store), perhaps with one table departing from it: the sets of stores with policies alike."""
+    tables = [table(f"team-a-{i:02}") for i in range(draw(st.integers(3, 8)))]
+    effect = draw(st.sampled_from(["Allow", "Allow", "Deny"]))
+    principal = {"AWS": draw(st.sampled_from([ROLES[0], ACCOUNT, "*", f"arn:aws:iam::{ACCOUNT}:root"]))}
+    resource = draw(st.sampled_from(["*", "SELF", "SELF", "SELF/x", TEAM_A, "OTHER"]))
+    action = draw(st.sampled_from(["dynamodb:*", "dynamodb:GetItem", "dynamodb:PutItem"]))
+    condition = draw(_POLICY_CONDITIONS)
+    departs = draw(st.sampled_from([None, None, *range(len(tables))]))
+    for i, t in enumerate(tables):
+        named = resource.replace("SELF", t.arn).replace("OTHER", tables[0].arn)
+        statement: dict[str, Any] = {
+            "Effect": effect,
+            "Principal": principal,
+            "Action": "dynamodb:Query" if i == departs else action,
+            "Resource": named,
+        }
+        if condition:
+            statement["Condition"] = condition
+        tables[i] = table(t.name, t.classification, doc(statement))
+    names = [t.name for t in tables]
+    roles = [
+        draw(st.lists(_statement(names), min_size=1, max_size=3)) for _ in range(draw(st.integers(1, 2)))
+    ]
+    return estate(tables, *roles)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_policed_estates())
+def test_sets_of_stores_with_policies_alike_answer_as_the_expanded_graph_does(e: Estate) -> None:
+    with eager_sets():
+        summarised = graph_of(e)
+    with expanded():
+        reference = graph_of(e)
+    event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in sets_in(summarised))}")
+    assert grants(summarised, e) == grants(reference, e)
