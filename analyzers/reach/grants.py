@@ -56,6 +56,11 @@ def member_grant(
     }
 
 
+def is_policy_like(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Whether a store set gathers stores with resource policies alike (`member_grant` matters)."""
+    return bool(graph._node.get(node, {}).get("policy_like"))
+
+
 def set_members(graph: nx.MultiDiGraph, node: str) -> list[str]:
     """The stores a `store-set` node stands for, in graph order."""
     return [member for member, keyed in graph._succ[node].items() if CONTAINS in keyed]
@@ -81,9 +86,10 @@ def can_grants(graph: nx.MultiDiGraph, holder: str) -> Iterator[tuple[str, Mappi
         else:
             yield target, data
     for node, data in sets:
+        own = is_policy_like(graph, node)
         for member in set_members(graph, node):
             if "can" not in out.get(member, {}):
-                yield member, member_grant(graph, node, member, data)
+                yield member, member_grant(graph, node, member, data) if own else data
 
 
 def grants_onto(graph: nx.MultiDiGraph, target: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -100,7 +106,8 @@ def grants_onto(graph: nx.MultiDiGraph, target: str) -> Iterator[tuple[str, Mapp
         elif CONTAINS in keyed:
             sets.append(holder)
     for node in sets:
+        own = is_policy_like(graph, node)
         for holder, keyed in graph._pred[node].items():
             data = keyed.get("can")
             if data is not None and "can" not in into.get(holder, {}):
-                yield holder, member_grant(graph, node, target, data)
+                yield holder, member_grant(graph, node, target, data) if own else data

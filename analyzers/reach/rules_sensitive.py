@@ -21,7 +21,7 @@ import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
-from analyzers.reach.grants import can_grants, is_store_set, member_grant, set_members
+from analyzers.reach.grants import can_grants, is_policy_like, is_store_set, member_grant, set_members
 from analyzers.reach.index import Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
 from estate.graph.stores import store_classification
@@ -123,6 +123,12 @@ class _Grants:
     ranks: np.ndarray
     conditional: np.ndarray
     data: list[Mapping[str, Any]]
+    via: dict[int, str]  # row -> the set of stores with policies alike it came through
+
+    def grant(self, graph: nx.MultiDiGraph, row: int, store: str) -> Mapping[str, Any]:
+        """Row's grant as the store's own edge would say it (grants.member_grant)."""
+        node = self.via.get(row)
+        return self.data[row] if node is None else member_grant(graph, node, store, self.data[row])
 
 
 def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
@@ -132,25 +138,31 @@ def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grant
     data: list[Mapping[str, Any]] = []
     graph = index.graph
     members: dict[str, list[str]] = {}
+    via: dict[int, str] = {}
     for node, neighbours in graph._succ.items():
         for target, keyed in neighbours.items():
             grant = keyed.get("can")
             if grant is None:
                 continue
+            store_set = False
             if target in sensitive:
                 stores = [target]
             elif is_store_set(graph, target):
+                store_set = True
                 if target not in members:
                     members[target] = [m for m in set_members(graph, target) if m in sensitive]
                 stores = [m for m in members[target] if "can" not in neighbours.get(m, {})]
             else:
                 continue
             rank = access_rank(strongest_access(grant.get("access")))
+            alike = store_set and is_policy_like(graph, target)
             for store in stores:
+                if alike:
+                    via[len(rows)] = target
                 rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
-                data.append(grant if store == target else member_grant(graph, target, store, grant))
+                data.append(grant)
     table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data)
+    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data, via)
 
 
 def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
@@ -222,7 +234,7 @@ def public_to_sensitive_findings(
         found = []
         for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
             holder, store = names[int(grants.holders[grant])], names[store_id]
-            last = _Step(holder, store, "can", grants.data[grant])
+            last = _Step(holder, store, "can", grants.grant(graph, int(grant), store))
             head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
             found.append((store, [*head, last]))
         by_class: dict[str, list[_Reached]] = {}

@@ -178,4 +178,5 @@ def set_attrs(block: Block, pattern: str, count: int) -> dict[str, object]:
         "classification": None if block.classification == "unclassified" else block.classification,
         "pattern": pattern,
         "member_count": count,
+        **({"policy_like": True} if block.shaped else {}),
     }
