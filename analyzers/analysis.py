@@ -126,10 +126,14 @@ def analyze(
     today: dt.date | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    *,
+    workers: int = 1,
 ) -> Analysis:
-    """Every analyzer over one estate: the graph, IAM, access edges, anomalies and all findings."""
+    """Every analyzer over one estate: the graph, IAM, access edges, anomalies and all findings.
+    `workers` > 1 lets the access stage fork that many processes (headless commands only: a
+    process running other threads, like the TUI, must not fork)."""
     with cyclic_gc_paused():
-        return _analyze(estate, today, settings, progress or _quiet)
+        return _analyze(estate, today, settings, progress or _quiet, workers)
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -137,7 +141,7 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
 
 
 def _analyze(
-    estate: Estate, today: dt.date | None, settings: Settings | None, progress: Progress
+    estate: Estate, today: dt.date | None, settings: Settings | None, progress: Progress, workers: int
 ) -> Analysis:
     day = today or dt.datetime.now(dt.UTC).date()
     settings = Settings() if settings is None else settings
@@ -147,7 +151,7 @@ def _analyze(
     progress("IAM escalation", 0, 1)
     iam = analyze_iam(estate, graph)  # adds the can-assume / escalates-to edges to the graph
     progress("access", 0, 1)
-    add_access_edges(estate, graph, iam.model)  # the `can` edges
+    add_access_edges(estate, graph, iam.model, workers=workers)  # the `can` edges
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
@@ -186,5 +190,9 @@ def analyze_snapshot(
     today: dt.date | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    *,
+    workers: int = 1,
 ) -> Analysis:
-    return analyze(load_estate(snapshot), today, settings, progress)
+    estate = load_estate(snapshot)
+    del snapshot  # the raw responses (gigabytes at 100,000 functions) are not needed past the model
+    return analyze(estate, today, settings, progress, workers=workers)

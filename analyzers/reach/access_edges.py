@@ -50,6 +50,7 @@ from analyzers.reach.access_fast import (
 )
 from analyzers.reach.access_fast import Layers as FastLayers
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
+from analyzers.reach.access_workers import edges_of, in_workers
 from analyzers.reach.store_sets import (
     CONTAINS,
     STORE_FANOUT,
@@ -623,6 +624,12 @@ class AccessAnalysis:
             cached = self._attrs[key] = (kept, _attrs(self.catalogue, target, results, self._level_tables))
         return cached[1]
 
+    def set_edge_for_drawing(self, block_index: int, pattern: str) -> SetEdge:
+        """A store set another process reached, with what `_draw_set` needs (its members)."""
+        block = self.blocks[block_index]
+        members = block.members if pattern == "*" else self.members(block, pattern)
+        return SetEdge(block, pattern, members, frozenset(), None)
+
     def forget_principal(self) -> None:
         """Drop what only the last principal's questions could reuse (decisions, statements,
         classes and edge attributes are all keyed by, or made for, one principal): at 100,000
@@ -705,21 +712,27 @@ def _attrs(
 _BATCH = 500  # principals whose edges go into the graph together
 
 
-def add_access_edges(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel) -> None:
+def add_access_edges(
+    estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel, *, workers: int = 1
+) -> None:
     """A `can` edge per (principal, target) or store set, through the graph's derived-edge API
     (the store and key nodes they lead to are the builder's; set nodes and their `contains`
-    edges are added the first time an edge leads to one)."""
+    edges are added the first time an edge leads to one). `workers` > 1: chunks of principals
+    are answered by forked processes (access_workers.py; the graph is the same)."""
     nodes = graph.nodes
     classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
     analysis = AccessAnalysis(estate, iam_model, classification)
+    principals = principals_to_check(graph, iam_model)
+    per_principal = (
+        in_workers(analysis, principals, workers) if workers > 1 else edges_of(analysis, principals)
+    )
     edges: list[DerivedEdge] = []
     drawn: set[str] = set()
-    for count, arn in enumerate(principals_to_check(graph, iam_model), 1):
+    for count, (arn, found) in enumerate(per_principal, 1):
         if count % _BATCH == 0:  # into the graph, so the batch's attribute dicts can go
             add_derived_edges(graph, edges)
             edges.clear()
-        analysis.forget_principal()
-        for target, attrs in analysis.edges_for(arn):
+        for target, attrs in found:
             if target.startswith("functions:"):
                 account, _, region = target.removeprefix("functions:").partition(":")
                 label = f"every function in {account}/{region}"

@@ -232,11 +232,17 @@ class AnalysisCache:
 
 
 def findings_report(
-    path: Path, today: dt.date, settings: Settings, use_cache: bool = True, evidence: bool = True
+    path: Path,
+    today: dt.date,
+    settings: Settings,
+    use_cache: bool = True,
+    evidence: bool = True,
+    workers: int = 1,
 ) -> FindingsReport:
     """The snapshot's findings under `settings`, as `lambdascope findings` prints them: from the
     cache when it holds this snapshot's analysis (then neither the estate model nor the graph is
-    built), else analysed, and the analysis cached. `evidence=False`: see `cached_report`."""
+    built), else analysed (`workers` processes for the access stage), and the analysis cached.
+    `evidence=False`: see `cached_report`."""
     cache = AnalysisCache() if use_cache else None
     key = _entry_key(path, today, settings) if cache is not None else None
     cached = cache.load(key) if cache is not None and key is not None else None
@@ -245,7 +251,7 @@ def findings_report(
     from analyzers.analysis import analyze_snapshot
     from estate.snapshot import load_snapshot
 
-    analysis = analyze_snapshot(load_snapshot(path), today=today, settings=settings)
+    analysis = analyze_snapshot(load_snapshot(path), today=today, settings=settings, workers=workers)
     if cache is None or key is None:
         return FindingsReport.of(analysis)
     entry = CachedAnalysis.of(analysis)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -122,6 +123,28 @@ def _add_config_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_JOBS = 4
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on, at most MAX_JOBS (each job holds a forked copy's pages)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_JOBS))
+
+
 def _add_no_cache_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-cache",
@@ -173,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 if an open (not suppressed) finding is at or above this severity",
     )
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="processes the access analysis may use (default: the CPUs available, at most "
+        f"{MAX_JOBS}; 1: one process). The findings are the same for every N",
+    )
     _add_config_arg(p)
     _add_no_cache_arg(p)
     for register in _plugin_commands():
@@ -343,7 +373,8 @@ def _findings(args: argparse.Namespace) -> int:
     today = args.as_of or dt.datetime.now(dt.UTC).date()  # the day `analyze` would pick
     needs_evidence = args.format in ("markdown", "sarif")  # json and csv can take cached texts
     with cyclic_gc_paused():  # nothing made here is garbage before the command ends
-        report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence)
+        jobs = args.jobs or default_jobs()
+        report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence, jobs)
         _print_report(report, args.format)
         # The model, graph and findings live until the process ends: moved out of the collector's
         # reach, the collection the interpreter runs when the pause ends (and again at exit) does

@@ -1,0 +1,73 @@
+"""Run as a script by test_access_workers.py, in a fresh single-threaded interpreter (forking a
+process with other threads running, such as a pytest-xdist worker's, is not something the
+product does): prints one JSON line comparing the `can` edges of a synthetic estate drawn with
+one process, with forked workers, and with a worker that fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+from unittest import mock
+
+from analyzers.iam.principal_policies import IamModel
+from analyzers.reach import access_edges, access_workers, store_sets
+from analyzers.reach.access_edges import add_access_edges, principals_to_check
+from estate.graph.builder import build_graph
+from estate.model import Estate
+from estate.model.load import load_estate
+from estate.sources.synth import SynthOptions, synthesize
+
+
+def drawn(estate: Estate, workers: int) -> list[Any]:
+    graph = build_graph(estate)
+    add_access_edges(estate, graph, IamModel(estate), workers=workers)
+    return [
+        [u, v, k, json.dumps(d, sort_keys=True, default=str)]
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if k in ("can", "contains")
+    ] + [list(graph.nodes)]
+
+
+def main() -> None:
+    estate = load_estate(synthesize(SynthOptions(int(sys.argv[1]), seed=3, metrics_functions=0)))
+    graph = build_graph(estate)
+    principals = len(principals_to_check(graph, IamModel(estate)))
+    with (  # small enough for three chunks, and for store sets at this size
+        mock.patch.object(access_workers, "MIN_PER_WORKER", 20),
+        mock.patch.object(store_sets, "STORE_FANOUT", 2),
+        mock.patch.object(access_edges, "STORE_FANOUT", 2),
+    ):
+        one = drawn(estate, 1)
+        two = drawn(estate, 2)
+        three = drawn(estate, 3)
+        real_work = access_workers._work
+
+        def failing(analysis: Any, part: Any) -> Any:
+            if os.getpid() != parent:
+                raise RuntimeError("worker fails")
+            return real_work(analysis, part)
+
+        parent = os.getpid()
+        with mock.patch.object(access_workers, "_work", failing):
+            failed = drawn(estate, 2)
+        with mock.patch.object(access_workers, "can_fork", lambda: False):
+            unforked = drawn(estate, 2)
+    print(
+        json.dumps(
+            {
+                "principals": principals,
+                "can_edges": sum(1 for row in one[:-1] if row[2] == "can"),
+                "sets": sum(1 for row in one[:-1] if row[2] == "contains"),
+                "two": two == one,
+                "three": three == one,
+                "failed_worker": failed == one,
+                "no_fork": unforked == one,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
