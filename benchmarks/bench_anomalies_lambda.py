@@ -7,6 +7,12 @@ Recall: an injected incident counts as caught when a window of its metric overla
 its start to 1 hour after its end). False alerts: windows on control functions (no incident), per
 control function-day, all metrics. Speed: scoring time of every metric of N functions x 14 days,
 scored in blocks of 1,000 functions (generation excluded).
+
+Series are scored as the findings score them: with the periods CloudWatch would return a datapoint
+for (a period with invocations or throttles) as the function's presence, so idle days teach the
+baseline nothing (analyzers/anomaly/coverage.py). With the README's run (--seeds 20 --functions
+200) the figures published before issue 17 are printed beside today's, so a change that makes them
+worse shows at once.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from analyzers.anomaly.detect import WORKERS, make_grid, point_alerts, windows_of  # noqa: E402
+from analyzers.anomaly.detect import WORKERS, Grid, make_grid, point_alerts, windows_of  # noqa: E402
 from analyzers.anomaly.windows import Thresholds  # noqa: E402
 from estate.sources.synth.metrics import (  # noqa: E402
     METRICS,
@@ -32,6 +38,23 @@ from estate.sources.synth.metrics import (  # noqa: E402
     generate_fleet,
 )
 
+# The README's figures before issue 17 (20 seeds x 200 functions): caught / total per incident kind.
+BASELINE_RUN = (20, 200)
+BASELINE = {
+    "duration-creep": (309, 461),
+    "duration-spike": (250, 419),
+    "error-burst": (155, 159),
+    "invocation-drop": (151, 152),
+    "invocation-spike": (270, 391),
+    "throttle-storm": (381, 381),
+}
+BASELINE_FALSE = 35
+
+
+def presence(fleet: SyntheticFleet) -> np.ndarray:
+    """The periods CloudWatch returns a datapoint for: some invocation or throttle happened."""
+    return (fleet.metrics["Invocations"] > 0) | (fleet.metrics["Throttles"] > 0)
+
 
 def fleet_windows(fleet: SyntheticFleet, th: Thresholds) -> dict[int, list[tuple[str, int, int]]]:
     """Every window of every function of the fleet: (metric, first point, one past the last)."""
@@ -39,11 +62,12 @@ def fleet_windows(fleet: SyntheticFleet, th: Thresholds) -> dict[int, list[tuple
     index = {name: i for i, name in enumerate(fleet.names)}
     windows: dict[int, list[tuple[str, int, int]]] = {i: [] for i in range(len(fleet.names))}
     inv = fleet.metrics["Invocations"]
+    present = presence(fleet)
     for metric in METRICS:
         block = fleet.metrics[metric]
         exposure = inv if metric in {"Errors", "Duration", "Duration:p99"} else None
-        alerts = point_alerts(grid, block, metric, th, exposure)
-        for w in windows_of(fleet.names, metric, grid, block, alerts, th, exposure):
+        alerts = point_alerts(grid, block, metric, th, exposure, present)
+        for w in windows_of(fleet.names, metric, grid, block, alerts, th, exposure, present):
             first = int((w.start.timestamp() - grid.epoch[0]) // grid.step)
             windows[index[w.function]].append((metric, first, first + w.points))
     return windows
@@ -82,13 +106,14 @@ def speed(functions: int, block: int = 1000) -> tuple[float, float]:
     spent = cpu = 0.0
     for start in range(0, functions, block):
         fleet = generate_fleet(10_000 + start, min(block, functions - start), incident_share=0.1)
-        grid = make_grid(fleet.epoch, 300)
+        grid: Grid = make_grid(fleet.epoch, 300)
         began, began_cpu = time.perf_counter(), time.process_time()
+        present = presence(fleet)
         for metric in METRICS:
             exposure = (
                 fleet.metrics["Invocations"] if metric in {"Errors", "Duration", "Duration:p99"} else None
             )
-            point_alerts(grid, fleet.metrics[metric], metric, Thresholds(), exposure)
+            point_alerts(grid, fleet.metrics[metric], metric, Thresholds(), exposure, present)
         spent += time.perf_counter() - began
         cpu += time.process_time() - began_cpu
     return spent, cpu
@@ -99,17 +124,27 @@ def report_incidents(seeds: int, functions: int) -> None:
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     controls = sum(run_seed(s, functions, tally) for s in range(seeds))
     caught, total, false = tally["caught"], tally["total"], tally["false"]
+    compare = (seeds, functions) == BASELINE_RUN
     print(f"Lambda-shaped incidents, {seeds} seeds x {functions} functions x 14 days")
-    print(f"  {'incident':18s} {'recall':>16s} {'observable recall':>22s}")
+    head = f"  {'incident':18s} {'recall':>16s} {'observable recall':>22s}"
+    print(head + (f"  {'before issue 17':>18s}" if compare else ""))
     for kind in sorted(total):
         seen, hit = tally["observable"][kind], tally["caught_observable"][kind]
-        print(
+        line = (
             f"  {kind:18s} {caught[kind]:>5d}/{total[kind]:<4d} ({caught[kind] / total[kind]:4.0%})"
             f" {hit:>9d}/{seen:<4d} ({hit / max(seen, 1):4.0%})"
         )
+        if compare and kind in BASELINE:
+            was, of = BASELINE[kind]
+            worse = "  WORSE" if caught[kind] * of < was * total[kind] else ""
+            line += f"  {was:>9d}/{of:<4d} ({was / of:4.0%}){worse}"
+        print(line)
     days = controls * 14
     n_false = sum(false.values())
     print(f"  control functions: {controls}; false windows {n_false} ({n_false / days:.4f} per function-day)")
+    if compare:
+        worse = "  WORSE" if n_false > BASELINE_FALSE else ""
+        print(f"  false windows before issue 17: {BASELINE_FALSE}{worse}")
     for metric, count in sorted(false.items()):
         print(f"    {metric:22s} {count}")
 

@@ -100,7 +100,11 @@ def score(series: Series, mask: np.ndarray, probationary: bool = True) -> Score:
     return Score(caught, len(series.windows), events, series.epoch.size, delays)
 
 
-def report(title: str, data: list[Series], scores: list[Score], per_series: bool) -> None:
+def report(
+    title: str, data: list[Series], scores: list[Score], per_series: bool, raw: list[Score] | None = None
+) -> None:
+    """Totals of `scores`; with `per_series`, a line per series (and its `raw` false events, every
+    alert counted, beside them)."""
     caught = sum(x.caught for x in scores)
     labelled = sum(x.labelled for x in scores)
     events = sum(x.false_events for x in scores)
@@ -108,8 +112,9 @@ def report(title: str, data: list[Series], scores: list[Score], per_series: bool
     delays = [d for x in scores for d in x.delays]
     print(f"\n{title}")
     if per_series:
-        for s, x in zip(data, scores, strict=True):
-            print(f"  {s.name:42s} caught {x.caught}/{x.labelled}  false events {x.false_events}")
+        for i, (s, x) in enumerate(zip(data, scores, strict=True)):
+            every = f" ({raw[i].false_events} every alert counted)" if raw is not None else ""
+            print(f"  {s.name:42s} caught {x.caught}/{x.labelled}  false events {x.false_events}{every}")
     print(f"  window recall          {caught}/{labelled}")
     print(f"  false alert events     {events}")
     print(f"  false events / 1k pts  {1000 * events / points:.2f}  ({points} points)")
@@ -126,13 +131,17 @@ def main() -> None:
     elapsed = time.perf_counter() - began
     masks = {s.name: alert_mask(s, results[s.name]) for s in data}
     scores = [score(s, masks[s.name]) for s in data]
-    report("NAB realAWSCloudwatch, NAB probation (first 15 %, at most 750 points)", data, scores, True)
+    raw = [score(s, masks[s.name], probationary=False) for s in data]
+    title = "NAB realAWSCloudwatch, NAB probation (first 15 %, at most 750 points)"
+    report(title, data, scores, True, raw)
     ec2 = [i for i, s in enumerate(data) if s.name.startswith("ec2_cpu")]
     rest = [i for i in range(len(data)) if i not in ec2]
     for label, part in (("the 8 EC2 CPU series", ec2), ("the 9 other series", rest)):
         report(f"split: {label}", [data[i] for i in part], [scores[i] for i in part], False)
-    raw = [score(s, masks[s.name], probationary=False) for s in data]
     report("without probation (every alert counts)", data, raw, False)
+    caught, events = sum(x.caught for x in raw), sum(x.false_events for x in raw)
+    met = "met" if caught >= 26 and events <= 35 else "not met"
+    print(f"\nissue 17 goal (>= 26/30 with <= 35 false events, every alert counted): {met}")
     print(f"\nscored {sum(s.epoch.size for s in data)} points in {elapsed:.2f} s")
     print("published: ARTime 26/30 61 FP; contextOSE 25/30 35; Numenta HTM 25/30 104; knncad 22/30 44")
 

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzers.anomaly.generic import LEVEL_SHIFT, SPIKE_UP, GenericConfig, generic_alerts
-from analyzers.anomaly.scoring import ModelConfig, score_continuous, score_counts
+from analyzers.anomaly.counts import score_counts
+from analyzers.anomaly.generic import FLATLINE, LEVEL_SHIFT, SPIKE_UP, GenericConfig, generic_alerts
+from analyzers.anomaly.scoring import ModelConfig, score_continuous
 from analyzers.anomaly.windows import (
     COUNT_METRICS,
     DROP,
     ERROR_BURST,
+    FLAT,
     GENERIC,
+    METRIC_KINDS,
     SHIFT,
     SPIKE,
     THROTTLING_STORM,
@@ -33,6 +36,7 @@ CHUNK_ROWS = 256  # series per vectorised pass: keeps temporaries in cache
 WORKERS = 2
 ZERO_WHEN_MISSING = frozenset({"Invocations", "Errors", "Throttles"})  # no datapoint = nothing happened
 Stamp = dt.datetime | float | int
+ACCEPTED_METRICS = (*METRIC_KINDS, GENERIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,10 @@ class AnomalyWindow:
     score: float
     severity: Severity
     points: int
+    # The data the window rests on, so "a new function" reads apart from "an incident":
+    first_data: dt.datetime | None = None  # the series' first datapoint in the look-back
+    scored_from: dt.datetime | None = None  # warm-up over: the first point judged against a baseline
+    points_scored: int = 0  # points judged before the window began (the history behind the verdict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,16 @@ def place(
     return out
 
 
+def presence(
+    grid: Grid, epoch_seconds: NDArray[np.float64], values: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """The grid periods holding a datapoint (see `coverage`: before the first one is no history)."""
+    out = np.zeros(grid.epoch.size, dtype=bool)
+    idx = np.floor((epoch_seconds - grid.epoch[0]) / grid.step).astype(np.int64)
+    out[idx[(idx >= 0) & (idx < out.size) & ~np.isnan(values)]] = True
+    return out
+
+
 def _to_epoch(timestamps: Sequence[Stamp] | NDArray) -> NDArray[np.float64]:
     arr = np.asarray(timestamps)
     if arr.dtype.kind == "M":
@@ -103,23 +121,33 @@ def _stamp_seconds(t: Stamp) -> float:
 
 
 def point_alerts(
-    grid: Grid, values: NDArray, metric: str, th: Thresholds, exposure: NDArray | None = None
+    grid: Grid,
+    values: NDArray,
+    metric: str,
+    th: Thresholds,
+    exposure: NDArray | None = None,
+    present: NDArray[np.bool_] | None = None,
 ) -> BlockAlerts:
     """Score a (series x time) block of one metric on `grid` and classify every point.
 
     `exposure` is the matching Invocations block: the rate model for Errors, and the evidence
-    weight of each average-duration point (a period of one invocation says little).
+    weight of each average-duration point (a period of one invocation says little). `present`
+    (same shape) marks the periods where the function had any datapoint: before its first one
+    nothing is scored, and idle days teach the baseline nothing (see `coverage`). Without it
+    every period is taken as history (a zero-filled count is a zero).
     """
     first_step = round(float(grid.epoch[0]) / grid.step)
     rows = values.shape[0]
     if rows == 0:
         empty = np.zeros(values.shape)
-        return BlockAlerts(np.full(values.shape, -1, dtype=np.int8), empty, empty)
+        none = np.zeros(values.shape, dtype=bool)
+        return BlockAlerts(np.full(values.shape, -1, dtype=np.int8), empty, empty, none)
     chunks = [slice(a, min(a + CHUNK_ROWS, rows)) for a in range(0, rows, CHUNK_ROWS)]
 
     def one(sl: slice) -> BlockAlerts:
         ex = None if exposure is None else exposure[sl]
-        return _chunk_alerts(first_step, grid.config, values[sl], metric, th, ex)
+        pr = None if present is None else present[sl]
+        return _chunk_alerts(first_step, grid.config, values[sl], metric, th, ex, pr)
 
     if len(chunks) == 1:
         return one(chunks[0])
@@ -129,18 +157,31 @@ def point_alerts(
         np.concatenate([p.kind for p in parts]),
         np.concatenate([p.score for p in parts]),
         np.concatenate([p.expected for p in parts]),
+        np.concatenate([p.scored for p in parts]),
     )
 
 
 def _chunk_alerts(
-    first_step: int, cfg: ModelConfig, values: NDArray, metric: str, th: Thresholds, exposure: NDArray | None
+    first_step: int,
+    cfg: ModelConfig,
+    values: NDArray,
+    metric: str,
+    th: Thresholds,
+    exposure: NDArray | None,
+    present: NDArray[np.bool_] | None,
 ) -> BlockAlerts:
     if metric in COUNT_METRICS:
         rate_of = exposure if metric == "Errors" else None
-        return count_alerts(score_counts(values, first_step, cfg, rate_of), values, metric, th)
+        return count_alerts(score_counts(values, first_step, cfg, rate_of, present), values, metric, th)
     weights = exposure if metric in {"Duration", "Duration:p99"} else None
     scores = score_continuous(
-        values, first_step, cfg, counts=metric == "Invocations", weights=weights, average=metric == "Duration"
+        values,
+        first_step,
+        cfg,
+        counts=metric == "Invocations",
+        weights=weights,
+        average=metric == "Duration",
+        present=present,
     )
     return continuous_alerts(scores, values, metric, th)
 
@@ -167,10 +208,12 @@ def windows_of(
     alerts: BlockAlerts,
     th: Thresholds,
     exposure: NDArray | None = None,
+    present: NDArray[np.bool_] | None = None,
 ) -> list[AnomalyWindow]:
     """Turn a block's point alerts into AnomalyWindow records (row i belongs to `names[i]`)."""
     return [
-        _window(names[run.series], metric, grid, values, alerts, run, exposure) for run in runs(alerts, th)
+        _window(names[run.series], metric, grid, values, alerts, run, exposure, present)
+        for run in runs(alerts, th)
     ]
 
 
@@ -182,8 +225,11 @@ def _window(
     alerts: BlockAlerts,
     run: Run,
     exposure: NDArray | None,
+    present: NDArray[np.bool_] | None,
 ) -> AnomalyWindow:
     row, at = run.series, run.peak
+    data = present[row] if present is not None else ~np.isnan(values[row])
+    scored = alerts.scored[row]
     observed = float(np.nan_to_num(values[row, at]))
     expected = float(np.nan_to_num(alerts.expected[row, at]))
     rate = None
@@ -201,7 +247,14 @@ def _window(
         score=round(run.score, 2),
         severity=_severity(metric, run.kind, observed, expected, rate),
         points=run.last - run.first + 1,
+        first_data=_first_time(grid, data),
+        scored_from=_first_time(grid, scored),
+        points_scored=int(np.count_nonzero(scored[: run.first])),
     )
+
+
+def _first_time(grid: Grid, mask: NDArray[np.bool_]) -> dt.datetime | None:
+    return _utc(grid.epoch[int(np.argmax(mask))]) if mask.any() else None
 
 
 def generic_windows(
@@ -209,7 +262,10 @@ def generic_windows(
 ) -> list[AnomalyWindow]:
     """One single-period window per generic alert (alerts are a day apart, see anomaly_generic)."""
     found = generic_alerts(values, grid.step, config)
-    kinds = {SPIKE_UP: SPIKE, LEVEL_SHIFT: SHIFT}
+    kinds = {SPIKE_UP: SPIKE, LEVEL_SHIFT: SHIFT, FLATLINE: FLAT}
+    first_data = _first_time(grid, ~np.isnan(values))
+    scored_from = _first_time(grid, found.ready)
+    before = np.concatenate([[0], np.cumsum(found.ready)])
     return [
         AnomalyWindow(
             function=name,
@@ -223,6 +279,9 @@ def generic_windows(
             score=round(float(score), 2),
             severity=Severity.MEDIUM,
             points=1,
+            first_data=first_data,
+            scored_from=scored_from,
+            points_scored=int(before[at]),
         )
         for at, k, score, expected in zip(
             found.index.tolist(), found.kind, found.score, found.expected, strict=True
@@ -248,9 +307,16 @@ def detect(
     `metric` is a Lambda metric name (Invocations, Errors, Throttles, Duration, Duration:p99,
     ConcurrentExecutions) or "generic" for any other series (judged against its own last week, see
     anomaly_generic; `thresholds` and `invocations` do not apply to it).
+    Anything else raises ValueError (a Lambda model would silently misjudge it). The series is
+    scored from its first datapoint on (before it: no history, never zero traffic).
     `invocations` (same timestamps) turns the Errors count model into an error-rate model, and
     weighs each Duration / Duration:p99 point by the invocations behind it (cold starts).
     """
+    if metric not in ACCEPTED_METRICS:
+        accepted = ", ".join(repr(m) for m in ACCEPTED_METRICS)
+        raise ValueError(
+            f'unknown metric {metric!r}: detect() accepts {accepted} ("generic" for non-Lambda series)'
+        )
     th = thresholds or Thresholds()
     epoch = _to_epoch(timestamps)
     vals = np.asarray(values, dtype=np.float64)
@@ -260,8 +326,11 @@ def detect(
     if metric == GENERIC:
         return generic_windows(function, grid, place(grid, epoch, vals, metric))
     row = place(grid, epoch, vals, metric)[None, :]
+    present = presence(grid, epoch, vals)
     exposure = None
     if invocations is not None:
-        exposure = place(grid, epoch, np.asarray(invocations, dtype=np.float64), "Invocations")[None, :]
-    alerts = point_alerts(grid, row, metric, th, exposure)
-    return windows_of((function,), metric, grid, row, alerts, th, exposure)
+        inv = np.asarray(invocations, dtype=np.float64)
+        exposure = place(grid, epoch, inv, "Invocations")[None, :]
+        present |= presence(grid, epoch, inv)
+    alerts = point_alerts(grid, row, metric, th, exposure, present[None, :])
+    return windows_of((function,), metric, grid, row, alerts, th, exposure, present[None, :])

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzers.anomaly.detect import AnomalyWindow, Grid, make_grid, place, point_alerts, windows_of
+from analyzers.anomaly.detect import (
+    AnomalyWindow,
+    Grid,
+    make_grid,
+    place,
+    point_alerts,
+    presence,
+    windows_of,
+)
 from analyzers.anomaly.windows import METRIC_KINDS, Thresholds
 from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
@@ -128,6 +136,7 @@ def _evidence(worst: AnomalyWindow, others: list[AnomalyWindow]) -> tuple[Eviden
         Evidence("observed", worst.observed),
         Evidence("expected", worst.expected),
         Evidence("score", worst.score),
+        *_basis(worst),
     ]
     if others:
         out.append(
@@ -140,6 +149,15 @@ def _evidence(worst: AnomalyWindow, others: list[AnomalyWindow]) -> tuple[Eviden
             )
         )
     return tuple(out)
+
+
+def _basis(w: AnomalyWindow) -> list[Evidence]:
+    """The data the window rests on: a new function's first hours read apart from an incident."""
+    return [
+        Evidence("first datapoint in look-back", w.first_data.isoformat() if w.first_data else "none"),
+        Evidence("warm-up ended", w.scored_from.isoformat() if w.scored_from else "never"),
+        Evidence("points scored before the window", w.points_scored),
+    ]
 
 
 def _title(name: str, w: AnomalyWindow) -> str:
@@ -164,14 +182,22 @@ def function_windows(
             m: (tuple(n for n, _, _ in rows), np.stack([place(grid, e, v, m) for _, e, v in rows]))
             for m, rows in metrics.items()
         }
+        # A function's history starts at its first datapoint of any metric (throttled calls are
+        # not invocations): before it, "no datapoint" means "no history", not "zero".
+        seen: dict[str, np.ndarray] = {}
+        for rows in metrics.values():
+            for name, e, v in rows:
+                mask = presence(grid, e, v)
+                seen[name] = seen[name] | mask if name in seen else mask
         invocations = dict(zip(*blocks["Invocations"], strict=True)) if "Invocations" in blocks else {}
         for metric, (names, block) in blocks.items():
             exposure = None
             if metric in {"Errors", "Duration", "Duration:p99"} and invocations:
                 zero = np.zeros(grid.epoch.size)
                 exposure = np.stack([invocations.get(n, zero) for n in names])
-            alerts = point_alerts(grid, block, metric, th, exposure)
-            for w in windows_of(names, metric, grid, block, alerts, th, exposure):
+            present = np.stack([seen[n] for n in names])
+            alerts = point_alerts(grid, block, metric, th, exposure, present)
+            for w in windows_of(names, metric, grid, block, alerts, th, exposure, present):
                 yield (account, region, w.function), w
 
 

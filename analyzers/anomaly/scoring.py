@@ -11,7 +11,8 @@ seasonal one (profile + weekday offset) and a local one (the seasonal residual o
 hour), so a day that is uniformly quieter (a first weekend) is absorbed locally instead of alerting.
 Profile updates are clipped, so an earlier anomaly barely moves the baseline. Weekday offsets are
 used only once that weekday has been seen a week earlier. Sparse counts (errors, throttles) get a
-Poisson model, errors optionally per invocation (a rate) so that a traffic surge is not a burst.
+Poisson model (`counts`), errors optionally per invocation (a rate) so that a traffic surge is not
+a burst.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from analyzers.anomaly.coverage import day_coverage
 
 Array = NDArray[np.float64]
 
@@ -107,14 +110,6 @@ class ContinuousScores:
         return self.weekly[rows, self.day_of(cols)]
 
 
-@dataclass(frozen=True, slots=True)
-class CountScores:
-    """Per point: the expected count (surprise is computed by the caller, for candidates only)."""
-
-    expected: Array
-    scored: NDArray[np.bool_]  # the series had a day of history at this point
-
-
 def rolling_sum(x: NDArray, window: int, include_current: bool = True) -> Array:
     """Causal rolling sum along axis 1 over `window` points ending at t (or at t-1).
 
@@ -153,7 +148,7 @@ def zero_nan(x: Array) -> Array:
     return np.where(np.isnan(x), 0.0, x)
 
 
-def _days(a: Array, lead: int, n_days: int, day: int, fill: float) -> Array:
+def day_table(a: Array, lead: int, n_days: int, day: int, fill: float) -> Array:
     """(series x time) -> (series x days x slots), padded at both ends with `fill`."""
     n, t = a.shape
     out = np.full((n, n_days * day), fill)
@@ -182,14 +177,16 @@ def _row_mean(a: Array) -> tuple[Array, NDArray[np.bool_]]:
     return np.where(ok, a, 0.0).sum(axis=1) / np.maximum(count, 1), count > 0
 
 
-def _expected_level(level: Array, d: int, week: int) -> tuple[Array, NDArray[np.bool_]]:
+def _expected_level(level: Array, d: int, week: int, last: Array) -> tuple[Array, NDArray[np.bool_]]:
     """Day `d`'s expected level, and whether it knows the weekly rhythm.
 
     With a full week of history: the same weekday last week, moved by how the last three days
     compare with the same three days a week earlier. Before that (or where that day is missing):
-    the mean of the last three days, daily seasonality only.
+    the mean of the last three days, daily seasonality only; after idle days without any, the last
+    level learned (`last`), so a function that starts again is judged against what it did before.
     """
     recent, has_recent = _row_mean(level[:, max(0, d - 3) : d])
+    recent = np.where(has_recent, recent, last)
     if d < week:
         return recent, np.zeros(level.shape[0], dtype=bool)
     last_week = level[:, d - week]
@@ -233,20 +230,26 @@ def score_continuous(
     counts: bool = False,
     weights: Array | None = None,
     average: bool = True,
+    present: NDArray[np.bool_] | None = None,
 ) -> ContinuousScores:
     """Score `values` (series x time, NaN = no datapoint); column 0 is epoch step `first_step`.
 
     `counts` adds a Poisson noise floor for small counts (invocations). `weights` (invocations per
     period) are each point's support; for an `average` (mean duration) the noise shrinks with the
     count and the excess scales by it, so a cold start in a quiet period carries little weight.
+    `present` (series x time, the function had a datapoint) limits learning and scoring to the
+    series' history (see `coverage`); without it every point is history.
     """
     S = cfg.day
     n, t = values.shape
     lead = first_step % S
     n_days = -(-(lead + t) // S)
     with np.errstate(invalid="ignore"):
-        y = _days(np.log1p(np.maximum(values, 0.0)), lead, n_days, S, np.nan)
-    support = None if weights is None else _days(zero_nan(weights), lead, n_days, S, 0.0)
+        y = day_table(np.log1p(np.maximum(values, 0.0)), lead, n_days, S, np.nan)
+    cov = None if present is None else day_coverage(present, lead, n_days, S)
+    if cov is not None:
+        y[~cov.covered] = np.nan  # before the first datapoint: no history, not zero traffic
+    support = None if weights is None else day_table(zero_nan(weights), lead, n_days, S, 0.0)
     w = support if average else None
     residual = np.empty((n, n_days, S))
     expected = np.empty((n, n_days, S))
@@ -257,23 +260,33 @@ def score_continuous(
     weekly = np.zeros((n, n_days), dtype=bool)
     day_max = np.full((n, n_days), np.nan)
     level = np.full((n, n_days), np.nan)  # each day's level, learned from clipped residuals
+    last_level = np.zeros(n)  # the latest level learned, for days after an idle gap
     shape = np.zeros((n, S))  # time-of-day shape around the level
+    # Slots of the day the shape knows: all, unless the series began mid-day (then the hours
+    # before its first datapoint are learned the next day, and not scored until then).
+    known = np.full((n, S), cov is None)
     days_seen = np.zeros(n)
     sc = np.zeros(n)
     k = cfg.clip
     for d in range(n_days):
+        if cov is not None and cov.restart[:, d].any():
+            _forget(cov.restart[:, d], d, days_seen, level, day_max, shape, sc, sc_steady)
+            known[cov.restart[:, d]] = False
         yd = y[:, d]
         ok = ~np.isnan(yd)
         n_ok = ok.sum(axis=1)
         have = days_seen > 0
         enough = n_ok >= cfg.min_day_points
-        expected_level, weekly[:, d] = _expected_level(level, d, cfg.week_days)
+        if cov is not None:
+            enough &= cov.active[:, d]  # an idle day is scored (a drop) but teaches nothing
+        expected_level, weekly[:, d] = _expected_level(level, d, cfg.week_days, last_level)
         exp_d = np.add(shape, expected_level[:, None], out=expected[:, d])
         r = np.subtract(yd, exp_d, out=residual[:, d])
         spread[:, d] = np.maximum(sc, cfg.abs_floor)
         steady_spread[:, d] = np.maximum(sc_steady, cfg.abs_floor)
         gate[:, d] = _gate(day_max[:, max(0, d - cfg.gate_days) : d], cfg.gate_rank)
         upd = have & enough
+        fresh = ok & ~known  # slots this series has never had a datapoint in: learned, not scored
         if upd.any():
             s = np.maximum(sc, cfg.abs_floor)[:, None]
             if counts:
@@ -281,16 +294,23 @@ def score_continuous(
             if w is not None:
                 s = np.maximum(s, cfg.per_invocation_sd / np.sqrt(np.maximum(w[:, d], 1.0)))
             lim = k * s
-            r0 = np.where(ok, r, 0.0)
+            ok_known = ok & known
+            n_known = ok_known.sum(axis=1)
+            r0 = np.where(ok_known, r, 0.0)
             rc = np.clip(r0, -lim, lim)
-            m_day = rc.sum(axis=1) / np.maximum(n_ok, 1)
+            m_day = rc.sum(axis=1) / np.maximum(n_known, 1)
             level[:, d] = np.where(upd, expected_level + m_day, level[:, d])
+            last_level = np.where(upd, level[:, d], last_level)
             alpha = np.maximum(cfg.alpha_profile, 1.0 / (days_seen + 1.0))[:, None]
-            shape += np.where(upd[:, None] & ok, alpha * (rc - m_day[:, None]), 0.0)
-            mad = np.minimum(np.abs(r0), lim).sum(axis=1) / np.maximum(n_ok, 1)
-            sc = np.where(upd, sc + cfg.alpha_scale * (mad - sc), sc)
+            shape += np.where(upd[:, None] & ok_known, alpha * (rc - m_day[:, None]), 0.0)
+            if fresh.any():
+                learn = upd[:, None] & fresh
+                shape[learn] = (yd - level[:, d, None])[learn]
+                known |= learn
+            mad = np.minimum(np.abs(r0), lim).sum(axis=1) / np.maximum(n_known, 1)
+            sc = np.where(upd & (n_known > 0), sc + cfg.alpha_scale * (mad - sc), sc)
             if support is not None:  # the spread of well-supported periods, for the shift test
-                steady = ok & (support[:, d] >= cfg.steady_support)
+                steady = ok_known & (support[:, d] >= cfg.steady_support)
                 n_steady = steady.sum(axis=1)
                 mad = np.where(steady, np.minimum(np.abs(r0), lim), 0.0).sum(axis=1) / np.maximum(n_steady, 1)
                 sc_steady = np.where(
@@ -299,14 +319,19 @@ def score_continuous(
             # One cold start adds a fixed time spread over the period's invocations: relative
             # excess times min(count, cold_start_span) stays near that fixed cost whatever the count.
             ex = np.expm1(r) * np.clip(w[:, d], 1.0, cfg.cold_start_span) if w is not None else r
-            day_max[:, d] = np.where(upd, np.where(ok, ex, -np.inf).max(axis=1), np.nan)
+            day_max[:, d] = np.where(upd, np.where(ok_known, ex, -np.inf).max(axis=1), np.nan)
         residual[~have, d] = np.nan
-        # A series seen for the first time takes the day's smoothed shape.
+        residual[:, d][fresh] = np.nan
+        # A series seen for the first time takes the day's smoothed shape, for the slots from its
+        # first datapoint on: the hours before it are unknown (a batch job's first night would
+        # otherwise teach "busy all day", and the next quiet hour would be a drop).
         new = enough & ~have
         if new.any():
             level[new, d], shape[new], sc[new] = _first_day(yd[new], cfg.abs_floor)
             sc_steady[new] = sc[new]
-        days_seen += enough
+            last_level[new] = level[new, d]
+            known[new] = True if cov is None else cov.covered[new, d]
+        days_seen += upd | new
     flat = (n, n_days * S)
     sl = slice(lead, lead + t)
     return ContinuousScores(
@@ -324,6 +349,25 @@ def score_continuous(
     )
 
 
+def _forget(
+    rows: NDArray[np.bool_],
+    d: int,
+    days_seen: Array,
+    level: Array,
+    day_max: Array,
+    shape: Array,
+    sc: Array,
+    sc_steady: Array,
+) -> None:
+    """Drop what `rows` learned before day `d` (in place): their baseline outlived its memory."""
+    days_seen[rows] = 0
+    level[rows, :d] = np.nan
+    day_max[rows, :d] = np.nan
+    shape[rows] = 0.0
+    sc[rows] = 0.0
+    sc_steady[rows] = 0.0
+
+
 def poisson_surprise(observed: Array, expected: Array) -> Array:
     """-log10 of the Chernoff bound on P(X >= observed) for X ~ Poisson(expected); 0 when not above."""
     lam = np.maximum(expected, 1e-9)
@@ -331,45 +375,3 @@ def poisson_surprise(observed: Array, expected: Array) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         nats = x * np.log(np.where(x > 0, x / lam, 1.0)) - x + lam
     return np.where(x > lam, nats / math.log(10.0), 0.0)
-
-
-def score_counts(
-    counts: Array, first_step: int, cfg: ModelConfig, exposure: Array | None = None
-) -> CountScores:
-    """Score sparse counts (series x time). With `exposure` (invocations) the rate is modelled.
-
-    The rate is learned per day from earlier days (capped counts, so an earlier burst barely moves
-    it); the first day of a series is only learned from.
-    """
-    S = cfg.day
-    x = zero_nan(np.maximum(counts, 0.0))
-    n, t = x.shape
-    lead = first_step % S
-    n_days = -(-(lead + t) // S)
-    xd = _days(x, lead, n_days, S, 0.0)
-    inv = None if exposure is None else _days(zero_nan(np.maximum(exposure, 0.0)), lead, n_days, S, 0.0)
-    expected = np.zeros((n, n_days, S))
-    num = np.zeros(n)
-    den = np.zeros(n)
-    seen = np.zeros(n, dtype=bool)
-    scored_day = np.zeros((n, n_days), dtype=bool)
-    for d in range(n_days):
-        scored_day[:, d] = seen
-        if inv is None:
-            lam = np.repeat(num[:, None], S, axis=1)
-        else:
-            rate = np.where(den > 0, num / np.maximum(den, 1e-9), 0.0)
-            lam = rate[:, None] * inv[:, d]
-        expected[:, d] = lam
-        cap = lam + 3.0 * np.sqrt(lam + cfg.count_floor) + 1.0
-        xc = np.where(seen[:, None], np.minimum(xd[:, d], cap), xd[:, d]).sum(axis=1)
-        a = np.where(seen, cfg.count_alpha, 1.0)
-        if inv is None:
-            num += a * (xc / S - num)
-        else:
-            num += a * (xc - num)
-            den += a * (inv[:, d].sum(axis=1) - den)
-        seen |= True
-    sl = slice(lead, lead + t)
-    scored = np.repeat(scored_day, S, axis=1)[:, sl]
-    return CountScores(expected.reshape(n, -1)[:, sl], scored)

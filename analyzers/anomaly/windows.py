@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzers.anomaly.counts import CountScores
 from analyzers.anomaly.scoring import (
     ContinuousScores,
-    CountScores,
     nonzero,
     poisson_surprise,
     rolling_sum,
@@ -29,6 +29,7 @@ SHIFT = "shift"
 THROTTLING_STORM = "throttling storm"
 ERROR_BURST = "error burst"
 KINDS = (SPIKE, DROP, SHIFT, THROTTLING_STORM, ERROR_BURST)
+FLAT = "flatline"  # generic series only: a value repeated for longer than ever that week
 
 METRIC_KINDS = ("Invocations", "Errors", "Throttles", "Duration", "Duration:p99", "ConcurrentExecutions")
 GENERIC = "generic"
@@ -62,11 +63,13 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class BlockAlerts:
-    """Per point of a (series x time) block: kind index (-1 = none), score, expected value."""
+    """Per point of a (series x time) block: kind index (-1 = none), score, expected value, and
+    whether the point was scored at all (a datapoint judged against a learned baseline)."""
 
     kind: NDArray[np.int8]
     score: NDArray[np.float64]
     expected: NDArray[np.float64]
+    scored: NDArray[np.bool_]
 
 
 def continuous_alerts(
@@ -80,7 +83,7 @@ def continuous_alerts(
     spike, spike_score = _spikes(scores, values, metric, th)
     kind[spike] = np.where(r[spike] > 0, KINDS.index(SPIKE), KINDS.index(DROP))
     score[spike] = spike_score[spike]
-    return BlockAlerts(kind, score, np.expm1(scores.expected_log))
+    return BlockAlerts(kind, score, np.expm1(scores.expected_log), ~np.isnan(r))
 
 
 def _spikes(
@@ -195,7 +198,7 @@ def count_alerts(
     # Capped below typical single-period bursts, so a window's peak is its worst single period.
     score[rows[hit], cols[hit]] = np.minimum(hour[hit], 2.0 * th.count)
     kind = np.where(score > 0, KINDS.index(kind_name), -1).astype(np.int8)
-    return BlockAlerts(kind, score, lam)
+    return BlockAlerts(kind, score, lam, scores.scored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +222,13 @@ def runs(alerts: BlockAlerts, th: Thresholds) -> list[Run]:
     rows, cols = nonzero(alerts.kind >= 0)
     if rows.size == 0:
         return []
+    # A fall and a rise are two incidents (a function silent for days, then back at ten times its
+    # traffic), even when they touch: one window would date the surge from the silence.
+    falling = alerts.kind[rows, cols] == KINDS.index(DROP)
     new = np.ones(rows.size, dtype=bool)
-    new[1:] = (rows[1:] != rows[:-1]) | (cols[1:] - cols[:-1] > th.merge_gap + 1)
+    new[1:] = (
+        (rows[1:] != rows[:-1]) | (cols[1:] - cols[:-1] > th.merge_gap + 1) | (falling[1:] != falling[:-1])
+    )
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], rows.size)
     found = []

@@ -12,7 +12,9 @@ import pytest
 from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
+from analyzers.anomaly.detect import AnomalyWindow
 from analyzers.anomaly.windows import Thresholds
+from analyzers.findings.model import Severity
 from estate.snapshot import Snapshot, load_snapshot
 from tests.ground_truth.plants import (
     ERROR_BURST_FUNCTIONS,
@@ -25,7 +27,7 @@ from tests.tui.helpers import screen_text, wait_loaded
 from tui.app import LambdascopeApp, create_app
 from tui.screens.anomalies import AnomaliesScreen
 from tui.screens.detail import FunctionDetailScreen
-from tui.viewmodels.anomaly_board import band, score_board
+from tui.viewmodels.anomaly_board import LOOKBACK, band, data_basis, score_board
 from tui.viewmodels.anomaly_posture import alarm_coverage
 from tui.widgets.anomaly_chart import AnomalyChart
 from tui.widgets.posture_card import PostureCard
@@ -211,3 +213,38 @@ def test_alarm_coverage_states() -> None:
     assert alarm_coverage((errors,), "Errors") == "yes"
     assert alarm_coverage((errors,), "Throttles") == "other"
     assert dt.timedelta(hours=36) > dt.timedelta(hours=24)  # the storm lies outside the 24 h range
+
+
+async def test_chart_says_what_the_shown_window_rests_on(snapshot_path: Path, analysis: Analysis) -> None:
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_pane(pilot)
+        chart = screen.query_one("#anomaly-chart", AnomalyChart)
+        assert chart.data is not None
+        assert chart.data.basis == (
+            "rests on: data from 10-18 00:00, warm-up to 10-19 00:00",
+            "3,312 pts judged before · data since look-back start",
+        )
+        assert "warm-up to 10-19 00:00" in screen_text(app)
+        await pilot.press("t", "t")  # 1 h: no window in range, nothing to rest on
+        await settle(pilot)
+        assert chart.data is not None and chart.data.basis == ()
+
+
+def _window(first: dt.datetime | None, scored: dt.datetime | None, points: int) -> AnomalyWindow:
+    at = dt.datetime(2026, 10, 30, 12, tzinfo=dt.UTC)
+    return AnomalyWindow(
+        "fn", "Invocations", "spike", at, at, at, 9.0, 1.0, 9.0, Severity.MEDIUM, 1, first, scored, points
+    )
+
+
+def test_data_basis_tells_a_new_function_from_one_with_history() -> None:
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    old = _window(now - LOOKBACK, now - LOOKBACK + dt.timedelta(days=1), 2880)
+    assert data_basis(old, now)[1] == "2,880 pts judged before · data since look-back start"
+    new = _window(now - dt.timedelta(days=3), now - dt.timedelta(days=2), 300)
+    assert data_basis(new, now) == (
+        "rests on: data from 10-29 00:00, warm-up to 10-30 00:00",
+        "300 pts judged before · new: data begins in look-back",
+    )
+    assert data_basis(_window(None, None, 0), now)[0] == "rests on: data from none, warm-up to never"

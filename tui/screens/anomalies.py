@@ -41,6 +41,7 @@ from tui.viewmodels.anomaly_board import (
     AnomalyBoard,
     WindowView,
     bucketize,
+    data_basis,
     prepare_function,
     score_board,
 )
@@ -325,7 +326,9 @@ class AnomaliesScreen(AnalysisScreen):
         sparks.border_title = f"{clean(fn.name)} · last {label}"
         chart = self.query_one("#anomaly-chart", AnomalyChart)
         chart.border_title = f"{metric or 'no metric'} · last {label} · observed vs expected band"
-        data = None if metric is None else ChartData(series[metric], windows, self.board.now, span)
+        shown = [v.window for v in self.board.in_range(fn.arn, span) if v.window.metric == metric]
+        basis = data_basis(shown[0], self.board.now) if shown else ()
+        data = None if metric is None else ChartData(series[metric], windows, self.board.now, span, basis)
         chart.show(data, "no CloudWatch metrics collected for this function")
         self._update_status()
 

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzers.analysis import Analysis
-from analyzers.anomaly.detect import AnomalyWindow, make_grid, place, point_alerts
+from analyzers.anomaly.detect import AnomalyWindow, make_grid, place, point_alerts, presence
 from analyzers.anomaly.rules import RULE_FOR_METRIC, function_windows
 from analyzers.anomaly.scoring import poisson_surprise
 from analyzers.anomaly.windows import COUNT_METRICS, ERROR_BURST, METRIC_KINDS, THROTTLING_STORM, Thresholds
@@ -145,14 +145,17 @@ def prepare_function(
     stamps = {m: _epoch(s.raw_timestamps) for m, s in present.items()}
     hi = min(max(float(e.max()) for e in stamps.values()), now.timestamp() - 1)
     grid = make_grid(np.array([lo, max(lo, hi)]), STEP)
-    rows = {m: place(grid, stamps[m], np.array(s.values, dtype=np.float64), m) for m, s in present.items()}
+    raw = {m: np.array(s.values, dtype=np.float64) for m, s in present.items()}
+    rows = {m: place(grid, stamps[m], raw[m], m) for m in present}
+    # The function's history starts at its first datapoint of any metric, as in the batch.
+    seen = np.logical_or.reduce([presence(grid, stamps[m], raw[m]) for m in present])[None, :]
     invocations = rows.get("Invocations")
     out = {}
     for metric, row in rows.items():
         exposure = None
         if metric in {"Errors", "Duration", "Duration:p99"} and invocations is not None:
             exposure = invocations[None, :]
-        alerts = point_alerts(grid, row[None, :], metric, th, exposure)
+        alerts = point_alerts(grid, row[None, :], metric, th, exposure, seen)
         expected = alerts.expected[0].astype(np.float64)
         lower, upper = band(metric, expected, th)
         out[metric] = PreparedSeries(metric, grid.epoch, row, expected, lower, upper)
@@ -180,6 +183,21 @@ def _count_limit(lam: Array, th: Thresholds) -> Array:
         high = np.where(hit, mid, high)
         low = np.where(hit, low, mid)
     return np.where(np.isnan(lam), np.nan, np.maximum(high, th.min_count))
+
+
+def data_basis(window: AnomalyWindow, now: dt.datetime) -> tuple[str, str]:
+    """What a window rests on, in two short lines: its series' first datapoint, the end of the
+    warm-up, how many points were judged before it, and whether the data begins inside the
+    look-back, so "a new function" reads apart from "an incident"."""
+    stamp = "%m-%d %H:%M"
+    first = window.first_data.strftime(stamp) if window.first_data else "none"
+    warm = window.scored_from.strftime(stamp) if window.scored_from else "never"
+    late = window.first_data is not None and window.first_data > now - LOOKBACK + dt.timedelta(seconds=STEP)
+    origin = "new: data begins in look-back" if late else "data since look-back start"
+    return (
+        f"rests on: data from {first}, warm-up to {warm}",
+        f"{window.points_scored:,} pts judged before · {origin}",
+    )
 
 
 # Bucketing for a sparkline or a chart ----------------------------------------------------------

@@ -32,6 +32,7 @@ class ChartData:
     windows: tuple[AnomalyWindow, ...]
     end: dt.datetime
     span: dt.timedelta
+    basis: tuple[str, ...] = ()  # what the shown window rests on, one dim line each
 
 
 def compact(value: float) -> str:
@@ -75,7 +76,8 @@ class AnomalyChart(Widget):
 
     @property
     def plot_height(self) -> int:
-        return max(self.content_size.height - 3, 2)  # x labels, window marks, legend
+        basis = len(self.data.basis) if self.data is not None else 0
+        return max(self.content_size.height - 3 - basis, 2)  # x labels, window marks, legend, basis
 
     def buckets(self) -> Buckets | None:
         """The columns as currently drawn (for tests and the screen's status line)."""
@@ -99,6 +101,7 @@ class AnomalyChart(Widget):
         lines.append(self._marks(cut, styles))
         lines.append(self._x_axis(cut, data.span, styles))
         lines.append(self._legend(styles))
+        lines.extend(Text(line, styles["axis"], no_wrap=True, overflow="ellipsis") for line in data.basis)
         return Text("\n").join(lines)
 
     @staticmethod

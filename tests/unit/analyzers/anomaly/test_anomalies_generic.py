@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from analyzers.anomalies import detect
-from analyzers.anomaly.generic import LEVEL_SHIFT, SPIKE_DOWN, SPIKE_UP, GenericConfig, generic_alerts
+from analyzers.anomaly.generic import (
+    FLATLINE,
+    LEVEL_SHIFT,
+    SPIKE_DOWN,
+    SPIKE_UP,
+    GenericConfig,
+    generic_alerts,
+)
 
 STEP = 300
 DAY = 288
@@ -74,12 +81,38 @@ def test_repeated_alerts_are_quiet_for_a_day() -> None:
     assert found == [8 * DAY + 10, 10 * DAY]
 
 
-def test_no_alert_before_a_day_of_history() -> None:
+def test_no_alert_before_two_days_of_history() -> None:
     values = _noise(3)
     values[DAY // 2] = 500.0
+    values[DAY + DAY // 2] = 550.0  # with one day behind it, a bursty hour is a new weekly extreme
     assert generic_alerts(values, STEP).index.size == 0
     values[2 * DAY] = 600.0
-    assert generic_alerts(values, STEP).index.tolist() == [2 * DAY]
+    found = generic_alerts(values, STEP)
+    assert found.index.tolist() == [2 * DAY]
+    assert not found.ready[: 2 * DAY].any() and found.ready[2 * DAY :].all()
+
+
+def test_a_series_that_stops_moving_is_a_flatline() -> None:
+    values = _noise(10)
+    values[8 * DAY : 8 * DAY + 60] = 41.0  # the agent keeps reporting its last value for 5 hours
+    found = generic_alerts(values, STEP)
+    assert found.index.tolist() == [8 * DAY + 24]  # two hours in: flatter than anything that week
+    assert found.kind.tolist() == [FLATLINE]
+    windows = detect(_epoch(values.size), values, "generic")
+    assert [w.kind for w in windows] == ["flatline"]
+
+
+def test_a_flat_stretch_no_longer_than_the_weeks_own_is_not_a_flatline() -> None:
+    """A nightly 6-hour idle (zero) is the series' normal; only a longer one is news."""
+    values = _noise(10)
+    night = 6 * 12
+    for day in range(10):
+        values[day * DAY : day * DAY + night] = 0.0
+    assert generic_alerts(values, STEP).index.size == 0
+    values[9 * DAY + night : 9 * DAY + night + 12] = 0.0  # this night lasts 7 hours
+    found = generic_alerts(values, STEP)
+    assert found.index.tolist() == [9 * DAY + night]
+    assert found.kind.tolist() == [FLATLINE]
 
 
 def test_flat_series_and_gaps() -> None:
