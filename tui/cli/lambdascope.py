@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_no_cache_arg(p)
     p = sub.add_parser("findings", help="print the findings of a snapshot")
     p.add_argument("snapshot", type=Path)
-    p.add_argument("--format", choices=("json", "markdown", "csv", "sarif"), default="json")
+    p.add_argument("--format", choices=("json", "markdown", "csv", "sarif", "ocsf", "asff"), default="json")
     p.add_argument(
         "--fail-on",
         choices=("critical", "high", "medium", "low", "info"),
@@ -213,9 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugin_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
     `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
-    from tui.cli import import_dumps, reach_command, synth
+    from tui.cli import graph_export, import_dumps, reach_command, synth
 
-    return [synth.register, import_dumps.register, reach_command.register]
+    return [synth.register, import_dumps.register, reach_command.register, graph_export.register]
 
 
 def _collect_options(args: argparse.Namespace) -> CollectOptions:
@@ -371,7 +371,7 @@ def _findings(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     today = args.as_of or dt.datetime.now(dt.UTC).date()  # the day `analyze` would pick
-    needs_evidence = args.format in ("markdown", "sarif")  # json and csv can take cached texts
+    needs_evidence = args.format not in ("json", "csv")  # only json and csv can take cached texts
     with cyclic_gc_paused():  # nothing made here is garbage before the command ends
         jobs = args.jobs or default_jobs()
         report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence, jobs)
@@ -389,18 +389,26 @@ def _findings(args: argparse.Namespace) -> int:
 
 def _print_report(report: FindingsReport, fmt: str) -> None:
     """JSON is streamed, as bytes: it is ASCII, the same in any encoding stdout could have."""
-    from tui.cli.reports import findings_json, render, write_json
+    from tui.cli.reports import STREAMED, render, write_report
 
-    if fmt != "json":
+    if fmt == "asff":
+        from tui.cli.report_asff import unfiled
+
+        left_out = unfiled(report.findings, report.snapshot)
+        if left_out:
+            print(
+                f"lambdascope: {left_out} findings left out of the ASFF output: their resource names no "
+                "account (an S3 bucket) and the snapshot holds several",
+                file=sys.stderr,
+            )
+    out = getattr(sys.stdout, "buffer", None)
+    if fmt not in STREAMED or out is None:  # out is None: a text-only stream (tests, embedding)
         sys.stdout.write(render(report, fmt) + "\n")
         return
-    out = getattr(sys.stdout, "buffer", None)
-    if out is None:  # a text-only stream (tests, embedding)
-        sys.stdout.write(findings_json(report) + "\n")
-        return
     sys.stdout.flush()
-    write_json(report, out)
-    out.write(b"\n")
+    write_report(report, fmt, out)
+    if fmt != "asff":  # ASFF is JSON lines: each batch ends its own line
+        out.write(b"\n")
     out.flush()
 
 

@@ -1,4 +1,5 @@
-"""Headless report formats for `lambdascope findings` (json, markdown, csv, sarif).
+"""Headless report formats for `lambdascope findings` (json, markdown, csv, sarif; ocsf and asff
+in tui/cli/report_ocsf.py and tui/cli/report_asff.py, dispatched from here).
 
 Pure functions from a `FindingsReport` (built from an Analysis, or from the analysis cache without
 one) to text; JSON is also streamed (`write_json`): 100,000 findings never sit in one string.
@@ -12,7 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
 
 Text = bytes | memoryview  # a finding's JSON text: made here, or a view into an analysis cache entry
 FINDINGS_SCHEMA = "lambdascope.findings/1"
-FORMATS = ("json", "markdown", "csv", "sarif")
+FORMATS = ("json", "markdown", "csv", "sarif", "ocsf", "asff")
+STREAMED = ("json", "ocsf", "asff")  # written as they are made (`write_report`), never one string
+NEEDS_EVIDENCE = ("markdown", "sarif", "ocsf", "asff")  # not from a report with cached texts
 # `suppression`: who accepted the risk, until when, and why (empty for open findings)
 CSV_COLUMNS = (
     *("id", "severity", "rule", "analyzer", "resource", "region", "title", "compliance"),
@@ -103,9 +106,35 @@ def findings_json(report: FindingsReport) -> str:
 
 def write_json(report: FindingsReport, out: BinaryIO) -> None:
     """`findings_json(report)` written to `out` as it is made, about a megabyte at a time."""
+    write_chunks(json_chunks(report), out)
+
+
+def write_report(report: FindingsReport, fmt: str, out: BinaryIO) -> None:
+    """A streamed format (`STREAMED`) written to `out` as it is made."""
+    write_chunks(report_chunks(report, fmt), out)
+
+
+def report_chunks(report: FindingsReport, fmt: str) -> Iterator[Text]:
+    if fmt == "json":
+        return json_chunks(report)
+    if report.texts:
+        raise ValueError(f"a report with cached texts may lack evidence, which {fmt} prints")
+    if fmt == "ocsf":  # imported here: pydantic and the OCSF models load only for this format
+        from tui.cli.report_ocsf import ocsf_chunks
+
+        return ocsf_chunks(report.findings, report.snapshot)
+    if fmt == "asff":
+        from tui.cli.report_asff import asff_chunks
+
+        return asff_chunks(report.findings, report.snapshot)
+    raise ValueError(f"{fmt} is not a streamed format")
+
+
+def write_chunks(chunks: Iterable[Text], out: BinaryIO) -> None:
+    """`chunks` written to `out` about a megabyte at a time."""
     batch: list[Text] = []
     size = 0
-    for chunk in json_chunks(report):
+    for chunk in chunks:
         batch.append(chunk)
         size += len(chunk)
         if size >= 1 << 20:
@@ -350,8 +379,11 @@ def findings_sarif(report: FindingsReport) -> str:
 
 
 def render(report: FindingsReport, fmt: str) -> str:
-    if report.texts and fmt in ("markdown", "sarif"):
+    """The whole report as one string (the streamed formats too: for tests and small estates)."""
+    if report.texts and fmt in NEEDS_EVIDENCE:
         raise ValueError(f"a report with cached texts may lack evidence, which {fmt} prints")
+    if fmt in ("ocsf", "asff"):
+        return b"".join(report_chunks(report, fmt)).decode("ascii").rstrip("\n")
     return {
         "json": findings_json,
         "markdown": findings_markdown,
