@@ -16,10 +16,11 @@ for the IgnoreCase operators (and Bool, whose values are the words true/false).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from policy.context import UNKNOWN_KEY, RequestContext
+from policy.context import UNKNOWN_KEY, RequestContext, TimeWindow
 from policy.document import Condition
 from policy.operators import BASE_OPERATORS, NULL, BaseOperator
 from policy.truth import FALSE, TRUE, Tri, Unresolved, Verdict, verdict_all
@@ -28,6 +29,7 @@ from policy.variables import Segments, resolve
 _QUALIFIERS = {"forallvalues:": "ForAllValues", "foranyvalue:": "ForAnyValue"}
 _NOT_IN_CONTEXT = "key not in the request context"
 _MULTI_VALUED = "multi-valued key tested without ForAnyValue/ForAllValues"
+_ORDERED = re.compile(r"^(Date|Numeric)(Less|Greater)Than", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ def evaluate_condition(
     """One (operator, key, values) test."""
     spec = operator_spec(condition.operator)
     found = context.lookup(condition.key)
+    if found is UNKNOWN_KEY and (window := context.window(condition.key)) is not None:
+        return _within(condition, context, window, variables)
     if spec.is_null:
         if found is UNKNOWN_KEY:
             return _open(condition, _NOT_IN_CONTEXT)
@@ -116,6 +120,31 @@ def evaluate_condition(
     if len(per_value) == 1 or all(per_value) == any(per_value):
         return Verdict(Tri.of(per_value[0]))
     return _open(condition, _MULTI_VALUED)
+
+
+def _within(
+    condition: Condition, context: RequestContext, window: TimeWindow, variables: bool
+) -> Verdict[Unresolved]:
+    """A test of a key known only to lie in `window`: decided when it reads the same at both ends
+    (and when absent, if it may be), which is sound for the ordered Date/Numeric operators and for
+    Null; any other operator stays open."""
+    spec = operator_spec(condition.operator)
+    ordered = spec.base is not None and _ORDERED.search(spec.base.name) is not None
+    if not (ordered or spec.is_null):
+        return _open(
+            condition,
+            f"only known to lie between {window.text(window.earliest)} and {window.text(window.latest)}",
+        )
+    ends = [window.text(window.earliest), window.text(window.latest)]
+    cases: list[str | None] = [*ends, *([None] if window.may_be_absent else [])]
+    truths = {
+        evaluate_condition(condition, context.pinned(condition.key, v), variables=variables).truth
+        for v in cases
+    }
+    if len(truths) == 1 and Tri.UNKNOWN not in truths:
+        return Verdict(truths.pop())
+    between = f"between {ends[0]} and {ends[1]}{' (or absent)' if window.may_be_absent else ''}"
+    return _open(condition, f"holds for part of the key's window: {between}")
 
 
 def evaluate_conditions(

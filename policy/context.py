@@ -15,7 +15,26 @@ from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
 Scalar: TypeAlias = str | bool | int | float | dt.datetime
-ContextInput: TypeAlias = Scalar | Sequence[Scalar] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """A time-valued key known only to lie between two instants: aws:TokenIssueTime is at most the
+    longest session (36 hours) before the snapshot's time. `may_be_absent`: the request may carry
+    no such key at all (an IAM user's long-term access key has no token). `epoch`: the key's
+    values are epoch seconds (aws:EpochTime), not ISO 8601."""
+
+    earliest: dt.datetime
+    latest: dt.datetime
+    may_be_absent: bool = False
+    epoch: bool = False
+
+    def text(self, at: dt.datetime) -> str:
+        """How the key reads at instant `at`."""
+        return str(int(at.timestamp())) if self.epoch else context_string(at)
+
+
+ContextInput: TypeAlias = Scalar | Sequence[Scalar] | TimeWindow | None
 
 
 class _UnknownKey:
@@ -47,7 +66,7 @@ def context_string(value: Scalar) -> str:
     return str(value)
 
 
-def _normalise(value: ContextInput) -> tuple[str, ...] | None:
+def _normalise(value: Scalar | Sequence[Scalar] | None) -> tuple[str, ...] | None:
     if value is None:
         return None
     if isinstance(value, str | bool | int | float | dt.datetime):
@@ -62,6 +81,7 @@ class RequestContext:
 
     values: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
     complete: bool = False
+    windows: Mapping[str, TimeWindow] = field(default_factory=dict)  # keys known only to a window
 
     @classmethod
     def build(
@@ -73,18 +93,39 @@ class RequestContext:
     ) -> RequestContext:
         """Given keys win over derived ones (derived = what the request itself tells us)."""
         values: dict[str, tuple[str, ...] | None] = {}
-        for key, value in (derived or {}).items():
-            values[key.lower()] = _normalise(value)
-        for key, value in given.items():
-            values[key.lower()] = _normalise(value)
-        return cls(values, complete)
+        windows: dict[str, TimeWindow] = {}
+        for source in (derived or {}), given:  # given keys win over derived ones
+            for key, value in source.items():
+                lowered = key.lower()
+                if not isinstance(value, TimeWindow):
+                    values[lowered] = _normalise(value)
+                    windows.pop(lowered, None)
+                elif value.earliest == value.latest and not value.may_be_absent:
+                    values[lowered] = (value.text(value.earliest),)  # an instant: a plain value
+                    windows.pop(lowered, None)
+                else:
+                    windows[lowered] = value
+                    values.pop(lowered, None)
+        return cls(values, complete, windows)
 
     def lookup(self, key: str) -> KeyValues:
         """The key's values, None if known absent, UNKNOWN_KEY if the context cannot say."""
         lowered = key.lower()
         if lowered in self.values:
             return self.values[lowered]
+        if lowered in self.windows:
+            return UNKNOWN_KEY  # somewhere in its window (`window`): the conditions decide
         return None if self.complete else UNKNOWN_KEY
+
+    def window(self, key: str) -> TimeWindow | None:
+        """The window a time-valued key is known to lie in, when that is all that is known."""
+        return self.windows.get(key.lower()) if self.windows else None
+
+    def pinned(self, key: str, value: str | None) -> RequestContext:
+        """This context with `key` set to one value (None: known absent)."""
+        lowered = key.lower()
+        values = {**self.values, lowered: None if value is None else (value,)}
+        return RequestContext(values, self.complete, {k: w for k, w in self.windows.items() if k != lowered})
 
 
 EMPTY_CONTEXT: Final = RequestContext()

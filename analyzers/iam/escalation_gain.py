@@ -122,7 +122,7 @@ def held_permissions(model: IamModel, path: EscalationPath) -> EffectivePermissi
         return model.effective(last.through.target)
     yields = last.edge.method.yields
     if yields is Yields.CONTROL:
-        return model.ceiling(last.edge.target)
+        return model.ceiling(last.edge.target, last.edge.method.removes)
     if yields is Yields.MEMBERSHIP:
         return model.joined(last.edge.source, last.edge.target)
     return model.effective(last.edge.target)

@@ -4,7 +4,8 @@
 managed and, for users, every group's inline and attached policies; the permissions boundary; the
 SCPs of its account when known) and answers the questions the IAM rules ask, with caches:
 - `effective(arn)`: what the principal may do per action over a scope (the engine's bitsets);
-- `ceiling(arn)`: what it could do if it could rewrite its own identity policies (boundary/SCPs);
+- `ceiling(arn)`: what it could do once an attacker controls its identity policies (the Denies and
+  boundary it cannot remove, and the SCPs, still cap it: control_ceiling);
 - `decide(arn, action, resource, ...)`: one request through the engine's evaluator, with the
   granting statements and, when conditional, the open questions;
 - `on_scope(arn, action, scope)`: whether the action is allowed on *some* resource of a scope
@@ -14,6 +15,7 @@ Documents that do not parse are left out and recorded in `problems` (never guess
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -21,6 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from analyzers.findings.model import Evidence
+from analyzers.iam.clock import evaluation_time, time_context
+from analyzers.iam.control_ceiling import BOUNDARY, caps_present, is_inline, kept_denies
 from analyzers.iam.grant import Grant, Outcome, account_of, loose_regex, retarget, trust_naming
 from analyzers.iam.org_policies import org_layers, scp_evidence
 from analyzers.iam.signature import ResourceSignatures
@@ -84,10 +88,14 @@ class IamModel:
         estate: Estate,
         scps: Mapping[str, Sequence[NamedPolicy]] | None = None,
         rcps: Mapping[str, Sequence[NamedPolicy]] | None = None,
+        as_of: dt.date | None = None,
     ) -> None:
         """`scps`/`rcps` (account -> policies, org_level set) override what the estate's
-        Organizations records say (estate.org_policies); tests pass them directly."""
+        Organizations records say (estate.org_policies); tests pass them directly. Time-bound
+        conditions are decided at the snapshot's time, or at the start of the `as_of` day."""
         self.estate = estate
+        self.at = evaluation_time(estate, as_of)
+        self._times = {kind: time_context(self.at, kind) for kind in ("role", "user")}
         self.problems: list[PolicyProblem] = []
         self.explicit_org = scps is not None
         self.scps, scp_problems = (
@@ -112,6 +120,7 @@ class IamModel:
         self._boundary: dict[str, NamedPolicy | None] = {}
         self._trust: dict[str, NamedPolicy | None] = {}
         self._effective: dict[tuple[str, str], EffectivePermissions] = {}
+        self._caps: dict[str, frozenset[str]] = {}
         self._decisions: dict[tuple[str, ...], Grant | None] = {}
         self.signatures = ResourceSignatures(self._request_policies)
         self._by_signature: dict[tuple[object, ...], Grant | None] = {}  # grants name their resource
@@ -251,7 +260,11 @@ class IamModel:
     # -- context ----------------------------------------------------------------------------
     def principal_context(self, arn: str) -> dict[str, ContextInput]:
         principal = self.estate.principals.get(arn)
-        return _tag_context(("aws:PrincipalTag",), principal.tags) if principal else {}
+        if principal is None:
+            return {}
+        tags = _tag_context(("aws:PrincipalTag",), principal.tags)
+        times = self._times.get(principal.kind)
+        return {**times, **tags} if times else tags
 
     def resource_context(self, resource: str) -> dict[str, ContextInput]:
         principal = self.estate.principals.get(resource)
@@ -260,13 +273,15 @@ class IamModel:
         return _tag_context(("aws:ResourceTag", "iam:ResourceTag"), principal.tags)
 
     # -- effective permissions --------------------------------------------------------------
-    def _permissions(self, arn: str, mode: str, identity: Sequence[NamedPolicy]) -> EffectivePermissions:
+    def _permissions(
+        self, arn: str, mode: str, identity: Sequence[NamedPolicy], bounded: bool = True
+    ) -> EffectivePermissions:
         key = (arn, mode)
         cached = self._effective.get(key)
         if cached is None:
             cached = self._effective[key] = effective_permissions(
                 identity,
-                boundary=self.boundary(arn),
+                boundary=self.boundary(arn) if bounded else None,
                 scps=self.scps_for(arn),
                 principal_arn=arn,
                 context=self.principal_context(arn),
@@ -276,9 +291,43 @@ class IamModel:
     def effective(self, arn: str) -> EffectivePermissions:
         return self._permissions(arn, "current", self.identity_policies(arn))
 
-    def ceiling(self, arn: str) -> EffectivePermissions:
-        """Permissions if its identity policies could say anything: only boundary and SCPs cap."""
-        return self._permissions(arn, "ceiling", (ALLOW_ALL,))
+    def ceiling(self, arn: str, removed: frozenset[str] = frozenset()) -> EffectivePermissions:
+        """Permissions once an attacker controls its identity policies (any Allow added): the
+        Denies and the boundary it cannot remove still cap it, as do the SCPs; `removed` are the
+        caps the controlling hop lifts (control_ceiling: "inline", "managed", "boundary")."""
+        removed = removed & self.caps(arn) if removed else removed
+        mode = "ceiling" + "".join(f"-{r}" for r in sorted(removed))
+        cached = self._effective.get((arn, mode))
+        if cached is not None:
+            return cached
+        own, groups = self._own_and_groups(arn)
+        kept = kept_denies(own, groups, arn, removed)
+        return self._permissions(arn, mode, (ALLOW_ALL, *kept), bounded=BOUNDARY not in removed)
+
+    def caps(self, arn: str) -> frozenset[str]:
+        """The removable caps a principal has (a Deny inline, a Deny in a managed policy, a
+        boundary): what a controlling hop must lift to control it fully."""
+        held = self._caps.get(arn)
+        if held is None:
+            own, _ = self._own_and_groups(arn)
+            held = self._caps[arn] = caps_present(own, arn, self.boundary(arn) is not None)
+        return held
+
+    def _own_and_groups(self, arn: str) -> tuple[list[NamedPolicy], list[NamedPolicy]]:
+        """Its identity policies split: its own (inline, attached), then its groups' (parsed once)."""
+        principal = self.estate.principals.get(arn)
+        attached = list(principal.attached_policy_arns) if principal is not None else []
+        own: list[NamedPolicy] = []
+        groups: list[NamedPolicy] = []
+        for policy in self.identity_policies(arn):  # its own come first
+            if is_inline(policy, arn):
+                own.append(policy)
+            elif policy.arn in attached:
+                attached.remove(policy.arn)
+                own.append(policy)
+            else:
+                groups.append(policy)
+        return own, groups
 
     def joined(self, user: str, group: str) -> EffectivePermissions:
         """A user's permissions once it is added to `group` (still under its own boundary)."""

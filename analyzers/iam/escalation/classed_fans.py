@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 
 from analyzers.iam.escalation.fans import Drawn, Fan, Member
-from analyzers.iam.escalation.principal_index import PrincipalIndex, positions
+from analyzers.iam.escalation.principal_index import PrincipalIndex, frozen_positions, positions
 from analyzers.iam.escalation.target_classes import Combo, combo_of, grants_for, sure
 from analyzers.iam.escalation.targets import TargetIndex
 from analyzers.iam.escalation.types import EscalationMethod, Reach
@@ -103,7 +103,7 @@ class ClassedFan(Fan):
     def _sets(self) -> tuple[frozenset[int], frozenset[int]]:
         """The positions of the targets, and of the conditional ones."""
         if self._places is None:
-            self._places = (frozenset(positions(self._targets)), frozenset(positions(self._conditional)))
+            self._places = (frozen_positions(self._targets), frozen_positions(self._conditional))
         return self._places
 
     def rank(self, target: str) -> int:

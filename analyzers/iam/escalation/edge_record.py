@@ -88,6 +88,7 @@ class EscalationEdge:
         return {
             "method": self.method.id,
             "title": self.method.title,
+            "pathfinding": list(self.method.pathfinding),
             "from": self.source,
             "to": self.target,
             "via": self.via,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.fans import Drawn, DrawnKey, Fan, Member
-from analyzers.iam.escalation.principal_index import PrincipalIndex, positions
+from analyzers.iam.escalation.principal_index import PrincipalIndex, frozen_positions, positions
 from analyzers.iam.escalation.target_classes import Combo, combo_of, grants_for, sure
 from analyzers.iam.escalation.targets import SERVICE_NODE, TargetIndex
 from analyzers.iam.escalation.types import EscalationMethod, Yields
@@ -54,7 +54,7 @@ class HeldTargets:
                 every |= roles
                 if not member[3]:
                     certain |= roles
-                services.append((member[0], member[3], dict(index.service_roles(account, service))))
+                services.append((member[0], member[3], index.service_roles(account, service)))  # (read only)
             self._services.append((fan, services))
         self.certain = certain
         self.every = every
@@ -67,10 +67,16 @@ class HeldTargets:
         """The caller (no way: it is itself), then each target of its identity fans with the way
         that makes it that target, in order (what the one-hop candidate loop walks)."""
         yield self.caller, None
+        walked: dict[str, bool] = {}  # service -> walked only conditionally so far
         for fan, services in self._services:
             for target in fan.target_order():
                 if target.startswith(SERVICE_NODE):
-                    roles = next(r for s, _, r in services if s == target)
+                    roles, conditional = next((r, c) for s, c, r in services if s == target)
+                    # The same service's roles again, no more certainly: never anyone's first way,
+                    # nor the first certain one (many methods pass roles to ECS, Glue, CodeBuild...)
+                    if target in walked and (conditional or not walked[target]):
+                        continue
+                    walked[target] = conditional
                     yield from ((role, (fan, target)) for role in roles)
                 else:
                     yield target, (fan, target)
@@ -207,7 +213,7 @@ class HeldFan(Fan):
     def _sets(self) -> tuple[frozenset[int], frozenset[int]]:
         """The positions of the targets, and of the certain ones."""
         if self._places is None:
-            self._places = (frozenset(positions(self._targets)), frozenset(positions(self._certain)))
+            self._places = (frozen_positions(self._targets), frozen_positions(self._certain))
         return self._places
 
     def _grants(self, key: str) -> tuple[tuple[Grant, ...], bool, tuple[Hinge, ...]] | None:

@@ -268,6 +268,8 @@ def method_fan(
         return None
     if not ctx.may_all(caller, method):
         return None
+    if method.service is not None and not index.service_roles(account_of(caller), method.service):
+        return None  # no role the service may assume: nothing to pass, nothing running as one
     # Grants that do not depend on the target: scopes the caller picks, and actions it may
     # perform on every resource (then no target needs the evaluator).
     fixed: dict[Need, Grant] = {}

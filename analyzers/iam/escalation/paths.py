@@ -55,7 +55,12 @@ from policy.catalogue import load_catalogue
 __all__ = ["MAX_HOPS", "EscalationGraph", "EscalationPath", "Hop"]
 
 _BY_RANK = {RANK[m.id]: m for m in METHODS}
-_YIELDS_OF_KIND = {"as": Yields.IDENTITY, "control": Yields.CONTROL, "member": Yields.MEMBERSHIP}
+_YIELDS_OF_KIND = {
+    "as": Yields.IDENTITY,
+    "control": Yields.CONTROL,
+    "control+": Yields.CONTROL,
+    "member": Yields.MEMBERSHIP,
+}
 
 
 def method_of(weight: int) -> EscalationMethod:
@@ -70,7 +75,7 @@ class EscalationGraph:
         self, model: IamModel, fans: Iterable[Fan], principals: PrincipalIndex | None = None
     ) -> None:
         self.model = model
-        self.space = space = StateSpace(principals or PrincipalIndex(model.estate.principals))
+        self.space = space = StateSpace(principals or PrincipalIndex(model.estate.principals), model.caps)
         self._privileges: dict[int, Privilege] = {}
         self._interned: dict[tuple[bool, int, int], Privilege] = {}
         self._above: dict[tuple[int, int, int], bool] = {}
@@ -86,7 +91,10 @@ class EscalationGraph:
                 continue  # an administrator has nothing left to gain: paths end there
             self.by_source.setdefault(source, []).append(fan)
             mine = fan.certain | fan.conditional
-            targets |= mine << space.size if fan.method.yields is Yields.CONTROL else mine
+            if fan.method.yields is Yields.CONTROL:  # (control+ states: admin_extras below)
+                targets |= (mine & ~space.capped(fan.method)) << space.size
+            else:
+                targets |= mine
             conditional = conditional or bool(fan.conditional) or any(m[3] for m in fan.specials())
         self.admin_sinks = mask_of(s for s in positions(targets) if self.privilege(s).admin)
         self.certain = build_arcs(space, self.by_source, False, self._steps_back)
@@ -112,6 +120,8 @@ class EscalationGraph:
                 found = Privilege(False, 0, 0)  # a way through, never a prize
             elif kind == "control":
                 found = Privilege.of(model.ceiling(rest[0]))
+            elif kind == "control+":
+                found = Privilege.of(model.ceiling(rest[0], frozenset(rest[1].split(","))))
             elif kind == "member":
                 found = Privilege.of(model.joined(rest[0], rest[1]))
             elif rest[0] in model.actors:
@@ -163,7 +173,7 @@ class EscalationGraph:
         between the same states (None: a controlling state stepping back)."""
         space = self.space
         target_kind = space.state(v)[0]
-        if u >= space.size and space.state(u)[0] in ("control", "member"):
+        if u >= space.size and space.state(u)[0] in ("control", "control+", "member"):
             return None
         everything = arcs is self.everything and self.conditional
         target = space.node(v) if target_kind != "service" else space.state(v)[1]
@@ -172,6 +182,8 @@ class EscalationGraph:
         for fan in self.by_source.get(u, ()):
             if target_kind != "service" and fan.method.yields is not _YIELDS_OF_KIND[target_kind]:
                 continue
+            if target_kind.startswith("control") and space.target_state(fan, target) != v:
+                continue  # a controlling method that lifts other caps leads elsewhere
             found = fan.member(target)
             if found is None or (found[3] and not everything):
                 continue

@@ -10,6 +10,7 @@ are single integer operations, and ARNs are read back only for the few sets a ca
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 import numpy as np
@@ -83,3 +84,17 @@ class PrincipalIndex:
         """The ARNs of a bitset, in position order."""
         arns = self.arns
         return [arns[i] for i in positions(mask)]
+
+
+_FROZEN: weakref.WeakValueDictionary[int, frozenset[int]] = weakref.WeakValueDictionary()
+
+
+def frozen_positions(mask: int) -> frozenset[int]:
+    """`positions` as a frozenset, one object per distinct live mask: the fans of a dense account
+    share a few target sets (every method to the roles ECS tasks may assume, from each caller),
+    and as many copies cost ~20 MB and their GC walks on a 2,000-role account."""
+    held = _FROZEN.get(mask)
+    if held is None:
+        held = frozenset(positions(mask))
+        _FROZEN[mask] = held
+    return held

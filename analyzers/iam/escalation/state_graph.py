@@ -42,12 +42,37 @@ def base_weight(method: EscalationMethod) -> int:
 class StateSpace:
     """States and their numbers."""
 
-    def __init__(self, principals: PrincipalIndex) -> None:
+    def __init__(
+        self, principals: PrincipalIndex, caps: Callable[[str], frozenset[str]] | None = None
+    ) -> None:
+        """`caps(arn)`: the removable caps a principal has (IamModel.caps); without it none."""
         self.principals = principals
         self.size = len(principals)
         self.low = (1 << self.size) - 1  # every as-state
         self._extras: dict[State, int] = {}
         self._extra_states: list[State] = []
+        self._caps = caps
+        self._capped: dict[frozenset[str], int] = {}
+
+    def capped(self, method: EscalationMethod) -> int:
+        """The principals a controlling `method` leads to a `control+` state of: those with a cap
+        the method lifts (their plain control state keeps every cap)."""
+        removes = method.removes
+        if not removes or self._caps is None or method.yields is not Yields.CONTROL:
+            return 0
+        held = self._capped.get(removes)
+        if held is None:
+            caps = self._caps
+            held = self._capped[removes] = mask_of(
+                p for p, arn in enumerate(self.principals.arns) if caps(arn) & removes
+            )
+        return held
+
+    def lifted(self, method: EscalationMethod, target: str) -> str:
+        """The caps a controlling hop lifts on `target`, as the `control+` state names them."""
+        if not method.removes or self._caps is None:
+            return ""
+        return ",".join(sorted(method.removes & self._caps(target)))
 
     def as_state(self, arn: str) -> int:
         return self.principals.position[arn]
@@ -79,7 +104,7 @@ class StateSpace:
         if number < 2 * self.size:
             return self.principals.arns[number % self.size]
         state = self._extra_states[number - 2 * self.size]
-        return state[1] if state[0] == "service" else state[-1]
+        return state[1] if state[0] in ("service", "control+") else state[-1]
 
     def fold(self, mask: int) -> int:
         """The principal positions of a bitset of as- and control-states."""
@@ -92,6 +117,8 @@ class StateSpace:
         yields = fan.method.yields
         if yields is Yields.MEMBERSHIP:
             return self.extra(("member", fan.source, target))
+        if yields is Yields.CONTROL and (lifted := self.lifted(fan.method, target)):
+            return self.extra(("control+", target, lifted))  # control with caps lifted
         shift = self.size if yields is Yields.CONTROL else 0
         return self.principals.position[target] + shift
 
@@ -138,7 +165,11 @@ def build_arcs(
             reaching = True
             yields = fan.method.yields
             if yields is Yields.CONTROL:
-                controls |= targets
+                capped = space.capped(fan.method)
+                controls |= targets & ~capped
+                lifts.extend(
+                    space.target_state(fan, space.principals.arns[p]) for p in positions(targets & capped)
+                )
             elif yields is Yields.MEMBERSHIP:
                 lifts.extend(space.target_state(fan, m[0]) for m in fan.members() if everything or not m[3])
         if reaching:
@@ -182,6 +213,13 @@ def _source_arcs(
         shift = size if yields is Yields.CONTROL else 0
         certain = fan.certain
         conditional = fan.conditional if everything else 0
+        if shift and (capped := space.capped(fan.method)) and (certain | conditional) & capped:
+            for place in positions((certain | conditional) & capped):  # to control+ states
+                is_conditional = not certain >> place & 1
+                state = space.target_state(fan, principals.arns[place])
+                _arrive(adjacency, state, base + CONDITIONAL * is_conditional)
+            certain &= ~capped
+            conditional &= ~capped
         core_here = core[1] if shift else core[0]
         if (certain | conditional) & core_here:
             # (asked for the whole core: fans over shared members answer from one cached listing)

@@ -36,7 +36,7 @@ class Yields(StrEnum):
     """What the caller gets once the method has run."""
 
     IDENTITY = "identity"  # credentials of the target, with its current permissions
-    CONTROL = "control"  # the target's identity policies, rewritten at will (boundary/SCPs cap)
+    CONTROL = "control"  # Allows added at will to the target (the caps it cannot lift remain)
     MEMBERSHIP = "membership"  # the caller is in the group, with its policies added to its own
 
 
@@ -74,6 +74,11 @@ class EscalationMethod:
     severity: Severity = Severity.CRITICAL
     notes: str = ""
     references: tuple[str, ...] = field(default=())
+    # For Yields.CONTROL: the caps the hop lifts (control_ceiling: "inline", "managed", "boundary"),
+    # by the write itself (a put replaces inline policies) or the removing actions it also needs.
+    removes: frozenset[str] = frozenset()
+    # The pathfinding.cloud path ids (e.g. "iam-005") this method takes; shown in the evidence.
+    pathfinding: tuple[str, ...] = field(default=())
 
     @property
     def actions(self) -> tuple[str, ...]:

@@ -31,18 +31,19 @@ def _from_state(edge: EscalationEdge) -> State:
     return ("as", edge.source)
 
 
-def _to_state(edge: EscalationEdge) -> State:
+def _to_state(edge: EscalationEdge, model: IamModel) -> State:
     if edge.target.startswith("service:"):
         return ("service", edge.target, account_of(edge.source))
     if edge.method.yields is Yields.CONTROL:
-        return ("control", edge.target)
+        lifted = ",".join(sorted(edge.method.removes & model.caps(edge.target)))
+        return ("control+", edge.target, lifted) if lifted else ("control", edge.target)
     if edge.method.yields is Yields.MEMBERSHIP:
         return ("member", edge.source, edge.target)
     return ("as", edge.target)
 
 
 def _node(state: State) -> str:
-    return state[1] if state[0] == "service" else state[-1]
+    return state[1] if state[0] in ("service", "control+") else state[-1]
 
 
 def _weight(edge: EscalationEdge) -> int:
@@ -66,6 +67,8 @@ class ReferenceSearch:
                 found = Privilege(False, 0, 0)
             elif state[0] == "control":
                 found = Privilege.of(model.ceiling(state[1]))
+            elif state[0] == "control+":
+                found = Privilege.of(model.ceiling(state[1], frozenset(state[2].split(","))))
             elif state[0] == "member":
                 found = Privilege.of(model.joined(state[1], state[2]))
             else:
@@ -79,7 +82,7 @@ class ReferenceSearch:
             source = _from_state(edge)
             if self.privilege(source).admin:
                 continue
-            target, weight = _to_state(edge), _weight(edge)
+            target, weight = _to_state(edge, self.model), _weight(edge)
             if graph.has_edge(source, target):
                 data = graph[source][target]
                 if weight < data["weight"]:  # the lighter edge wins; the other is an alternative
@@ -89,7 +92,7 @@ class ReferenceSearch:
                     data["alternatives"].append(edge.method.id)
             else:
                 graph.add_edge(source, target, weight=weight, edge=edge, alternatives=[])
-            if target[0] in ("control", "member") and not self.privilege(target).admin:
+            if target[0] in ("control", "control+", "member") and not self.privilege(target).admin:
                 graph.add_edge(target, ("as", target[1]), weight=0, edge=None, alternatives=[])
         return graph
 
