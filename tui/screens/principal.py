@@ -119,7 +119,15 @@ def hop_text(index: int, hop: Hop) -> Text:
             literal(short_name(hop.target), "bold"),
             (" (conditional)" if hop.conditional else "", "italic"),
         ),
-        Text.assemble("   ", literal(edge.method.id, "bold"), ": ", literal(edge.method.title)),
+        Text.assemble(
+            "   ",
+            literal(edge.method.id, "bold"),
+            ": ",
+            literal(edge.method.title),
+            (f" [pathfinding.cloud {', '.join(edge.method.pathfinding)}]", "dim")
+            if edge.method.pathfinding
+            else "",
+        ),
     ]
     lines.extend(_edge_lines(edge))
     if hop.through is not None:
