@@ -65,22 +65,36 @@ class Adjacency:
         """Hop counts from `start` (one node or several: 0) within `max_hops`; -1 where not reached.
         With `zero`, the hops it says cost nothing are taken within the same layer (from the
         start too if `free_first`)."""
+        return self.search(start, max_hops, size, zero, free_first=free_first)[0]
+
+    def search(
+        self,
+        start: int | np.ndarray,
+        max_hops: int,
+        size: int,
+        zero: ZeroWidth | None = None,
+        *,
+        free_first: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`distances`, and the ids of every node reached (sorted). Each layer costs what it
+        reaches, never a scan of every node: a rule searches from thousands of functions."""
         dist = np.full(size, -1, dtype=np.int16)
-        frontier = np.atleast_1d(np.asarray(start, dtype=np.int64))
+        frontier = np.unique(np.atleast_1d(np.asarray(start, dtype=np.int64)))
         dist[frontier] = 0
         if zero is not None and free_first:
-            zero.close(self, dist, frontier, 0)
-            frontier = np.flatnonzero(dist == 0)
+            frontier = np.union1d(frontier, zero.close(self, dist, frontier, 0))
+        layers = [frontier]
         for depth in range(1, max_hops + 1):
             found = self.neighbours(frontier)
-            found = found[dist[found] < 0]
+            found = np.unique(found[dist[found] < 0])
             if not found.size:
                 break
-            dist[found] = depth  # duplicates write the same value; one scan then lists them once
+            dist[found] = depth
             if zero is not None:
-                zero.close(self, dist, found, depth)
-            frontier = np.flatnonzero(dist == depth)
-        return dist
+                found = np.union1d(found, zero.close(self, dist, found, depth))
+            layers.append(found)
+            frontier = found
+        return dist, np.sort(np.concatenate(layers))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +108,21 @@ class ZeroWidth:
     sets: np.ndarray  # bool per node
     forward: bool
 
-    def close(self, adjacency: Adjacency, dist: np.ndarray, found: np.ndarray, depth: int) -> None:
+    def close(self, adjacency: Adjacency, dist: np.ndarray, found: np.ndarray, depth: int) -> np.ndarray:
+        """Take the free hops out of `found` (writing `depth`); the nodes they added."""
+        added = []
         pending = found[self.sets[found]] if self.forward else found
         while pending.size:
             more = adjacency.neighbours(pending)
-            more = more[dist[more] < 0]
+            more = np.unique(more[dist[more] < 0])
             if not self.forward:
                 more = more[self.sets[more]]
             if not more.size:
-                return
+                break
             dist[more] = depth
+            added.append(more)
             pending = more[self.sets[more]] if self.forward else more
+        return np.concatenate(added) if added else np.empty(0, dtype=np.int64)
 
 
 class ReachIndex:
@@ -200,8 +218,8 @@ class ReachIndex:
         `free_first` (distances towards a goal, whose last hop may be free)."""
         adjacency = self.adjacency(direction, strict)
         zero = self.zero[direction]
-        dist = adjacency.distances(self.ids[start], max_hops, self.size, zero, free_first=free_first)
-        return Layers(self, start, direction, strict, dist)
+        dist, reached = adjacency.search(self.ids[start], max_hops, self.size, zero, free_first=free_first)
+        return Layers(self, start, direction, strict, dist, reached)
 
 
 def _label(data: Mapping[str, Any], node: str) -> str:
@@ -249,6 +267,7 @@ class Layers:
     direction: str
     strict: bool  # only unconditional edges were followed
     dist: np.ndarray
+    reached_ids: np.ndarray  # every node with dist >= 0, sorted
     _parents: dict[str, Parent] = field(default_factory=dict)
 
     def reached(self, node: str) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
 from analyzers.reach.grants import can_grants, is_policy_like, is_store_set, member_grant, set_members
-from analyzers.reach.index import Layers, ReachIndex, index_for
+from analyzers.reach.index import Adjacency, Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
 from estate.graph.stores import store_classification
 from estate.model import Estate, LambdaFunction
@@ -124,6 +124,7 @@ class _Grants:
     conditional: np.ndarray
     data: list[Mapping[str, Any]]
     via: dict[int, str]  # row -> the set of stores with policies alike it came through
+    by_holder: Adjacency  # rows by holder id: a search's holders find their rows without a scan
 
     def grant(self, graph: nx.MultiDiGraph, row: int, store: str) -> Mapping[str, Any]:
         """Row's grant as the store's own edge would say it (grants.member_grant)."""
@@ -162,18 +163,20 @@ def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grant
                 rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
                 data.append(grant)
     table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data, via)
+    by_holder = Adjacency.build(table[:, 0], np.arange(len(table), dtype=np.int64), index.size)
+    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data, via, by_holder)
 
 
 def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
     """Store id -> (the grant to report, whether its path is unconditional): an unconditional path
     first, then the strongest access, then the shortest, then the grant first in graph order."""
-    hops, sure_hops = full.dist[grants.holders], strict.dist[grants.holders]
-    reached = np.flatnonzero(hops >= 0)
+    reached = np.sort(grants.by_holder.neighbours(full.reached_ids))  # the reached holders' rows
     if not reached.size:
         return {}
-    sure = (sure_hops[reached] >= 0) & ~grants.conditional[reached]
-    length = np.where(sure, sure_hops[reached], hops[reached]).astype(np.int64) + 1
+    holders = grants.holders[reached]
+    hops, sure_hops = full.dist[holders], strict.dist[holders]
+    sure = (sure_hops >= 0) & ~grants.conditional[reached]
+    length = np.where(sure, sure_hops, hops).astype(np.int64) + 1
     # Smaller is better, packed so that one minimum per store picks the grant.
     score = (
         ((~sure).astype(np.int64) << 50)
@@ -182,10 +185,12 @@ def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tup
         | reached
     )
     stores = grants.stores[reached]
-    best = np.full(full.index.size, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, stores, score)
-    chosen = np.unique(stores)
-    return {int(s): (int(best[s] & _GRANT_BITS), not bool(best[s] >> 50 & 1)) for s in chosen.tolist()}
+    order = np.lexsort((score, stores))  # by store, best score first
+    first = order[np.r_[True, stores[order][1:] != stores[order][:-1]]]
+    return {
+        int(s): (int(b & _GRANT_BITS), not bool(b >> 50 & 1))
+        for s, b in zip(stores[first].tolist(), score[first].tolist(), strict=True)
+    }
 
 
 def _hop_evidence(graph: nx.MultiDiGraph, index: int, step: _Step) -> Evidence:
