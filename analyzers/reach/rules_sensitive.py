@@ -21,9 +21,10 @@ import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
-from analyzers.reach.grants import can_grants, is_policy_like, is_store_set, member_grant, set_members
+from analyzers.reach.grants import is_policy_like, is_store_set, member_grant, set_members
 from analyzers.reach.index import Adjacency, Layers, ReachIndex, index_for
 from analyzers.reach.labels import access_rank, strongest_access
+from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
 from estate.graph.stores import store_classification
 from estate.model import Estate, LambdaFunction
 from estate.model.invoke_grants import INTERNET
@@ -329,13 +330,14 @@ NO_VPC_LISTED = 25
 thousands, and the rest are counted by classification (the fix is the same: a VPC)."""
 
 
-def _more_stores(rest: list[tuple[str, Mapping[str, Any]]], sensitive: Mapping[str, str]) -> list[Evidence]:
-    if not rest:
+def _more_stores(reach: SensitiveReach, listed: int) -> list[Evidence]:
+    """The stores past the first `listed`, counted by classification."""
+    rest = reach.total - listed
+    if rest <= 0:
         return []
-    counts: dict[str, int] = {}
-    for store, _data in rest:
-        counts[sensitive[store]] = counts.get(sensitive[store], 0) + 1
-    return [Evidence(f"and {len(rest)} more sensitive stores", dict(sorted(counts.items())))]
+    counts = reach.counts.copy()
+    counts.subtract(reach_class for reach_class in reach.listed_classes[:listed])
+    return [Evidence(f"and {rest} more sensitive stores", dict(sorted((+counts).items())))]
 
 
 def no_vpc_findings(
@@ -346,14 +348,19 @@ def no_vpc_findings(
     classifications: frozenset[str] = SENSITIVE,
 ) -> Iterator[Finding]:
     sensitive = _sensitive(estate, tag_key, classifications)
+    index = SensitiveIndex(graph, sensitive)
+    by_role: dict[str, SensitiveReach] = {}
     for fn in estate.functions:
         if fn.vpc is not None or not fn.role_arn or fn.role_arn not in graph:
             continue
-        reached = sorted((s, data) for s, data in can_grants(graph, fn.role_arn) if s in sensitive)
-        if not reached:
+        reach = by_role.get(fn.role_arn)
+        if reach is None:
+            reach = by_role[fn.role_arn] = index.reach(fn.role_arn, NO_VPC_LISTED)
+        if not reach.total:
             continue
+        reached = reach.listed
         names = ", ".join(f"{estate.data_stores[s].name} ({sensitive[s]})" for s, _ in reached[:5])
-        more = f" and {len(reached) - 5} more" if len(reached) > 5 else ""
+        more = f" and {reach.total - 5} more" if reach.total > 5 else ""
         yield Finding(
             NO_VPC,
             fn.arn,
@@ -373,7 +380,7 @@ def no_vpc_findings(
                     )
                     for s, data in reached[:NO_VPC_LISTED]
                 ),
-                *_more_stores(reached[NO_VPC_LISTED:], sensitive),
+                *_more_stores(reach, NO_VPC_LISTED),
             ),
             region=fn.region,
         )

@@ -5,6 +5,7 @@ estates (hypothesis), with the engine's plain-case shortcut (access_fast.py) off
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from analyzers.reach.access_edges import add_access_edges
 from analyzers.reach.access_fast import UNSURE
 from analyzers.reach.grants import can_grants
 from analyzers.reach.query import backward, blast_radius
+from analyzers.reach.sensitive_reach import SensitiveIndex
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
 from estate.model.stores import DataStore, Encryption
@@ -387,6 +389,7 @@ def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate)
     event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in drawn)}")
     event(f"direct edges beside a set: {bool(drawn) and len(can_edges(summarised)) > len(drawn)}")
     assert grants(summarised, e) == grants(reference, e)
+    assert_sensitive_reach_as_expanded(summarised, reference, e)
     for fn in e.functions:
         with eager_sets():
             got = blast_radius(summarised, fn.arn)
@@ -434,3 +437,25 @@ def test_sets_of_stores_with_policies_alike_answer_as_the_expanded_graph_does(e:
         reference = graph_of(e)
     event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in sets_in(summarised))}")
     assert grants(summarised, e) == grants(reference, e)
+    assert_sensitive_reach_as_expanded(summarised, reference, e)
+
+
+def assert_sensitive_reach_as_expanded(
+    summarised: nx.MultiDiGraph, reference: nx.MultiDiGraph, e: Estate
+) -> None:
+    """SensitiveIndex (config.no-vpc's listing) lists, totals and counts what expanding says."""
+    sensitive = {
+        arn: s.classification
+        for arn, s in e.data_stores.items()
+        if s.classification in ("pci", "confidential")
+    }
+    index = SensitiveIndex(summarised, sensitive)
+    for role in e.principals:
+        want = sorted((s, _plain(d)) for s, d in can_grants(reference, role) if s in sensitive)
+        got = index.reach(role, 3) if role in summarised else None
+        if got is None:
+            assert not want
+            continue
+        assert [(s, _plain(d)) for s, d in got.listed] == want[:3]
+        assert got.total == len(want)
+        assert dict(got.counts) == dict(Counter(sensitive[s] for s, _ in want))
