@@ -35,7 +35,6 @@ MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> hol
 # walk goes on through its role.
 _WALK = frozenset({"executes-as", "can-assume", "escalates-to", "can"})
 _TOP_RANK = 15
-_GRANT_BITS = (1 << 36) - 1
 _STRONG = frozenset({"write", "permissions-management"})
 
 PUBLIC_TO_SENSITIVE = RULES.register(
@@ -116,81 +115,112 @@ def _sensitive(estate: Estate, tag_key: str | None, classes: frozenset[str]) -> 
 
 @dataclass(frozen=True, slots=True)
 class _Grants:
-    """Every `can` edge onto a sensitive store, as arrays in graph order (holder and store ids in
-    the index, access rank, conditional) beside the edges' attributes."""
+    """Every `can` edge onto a sensitive store or a store set, as arrays in graph order (holder
+    and store-or-set ids in the index, access rank, conditional) beside the edges' attributes.
+    A set row stands for each of the set's sensitive members the holder has no direct edge to
+    (grants.py: the expanded graph's answer); it is expanded only for the holders a search
+    reaches, so the table grows with edges, not with holders x members."""
 
     holders: np.ndarray
-    stores: np.ndarray
+    stores: np.ndarray  # a store's id, or a set's (then `is_set`)
     ranks: np.ndarray
     conditional: np.ndarray
+    is_set: np.ndarray
     data: list[Mapping[str, Any]]
-    via: dict[int, str]  # row -> the set of stores with policies alike it came through
     by_holder: Adjacency  # rows by holder id: a search's holders find their rows without a scan
+    members: dict[int, np.ndarray]  # set id -> its sensitive members' ids, in set order
+    alike: frozenset[int]  # sets of stores with policies alike (grants.member_grant)
 
-    def grant(self, graph: nx.MultiDiGraph, row: int, store: str) -> Mapping[str, Any]:
+    def grant(self, index: ReachIndex, row: int, store: str) -> Mapping[str, Any]:
         """Row's grant as the store's own edge would say it (grants.member_grant)."""
-        node = self.via.get(row)
-        return self.data[row] if node is None else member_grant(graph, node, store, self.data[row])
+        node = int(self.stores[row])
+        if not self.is_set[row] or node not in self.alike:
+            return self.data[row]
+        return member_grant(index.graph, index.names[node], store, self.data[row])
 
 
 def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
-    """A grant through a store set counts once per sensitive member (grants.py: the expanded
-    graph's answer), unless the holder has a direct edge to that member."""
-    rows: list[tuple[int, int, int, bool]] = []
+    rows: list[tuple[int, int, int, bool, bool]] = []
     data: list[Mapping[str, Any]] = []
-    graph = index.graph
-    members: dict[str, list[str]] = {}
-    via: dict[int, str] = {}
+    graph, ids = index.graph, index.ids
+    members: dict[int, np.ndarray] = {}
+    alike: set[int] = set()
     for node, neighbours in graph._succ.items():
         for target, keyed in neighbours.items():
             grant = keyed.get("can")
             if grant is None:
                 continue
-            store_set = False
             if target in sensitive:
-                stores = [target]
+                is_set = False
             elif is_store_set(graph, target):
-                store_set = True
-                if target not in members:
-                    members[target] = [m for m in set_members(graph, target) if m in sensitive]
-                stores = [m for m in members[target] if "can" not in neighbours.get(m, {})]
+                is_set = True
+                set_id = ids[target]
+                if set_id not in members:
+                    listed = [ids[m] for m in set_members(graph, target) if m in sensitive]
+                    members[set_id] = np.array(listed, dtype=np.int64)
+                    if is_policy_like(graph, target):
+                        alike.add(set_id)
+                if not members[set_id].size:
+                    continue
             else:
                 continue
             rank = access_rank(strongest_access(grant.get("access")))
-            alike = store_set and is_policy_like(graph, target)
-            for store in stores:
-                if alike:
-                    via[len(rows)] = target
-                rows.append((index.ids[node], index.ids[store], rank, bool(grant.get("conditional"))))
-                data.append(grant)
-    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+            rows.append((ids[node], ids[target], rank, bool(grant.get("conditional")), is_set))
+            data.append(grant)
+    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
     by_holder = Adjacency.build(table[:, 0], np.arange(len(table), dtype=np.int64), index.size)
-    return _Grants(table[:, 0], table[:, 1], table[:, 2], table[:, 3].astype(bool), data, via, by_holder)
+    return _Grants(
+        table[:, 0],
+        table[:, 1],
+        table[:, 2],
+        table[:, 3].astype(bool),
+        table[:, 4].astype(bool),
+        data,
+        by_holder,
+        members,
+        frozenset(alike),
+    )
+
+
+def _expanded(grants: _Grants, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, store, position in its set) for each store the rows stand for: a direct row for its
+    store, a set row for each sensitive member its holder has no direct row onto."""
+    direct = rows[~grants.is_set[rows]]
+    set_rows = rows[grants.is_set[rows]]
+    if not set_rows.size:
+        return direct, grants.stores[direct], np.zeros(direct.size, np.int64)
+    lists = [grants.members[s] for s in grants.stores[set_rows].tolist()]
+    sizes = np.fromiter((m.size for m in lists), np.int64, len(lists))
+    members = np.concatenate(lists)
+    owners = np.repeat(set_rows, sizes)
+    position = np.arange(members.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    size = np.int64(len(grants.by_holder.indptr))  # > every node id
+    own = grants.holders[direct] * size + grants.stores[direct]
+    keep = ~np.isin(grants.holders[owners] * size + members, own)
+    return (
+        np.concatenate((direct, owners[keep])),
+        np.concatenate((grants.stores[direct], members[keep])),
+        np.concatenate((np.zeros(direct.size, np.int64), position[keep])),
+    )
 
 
 def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
     """Store id -> (the grant to report, whether its path is unconditional): an unconditional path
     first, then the strongest access, then the shortest, then the grant first in graph order."""
-    reached = np.sort(grants.by_holder.neighbours(full.reached_ids))  # the reached holders' rows
-    if not reached.size:
+    rows, stores, position = _expanded(grants, grants.by_holder.neighbours(full.reached_ids))
+    if not rows.size:
         return {}
-    holders = grants.holders[reached]
+    holders = grants.holders[rows]
     hops, sure_hops = full.dist[holders], strict.dist[holders]
-    sure = (sure_hops >= 0) & ~grants.conditional[reached]
+    sure = (sure_hops >= 0) & ~grants.conditional[rows]
     length = np.where(sure, sure_hops, hops).astype(np.int64) + 1
-    # Smaller is better, packed so that one minimum per store picks the grant.
-    score = (
-        ((~sure).astype(np.int64) << 50)
-        | ((_TOP_RANK - grants.ranks[reached]) << 44)
-        | (length << 36)
-        | reached
-    )
-    stores = grants.stores[reached]
-    order = np.lexsort((score, stores))  # by store, best score first
+    # Per store, smallest first: unsure, weaker access, longer, later in graph order (the row,
+    # then the member's place in its set, as the expanded graph lists them).
+    order = np.lexsort((position, rows, length, _TOP_RANK - grants.ranks[rows], ~sure, stores))
     first = order[np.r_[True, stores[order][1:] != stores[order][:-1]]]
     return {
-        int(s): (int(b & _GRANT_BITS), not bool(b >> 50 & 1))
-        for s, b in zip(stores[first].tolist(), score[first].tolist(), strict=True)
+        int(s): (int(r), bool(ok))
+        for s, r, ok in zip(stores[first].tolist(), rows[first].tolist(), sure[first].tolist(), strict=True)
     }
 
 
@@ -240,7 +270,7 @@ def public_to_sensitive_findings(
         found = []
         for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
             holder, store = names[int(grants.holders[grant])], names[store_id]
-            last = _Step(holder, store, "can", grants.grant(graph, int(grant), store))
+            last = _Step(holder, store, "can", grants.grant(index, grant, store))
             head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
             found.append((store, [*head, last]))
         by_class: dict[str, list[_Reached]] = {}
