@@ -188,7 +188,11 @@ class TargetIndex:
         cached = self._matches.get(key)
         if cached is None:
             pool = self.by_form[form]
-            if form in ("object", "db-user"):
+            bucket = _literal_bucket(pattern) if form == "object" else None
+            if bucket is not None:  # one bucket named: look it up, never scan every bucket
+                hit = pool.get(f"arn:aws:s3:::{bucket}")
+                cached = (hit,) if hit is not None and representatives(form, hit, (pattern,)) else ()
+            elif form in ("object", "db-user"):
                 cached = tuple(t for t in pool.values() if representatives(form, t, (pattern,)))
             elif "*" not in pattern and "?" not in pattern:
                 hit = pool.get(pattern)
@@ -205,6 +209,17 @@ def _glob(text: str) -> re.Pattern[str]:
     """Compiled once per text: a scan of every bucket for every object pattern asks again and
     again, and `re`'s own cache (512 entries) thrashes at that size."""
     return re.compile(loose_regex(text), re.DOTALL)
+
+
+def _literal_bucket(pattern: str) -> str | None:
+    """The bucket an object pattern names, when it names exactly one (no wildcard before the
+    key): then only that bucket can match. Each role's grant on `bucket/*` is its own pattern,
+    so scanning every bucket per pattern grew with roles x buckets."""
+    head, sep, rest = pattern.partition(":::")
+    bucket, slash, _key = rest.partition("/")
+    if head != "arn:aws:s3" or not sep or not slash or not bucket or "*" in bucket or "?" in bucket:
+        return None
+    return bucket
 
 
 def _concrete(text: str) -> str:
