@@ -2,7 +2,9 @@
 
 Imports inside the model form a tree: `raw` (helpers, stdlib only) and the records of each domain,
 then `estate` (the Estate holding them all), then `load` and `metrics_refresh`. Modules of the
-model import each other by their full names, never through this package.
+model import each other by their full names, never through this package. Before any parser runs,
+`load` passes the snapshot through `validate`, which checks every raw response against its shape
+(`shapes/`, msgspec Structs of the fields the parsers read): a malformed record is a coverage gap.
 """
 
 from estate.model.audit import Alarm, ChangeHistory, FunctionChange, LogGroup, Trail

@@ -87,7 +87,7 @@ def lambda_selectors(response: Any) -> tuple[bool, tuple[str, ...]]:
             if arn is None:
                 scope.append("*")
             else:
-                scope += [str(v) for v in (arn.get("Equals") or ()) + (arn.get("StartsWith") or ())]
+                scope += [str(v) for v in (*(arn.get("Equals") or ()), *(arn.get("StartsWith") or ()))]
                 if arn.get("NotEquals") or arn.get("NotStartsWith"):
                     scope.append("* (with exclusions)")
     return found, tuple(dict.fromkeys(scope))

@@ -15,10 +15,21 @@ from estate.model.network import parse_networks
 from estate.model.org import parse_org_policies
 from estate.model.stores import DEFAULT_CLASSIFICATION_TAG, parse_keys, parse_stores
 from estate.model.triggers import parse_invokers
+from estate.model.validate import validated
 from estate.snapshot import Snapshot
 
-# (account, region, service, operation) of a record, read in C: 100,000 records at 10k functions
-_RESPONDED = attrgetter("key.account", "key.region", "key.service", "key.operation")
+# a record's key, and a key's (account, region), read in C: 100,000 records at 10k functions
+_KEY, _WHERE = attrgetter("key"), attrgetter("account", "region")
+
+
+def _responded(snapshot: Snapshot) -> frozenset[tuple[str, str, str, str]]:
+    """(account, region, service, operation) of every stored response, from the (service,
+    operation) index: only account and region are read per record (10 ms, not 25, at 10k functions)."""
+    return frozenset(
+        (account, region, service, operation)
+        for (service, operation), records in snapshot.index().items()
+        for account, region in set(map(_WHERE, map(_KEY, records)))
+    )
 
 
 def load_estate(snapshot: Snapshot, classification_tag: str = DEFAULT_CLASSIFICATION_TAG) -> Estate:
@@ -28,6 +39,7 @@ def load_estate(snapshot: Snapshot, classification_tag: str = DEFAULT_CLASSIFICA
 
 
 def _load(snapshot: Snapshot, classification_tag: str) -> Estate:
+    snapshot = validated(snapshot)  # a malformed record becomes a coverage gap, never a traceback
     principals, policies, accounts = parse_iam(snapshot)
     keys = parse_keys(snapshot)
     return Estate(
@@ -48,5 +60,5 @@ def _load(snapshot: Snapshot, classification_tag: str) -> Estate:
         alarms=parse_alarms(snapshot),
         log_groups=parse_log_groups(snapshot),
         function_changes=parse_function_changes(snapshot),
-        responded=frozenset(map(_RESPONDED, snapshot.records)),
+        responded=_responded(snapshot),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from estate.model.estate import Estate
 from estate.model.metrics import series_from_records
+from estate.model.validate import malformed_coverage, split_records
 from estate.snapshot import CoverageEntry, Record
 
 
@@ -32,7 +33,8 @@ def merge_metrics(estate: Estate, records: Iterable[Record], data_end: dt.dateti
     the newer read winning. Series the re-read did not touch are kept as they are. The manifest's
     `metrics_end` moves to `data_end` (its `created_at` stays: the rest is as collected).
     """
-    fresh = series_from_records(records)
+    kept, malformed = split_records(records)  # a re-read is untrusted too: a bad one is a gap
+    fresh = series_from_records(kept)
     merged = dict(estate.metrics)
     added = 0
     for key, new in fresh.items():
@@ -47,4 +49,5 @@ def merge_metrics(estate: Estate, records: Iterable[Record], data_end: dt.dateti
             new, raw_timestamps=tuple(t for t, _ in ordered), values=tuple(v for _, v in ordered)
         )
     manifest = replace(estate.manifest, metrics_end=data_end.isoformat())
-    return MetricsUpdate(replace(estate, metrics=merged, manifest=manifest), data_end, added)
+    gaps = malformed_coverage(malformed)
+    return MetricsUpdate(replace(estate, metrics=merged, manifest=manifest), data_end, added, gaps)

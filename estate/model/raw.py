@@ -31,19 +31,28 @@ class RawRecord(Protocol):
     def response(self) -> Any: ...
 
 
+# JSON's other types: never a Mapping, answered without the ABC's check (60,000 asks at 10k functions)
+_NOT_MAPPINGS = frozenset({str, list, int, float, bool, type(None)})
+
+
 def is_mapping(value: Any) -> bool:
-    """`isinstance(value, Mapping)`, answering the dicts JSON gives without the ABC's slower check
+    """`isinstance(value, Mapping)`, answering the values JSON gives without the ABC's slower check
     (the model asks about 300,000 times at 10,000 functions)."""
-    return type(value) is dict or isinstance(value, Mapping)
+    kind = type(value)
+    return kind is dict or (kind not in _NOT_MAPPINGS and isinstance(value, Mapping))
 
 
 def error_code(response: Any) -> str | None:
     """The error code of a stored failure (`{"Error": {"Code": ...}}`), else None."""
-    if is_mapping(response):
+    if type(response) is dict:  # the common case, in one look-up: 90,000 asks at 10k functions
         error = response.get("Error")
-        if is_mapping(error):
-            return str(error.get("Code", "Error"))
-    return None
+        if error is None:
+            return None
+    elif is_mapping(response):
+        error = response.get("Error")
+    else:
+        return None
+    return str(error.get("Code", "Error")) if is_mapping(error) else None
 
 
 def index_responses(
