@@ -149,7 +149,8 @@ def _analyze(
     progress("graph", 0, 1)
     graph = build_graph(estate, classification_tag=settings.classification_tag_key)  # every node
     progress("IAM escalation", 0, 1)
-    iam = analyze_iam(estate, graph, day)  # adds the can-assume / escalates-to edges to the graph
+    # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
+    iam = analyze_iam(estate, graph, today)  # adds the can-assume / escalates-to edges to the graph
     progress("access", 0, 1)
     add_access_edges(estate, graph, iam.model, workers=workers)  # the `can` edges
     nx.freeze(graph)  # complete: the reach index built on it can never go stale

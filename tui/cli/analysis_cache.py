@@ -86,16 +86,18 @@ class EntryKey:
     rule_settings: Mapping[str, Any]  # the settings the rules read (tag key, regions, retention)
     tool: str
     code: str
+    as_of: bool = False  # the day was given: time-bound IAM conditions on it, not the snapshot's time
 
     @classmethod
-    def of(cls, snapshot: str, today: dt.date, settings: Settings) -> EntryKey:
-        return cls(snapshot, today, rule_settings(settings), _tool_version(), code_fingerprint())
+    def of(cls, snapshot: str, today: dt.date, settings: Settings, as_of: bool = False) -> EntryKey:
+        return cls(snapshot, today, rule_settings(settings), _tool_version(), code_fingerprint(), as_of)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format": CACHE_FORMAT,
             "snapshot": self.snapshot,
             "today": self.today.isoformat(),
+            "as_of": self.as_of,
             "settings": dict(self.rule_settings),
             "tool": self.tool,
             "code": self.code,
@@ -233,7 +235,7 @@ class AnalysisCache:
 
 def findings_report(
     path: Path,
-    today: dt.date,
+    today: dt.date | None,
     settings: Settings,
     use_cache: bool = True,
     evidence: bool = True,
@@ -242,28 +244,31 @@ def findings_report(
     """The snapshot's findings under `settings`, as `lambdascope findings` prints them: from the
     cache when it holds this snapshot's analysis (then neither the estate model nor the graph is
     built), else analysed (`workers` processes for the access stage), and the analysis cached.
-    `evidence=False`: see `cached_report`."""
+    `today` None: today's date for date rules (and the cache key), the snapshot's own time for
+    time-bound conditions; a day moves both. `evidence=False`: see `cached_report`."""
+    as_of = today  # None: date rules on today, time-bound IAM conditions at the snapshot's time
+    today = today or dt.datetime.now(dt.UTC).date()  # the day `analyze` would pick
     cache = AnalysisCache() if use_cache else None
-    key = _entry_key(path, today, settings) if cache is not None else None
+    key = _entry_key(path, today, settings, as_of is not None) if cache is not None else None
     cached = cache.load(key) if cache is not None and key is not None else None
     if cached is not None:
         return cached_report(cached, settings, today, evidence)
     from analyzers.analysis import analyze_snapshot
     from estate.snapshot import load_snapshot
 
-    analysis = analyze_snapshot(load_snapshot(path), today=today, settings=settings, workers=workers)
+    analysis = analyze_snapshot(load_snapshot(path), today=as_of, settings=settings, workers=workers)
     if cache is None or key is None:
         return FindingsReport.of(analysis)
     entry = CachedAnalysis.of(analysis)
-    if _entry_key(path, today, settings) == key:  # the file was not replaced meanwhile
+    if _entry_key(path, today, settings, as_of is not None) == key:  # the file was not replaced meanwhile
         cache.store(key, entry)
     # the findings' texts are made once, for the entry and for this report
     return FindingsReport.of(analysis) if evidence else cached_report(entry, settings, today, evidence)
 
 
-def _entry_key(path: Path, today: dt.date, settings: Settings) -> EntryKey | None:
+def _entry_key(path: Path, today: dt.date, settings: Settings, as_of: bool) -> EntryKey | None:
     try:
-        return EntryKey.of(snapshot_digest(path), today, settings)
+        return EntryKey.of(snapshot_digest(path), today, settings, as_of)
     except OSError:
         return None  # unreadable: `load_snapshot` says why
 

@@ -370,11 +370,10 @@ def _findings(args: argparse.Namespace) -> int:
     from tui.cli.analysis_cache import findings_report
 
     settings = _settings(args)
-    today = args.as_of or dt.datetime.now(dt.UTC).date()  # the day `analyze` would pick
     needs_evidence = args.format not in ("json", "csv")  # only json and csv can take cached texts
     with cyclic_gc_paused():  # nothing made here is garbage before the command ends
         jobs = args.jobs or default_jobs()
-        report = findings_report(args.snapshot, today, settings, not args.no_cache, needs_evidence, jobs)
+        report = findings_report(args.snapshot, args.as_of, settings, not args.no_cache, needs_evidence, jobs)
         _print_report(report, args.format)
         # The model, graph and findings live until the process ends: moved out of the collector's
         # reach, the collection the interpreter runs when the pause ends (and again at exit) does

@@ -146,7 +146,7 @@ def test_a_hit_on_the_demo_prints_what_its_analysis_prints(
     fmt: str, capsys: pytest.CaptureFixture[str], analyses: Analyses
 ) -> None:
     analysis = analysed_demo()
-    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings())
+    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings(), as_of=True)
     assert AnalysisCache().store(key, CachedAnalysis.of(analysis))
     analyses.forbid()
     argv = ["findings", str(DEMO_SNAPSHOT), "--format", fmt, "--as-of", DEMO_TODAY.isoformat()]
@@ -202,7 +202,7 @@ def test_no_cache_neither_reads_nor_writes(
     assert not analysis_cache_dir.exists()
     # an entry that says "no findings" for this very snapshot: only a reading run can print it
     empty = CachedAnalysis(snapshot=_header(real), functions=3, rules=(), bare=(), texts=())
-    key = EntryKey.of(snapshot_digest(snap_file), dt.date.fromisoformat(AS_OF), Settings())
+    key = EntryKey.of(snapshot_digest(snap_file), dt.date.fromisoformat(AS_OF), Settings(), as_of=True)
     assert AnalysisCache().store(key, empty)
     assert '"findings": []' in _findings(capsys, snap_file)
     assert _findings(capsys, snap_file, "--no-cache") == real
@@ -296,7 +296,7 @@ def test_an_entry_under_another_key_is_not_taken(
     """A valid entry, MAC and all, moved to another day's key: its JSON names its own key."""
     _findings(capsys, snap_file)
     _, entry = _only_entry(analysis_cache_dir)
-    other = EntryKey.of(snapshot_digest(snap_file), dt.date(2026, 6, 2), Settings())
+    other = EntryKey.of(snapshot_digest(snap_file), dt.date(2026, 6, 2), Settings(), as_of=True)
     _replace_entry(analysis_cache_dir, other.store_key(), entry)
     assert AnalysisCache().load(other) is None
     _findings(capsys, snap_file, "--as-of", "2026-06-02")
@@ -309,6 +309,7 @@ def test_the_key_holds_what_the_rules_read() -> None:
     changed = [
         EntryKey.of("b" * 64, day, Settings()),
         EntryKey.of("a" * 64, day + dt.timedelta(days=1), Settings()),
+        EntryKey.of("a" * 64, day, Settings(), as_of=True),  # IAM clock on that day, not the snapshot's
         EntryKey.of("a" * 64, day, Settings(classification_tag_key="Sensitivity")),
         EntryKey.of("a" * 64, day, Settings(allowed_regions=("eu-west-1",))),
         EntryKey.of("a" * 64, day, Settings(min_log_retention_days=30)),
@@ -352,7 +353,7 @@ def test_another_day_or_tag_key_is_a_miss(
 
 
 def test_the_cache_files_are_private(capsys: pytest.CaptureFixture[str], analysis_cache_dir: Path) -> None:
-    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings())
+    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings(), as_of=True)
     assert AnalysisCache().store(key, CachedAnalysis.of(analysed_demo()))  # big: a value file
     assert AnalysisCache().load(key) is not None
     files = [p for p in analysis_cache_dir.rglob("*") if p.is_file()]
@@ -474,7 +475,7 @@ def _modules_after_a_hit() -> set[str]:
 
     from tests.paths import ROOT
 
-    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings())
+    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings(), as_of=True)
     assert AnalysisCache().store(key, CachedAnalysis.of(analysed_demo()))
     probe = (
         "import contextlib, io, sys\n"
