@@ -10,8 +10,8 @@ Workers are forked (copy-on-write, nothing to re-load) and send back plain data 
 and for a store set the block index and pattern the parent draws it from) over a pipe; the
 parent answers the first chunk itself meanwhile. A worker that fails or cannot be forked costs
 time, never an answer: its chunk is computed in the parent. Forking is for the headless commands
-only (a process with other threads running, like the TUI, must not fork) and only where the
-platform has `os.fork`.
+only: a process with other threads running (the TUI, a test runner's worker) answers every
+chunk itself, and so does a platform without `os.fork`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -47,7 +48,9 @@ MIN_PER_WORKER = 500
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    """Fork only a single-threaded process: a lock another thread holds at the fork (an import,
+    a stream) would be held forever in the child. The CLI is; the TUI and test workers are not."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
 
 
 def chunks(items: Sequence[str], parts: int) -> list[Sequence[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,14 @@ def test_workers_draw_the_graph_one_process_draws() -> None:
     assert result["two"] and result["three"]
     assert result["failed_worker"]  # its chunk answered in the parent instead
     assert result["no_fork"]
+
+
+def test_a_process_running_other_threads_never_forks() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        other.join()
