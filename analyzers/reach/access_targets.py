@@ -189,7 +189,9 @@ class TargetIndex:
         if cached is None:
             pool = self.by_form[form]
             bucket = _literal_bucket(pattern) if form == "object" else None
-            if bucket is not None:  # one bucket named: look it up, never scan every bucket
+            if bucket == "":  # a bucket's own ARN names none of its objects
+                cached = ()
+            elif bucket is not None:  # one bucket named: look it up, never scan every bucket
                 hit = pool.get(f"arn:aws:s3:::{bucket}")
                 cached = (hit,) if hit is not None and representatives(form, hit, (pattern,)) else ()
             elif form in ("object", "db-user"):
@@ -213,13 +215,14 @@ def _glob(text: str) -> re.Pattern[str]:
 
 def _literal_bucket(pattern: str) -> str | None:
     """The bucket an object pattern names, when it names exactly one (no wildcard before the
-    key): then only that bucket can match. Each role's grant on `bucket/*` is its own pattern,
-    so scanning every bucket per pattern grew with roles x buckets."""
+    key): then only that bucket can match; "" for a bucket's own ARN (no key: no object). Each
+    role's grant on a bucket is its own pattern, so scanning every bucket per pattern grew with
+    roles x buckets."""
     head, sep, rest = pattern.partition(":::")
     bucket, slash, _key = rest.partition("/")
-    if head != "arn:aws:s3" or not sep or not slash or not bucket or "*" in bucket or "?" in bucket:
+    if head != "arn:aws:s3" or not sep or not bucket or "*" in bucket or "?" in bucket:
         return None
-    return bucket
+    return bucket if slash else ""
 
 
 def _concrete(text: str) -> str:
