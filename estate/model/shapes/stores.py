@@ -198,13 +198,13 @@ class DbPart(Shape, kw_only=True):
     Engine: str | None = None
     PubliclyAccessible: bool | None = None
     MultiAZ: bool | None = None
-    DBSubnetGroup: DbSubnetGroupPart | None = None
     VpcSecurityGroups: list[DbSecurityGroupPart] | None = None
     BackupRetentionPeriod: int | None = None
 
 
 class DbInstancePart(DbPart):
     DBInstanceArn: str
+    DBSubnetGroup: DbSubnetGroupPart | None = None
     DBInstanceIdentifier: str | None = None
     DBClusterIdentifier: str | None = None
     ReadReplicaSourceDBInstanceIdentifier: str | None = None
@@ -212,6 +212,7 @@ class DbInstancePart(DbPart):
 
 class DbClusterPart(DbPart):
     DBClusterArn: str
+    DBSubnetGroup: str | None = None  # a cluster names its subnet group; an instance nests it
     DBClusterIdentifier: str | None = None
 
 

@@ -158,3 +158,28 @@ def test_every_response_the_model_reads_has_a_shape() -> None:
     assert len(recording.asked) > 60
     assert sorted(recording.asked - set(SHAPES)) == []
     assert set(PARAM_SHAPES) <= set(SHAPES)
+
+
+def test_rds_as_aws_returns_it_validates_a_cluster_names_its_subnet_group_an_instance_nests_it() -> None:
+    rds = f"arn:aws:rds:{REGION}:{ACCOUNT}"
+    cluster = _record(
+        "rds",
+        "DescribeDBClusters",
+        {"DBClusters": [{"DBClusterArn": f"{rds}:cluster:ledger", "DBSubnetGroup": "ledger-subnets"}]},
+    )
+    instance = _record(
+        "rds",
+        "DescribeDBInstances",
+        {
+            "DBInstances": [
+                {"DBInstanceArn": f"{rds}:db:kyc", "DBSubnetGroup": {"VpcId": "vpc-1", "Subnets": []}}
+            ]
+        },
+    )
+    assert check_record(cluster) is None and check_record(instance) is None
+    estate = load_estate(_snapshot(cluster, instance))
+    assert {f"{rds}:cluster:ledger", f"{rds}:db:kyc"} <= set(estate.data_stores)
+    nested_in_cluster = _record(
+        "rds", "DescribeDBClusters", {"DBClusters": [{"DBClusterArn": "x", "DBSubnetGroup": {"VpcId": "v"}}]}
+    )
+    assert check_record(nested_in_cluster) is not None  # not what AWS returns: a gap, not a guess
