@@ -18,6 +18,7 @@ from analyzers.analysis import analyze
 from estate.model.load import load_estate
 from estate.sources.dumps import ImportOptions, import_dump
 from estate.sources.live import CollectOptions, collect
+from tests.integration.dump_services import ACCOUNT, METRICS_DAYS, METRICS_END, deploy_services
 from tests.integration.test_import_moto import REGION, _deploy, _invokes, _public
 
 pytestmark = pytest.mark.integration
@@ -27,6 +28,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "dump-estate.sh"
 @pytest.mark.skipif(shutil.which("aws") is None or shutil.which("jq") is None, reason="needs aws and jq")
 def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: str, tmp_path: Path) -> None:
     arns = _deploy(moto_endpoint)
+    deploy_services(moto_endpoint, arns, f"arn:aws:iam::{ACCOUNT}:role/fn")
     env = {
         **os.environ,
         "AWS_ENDPOINT_URL": moto_endpoint,
@@ -40,6 +42,8 @@ def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: st
         # without a network that name does not resolve), so retrying only waits (~9 s).
         "AWS_RETRY_MODE": "standard",
         "AWS_MAX_ATTEMPTS": "1",
+        "DUMP_METRICS_DAYS": str(METRICS_DAYS),
+        "DUMP_METRICS_END": str(int(METRICS_END.timestamp())),
     }
     env.pop("AWS_PROFILE", None)
     done = subprocess.run(
@@ -51,19 +55,34 @@ def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: st
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    imported = analyze(load_estate(import_dump(ImportOptions(tmp_path / "dump"))))
-    live = analyze(
-        load_estate(
-            collect(
-                CollectOptions(
-                    regions=(REGION,), endpoint_url=moto_endpoint, metrics_days=0, cache_dir=tmp_path / "c"
-                )
-            )
+    snapshot = import_dump(ImportOptions(tmp_path / "dump"))
+    imported = analyze(load_estate(snapshot))
+    collected = collect(
+        CollectOptions(
+            regions=(REGION,),
+            endpoint_url=moto_endpoint,
+            metrics_days=METRICS_DAYS,
+            metrics_end=METRICS_END,
+            cache_dir=tmp_path / "c",
         )
     )
+    live = analyze(load_estate(collected))
     assert [f.arn for f in imported.estate.functions] == [f.arn for f in live.estate.functions]
     assert _invokes(imported) == _invokes(live)
     assert _public(imported) == _public(live) == {arns["public"], arns["url"]}
     assert [(f.policy_state, f.url_state) for f in imported.estate.functions] == [
         (f.policy_state, f.url_state) for f in live.estate.functions
     ]
+    # The services beyond functions, read by the script as the collector reads them.
+    assert imported.estate.invokers == live.estate.invokers
+    assert imported.estate.invokers is not None and len(imported.estate.invokers.api_routes) >= 3
+    assert imported.estate.metrics == live.estate.metrics and imported.estate.metrics
+    assert (snapshot.manifest.metrics_start, snapshot.manifest.metrics_end) == (
+        collected.manifest.metrics_start,
+        collected.manifest.metrics_end,
+    )
+    assert imported.estate.org_policies == live.estate.org_policies
+    kinds = {"parameter", "db"}
+    assert {a for a, s in imported.estate.data_stores.items() if s.kind in kinds} == {
+        a for a, s in live.estate.data_stores.items() if s.kind in kinds
+    }

@@ -16,6 +16,7 @@ from typing import Any
 
 from estate.errors import LambdascopeError
 from estate.sources.dumps.kinds import FileKind
+from estate.sources.dumps.shapes import MALFORMED_CODE, malformed_dump
 
 # awscli: "An error occurred (%s) when calling the %s operation%s: %s" (retries noted in the middle).
 _CLI_ERROR = re.compile(
@@ -38,6 +39,10 @@ class CliError:
 
     code: str
     message: str
+
+    def detail(self) -> str:
+        """The coverage detail: the code and message (a malformed file's message names it)."""
+        return self.message if self.code == MALFORMED_CODE else f"{self.code}: {self.message}"
 
 
 def shown(path: Path, root: Path) -> str:
@@ -86,7 +91,12 @@ def read_dump_file(path: Path, root: Path, kind: FileKind) -> dict[str, Any] | C
         raise LambdascopeError(
             f"{name}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from exc
+    if kind.prepare is not None:
+        data = kind.prepare(data)
     check_shape(data, kind, name)
+    problem = malformed_dump(data, kind)
+    if problem is not None:  # a gap naming the file and the field (the importer notes CliErrors)
+        return CliError(MALFORMED_CODE, f"{name}: malformed response: {problem}")
     return data
 
 

@@ -30,8 +30,13 @@ class ResourceType:
     """A resource kind read per resource: which listing enumerates it and how."""
 
     noun: str
-    listing: str  # the stem of the listing file
+    # The stem of the listing that names the resources; None: any file name is a resource (the
+    # name is the id itself, e.g. an organization node or a metric batch).
+    listing: str | None
     extract: Callable[[Mapping[str, Any]], list[Resource]]
+    # The listing is itself a per-resource kind (rules of each bus, versions of each layer):
+    # `extract` then gets {file name: response} of that kind's files.
+    nested: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,12 @@ class FileKind:
     subject: Callable[[Mapping[str, Any]], str | None] | None = None
     # The collector reads a (Get) record of another operation from this command's output.
     stored_as: str | None = None
+    # False for a file that is not an AWS answer but the request another file answers
+    # (GetMetricData queries): read and checked, never stored, never a coverage entry.
+    stored: bool = True
+    # Rewrites what some AWS CLI versions print differently from the SDK (CLI v1 prints some
+    # timestamps as epoch numbers) before the shape check; must accept any JSON value.
+    prepare: Callable[[Any], Any] | None = None
 
     @property
     def record_operation(self) -> str:

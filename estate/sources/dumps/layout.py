@@ -22,6 +22,7 @@ from pathlib import Path
 from estate.errors import LambdascopeError
 from estate.sources.dumps.accepted_files import KINDS_BY_STEM
 from estate.sources.dumps.files import shown
+from estate.sources.dumps.foreign import foreign_line
 from estate.sources.dumps.kinds import FileKind
 
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -51,7 +52,9 @@ def _visible(path: Path) -> bool:
 def discover(root: Path, regions: tuple[str, ...]) -> tuple[dict[str, ScopeFiles], bool]:
     """The dump's files by scope, and whether the layout is flat (one region, no subdirectories)."""
     if not root.is_dir():
-        raise LambdascopeError(f"{root} is not a directory of AWS CLI outputs")
+        raise LambdascopeError(
+            foreign_line(root, str(root)) or f"{root} is not a directory of AWS CLI outputs"
+        )
     entries = sorted(p for p in root.iterdir() if _visible(p))
     nested = [p for p in entries if p.is_dir() and (p.name == GLOBAL or REGION.match(p.name))]
     if not nested:
@@ -59,13 +62,22 @@ def discover(root: Path, regions: tuple[str, ...]) -> tuple[dict[str, ScopeFiles
     stray = [p for p in entries if p not in nested]
     if stray:
         raise LambdascopeError(
-            f"{shown(stray[0], root)}: unexpected in a dump directory with region subdirectories "
+            foreign_line(stray[0], shown(stray[0], root))
+            or f"{shown(stray[0], root)}: unexpected in a dump directory with region subdirectories "
             "(expected only global/ and <region>/ directories)"
         )
-    for region in regions:
-        if not (root / region).is_dir():
-            raise LambdascopeError(f"{root}: no directory for region {region}")
+    present = [p.name for p in nested if p.name != GLOBAL]
     scopes: dict[str, ScopeFiles] = {}
+    for region in regions:
+        if not REGION.match(region):
+            raise LambdascopeError(f"not a region name: {region!r}")
+        if not (root / region).is_dir():
+            if present:  # likely a typo: say which regions the dump holds
+                raise LambdascopeError(
+                    f"{root}: no directory for region {region} (the dump has {', '.join(present)})"
+                )
+            # Only global/: the account-wide reads, and every read of the region is a gap.
+            scopes[region] = ScopeFiles(region)
     for directory in nested:
         if directory.name != GLOBAL and regions and directory.name not in regions:
             continue
@@ -89,6 +101,9 @@ def _kind_of(entry: Path, root: Path) -> FileKind:
     stem = entry.name[: -len(".json")] if entry.is_file() and entry.name.endswith(".json") else entry.name
     kind = KINDS_BY_STEM.get(stem)
     if kind is None:
+        foreign = foreign_line(entry, shown(entry, root))
+        if foreign is not None:
+            raise LambdascopeError(foreign)
         raise LambdascopeError(
             f"{shown(entry, root)}: unknown file name (accepted names are listed in the README, "
             "e.g. lambda-list-functions.json, lambda-get-policy/<function>.json)"
