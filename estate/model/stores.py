@@ -68,6 +68,7 @@ class BucketFacts:
     public_access_block: PublicAccessBlock | None
     public_access_block_state: str  # present | absent (none configured) | unknown
     encryption_configured: bool | None  # False: GetBucketEncryption said none (moto; AWS defaults SSE-S3)
+    versioning: str | None = None  # Enabled | Suspended | Off (never enabled); None: not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class TableFacts:
     stream_enabled: bool
     stream_arn: str | None = None
     stream_view_type: str | None = None
+    point_in_time_recovery: bool | None = None  # None: DescribeContinuousBackups not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,8 @@ class DbFacts:
     security_group_ids: tuple[str, ...] = ()
     vpc_id: str | None = None
     cluster: bool = False  # a DB cluster (DescribeDBClusters), not an instance
+    backup_retention_days: int | None = None  # BackupRetentionPeriod; 0 = automated backups off
+    backups_elsewhere: bool = False  # a cluster member or read replica: backups are not its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +283,7 @@ def store_account(arn: str, default: str) -> str:
 def _tables(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
     tags = _first(snapshot, "dynamodb", "ListTagsOfResource", "ResourceArn")
     policies = _first(snapshot, "dynamodb", "GetResourcePolicy", "ResourceArn")
+    backups = _first(snapshot, "dynamodb", "DescribeContinuousBackups", "TableName")
     out = []
     for record in snapshot.responses("dynamodb", "DescribeTable"):
         table = record.response.get("Table") if not error_code(record.response) else None
@@ -310,10 +315,32 @@ def _tables(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]
                     bool(spec.get("StreamEnabled")),
                     table.get("LatestStreamArn") if spec.get("StreamEnabled") else None,
                     spec.get("StreamViewType"),
+                    point_in_time_recovery(backups.get((account, region, str(table.get("TableName", ""))))),
                 ),
             )
         )
     return out
+
+
+def point_in_time_recovery(response: Any) -> bool | None:
+    """DescribeContinuousBackups' PITR status: True/False, None when not read or refused."""
+    if response is None or error_code(response):
+        return None
+    description = response.get("ContinuousBackupsDescription")
+    pitr = description.get("PointInTimeRecoveryDescription") if description else None
+    status = pitr.get("PointInTimeRecoveryStatus") if pitr else None
+    if status is None:
+        return None
+    return str(status).upper() in ("ENABLED", "ENABLING")
+
+
+def bucket_versioning(response: Any) -> str | None:
+    """GetBucketVersioning's state: Enabled | Suspended | Off (no Status: never enabled), None when
+    not read or refused."""
+    if response is None or error_code(response):
+        return None
+    status = response.get("Status")
+    return str(status) if status else "Off"
 
 
 def _bucket_region(location: Any) -> str | None:
@@ -347,6 +374,7 @@ def _buckets(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore
             "GetBucketEncryption",
             "GetPublicAccessBlock",
             "GetBucketTagging",
+            "GetBucketVersioning",
         )
     }
     out = []
@@ -386,7 +414,12 @@ def _buckets(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore
                     classification=classify(found, tag_key),
                     resource_policy=policy,
                     policy_state=policy_state,
-                    bucket=BucketFacts(pab, pab_state, None if enc_raw is None else not error_code(enc_raw)),
+                    bucket=BucketFacts(
+                        pab,
+                        pab_state,
+                        None if enc_raw is None else not error_code(enc_raw),
+                        bucket_versioning(reads["GetBucketVersioning"].get(key)),
+                    ),
                 )
             )
     return out
@@ -494,10 +527,19 @@ def _databases(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataSto
                             ),
                             vpc_id=group.get("VpcId"),
                             cluster=operation == "DescribeDBClusters",
+                            backup_retention_days=_retention(raw.get("BackupRetentionPeriod")),
+                            backups_elsewhere=bool(
+                                raw.get("DBClusterIdentifier")
+                                or raw.get("ReadReplicaSourceDBInstanceIdentifier")
+                            ),
                         ),
                     )
                 )
     return out
+
+
+def _retention(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _queues(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:

@@ -24,9 +24,11 @@ from .plants_config import (
     LOG_RETENTION_PLANTS,
     NO_ALARM_FUNCTIONS,
     NO_DLQ_FUNCTIONS,
+    NO_RECOVERY_STORES,
     NO_TRACING_FUNCTIONS,
     NO_VPC_ENDPOINT_FUNCTIONS,
     NO_VPC_SENSITIVE_FUNCTIONS,
+    NOT_FROM_CODE_FUNCTIONS,
     PUBLIC_SUBNET_FUNCTIONS,
     SINGLE_AZ_FUNCTIONS,
     TLS_NO_SECURE_TRANSPORT_BUCKETS,
@@ -324,6 +326,8 @@ PLANTS: tuple[Plant, ...] = (
         for r in sorted(TRAIL_GAP_REGIONS)
     ),
     *(Plant("config.no-dlq", n, US if n == "notify-push" else EU, w) for n, w in NO_DLQ_FUNCTIONS.items()),
+    *(Plant("config.no-point-in-time-recovery", s, EU, w) for s, w in NO_RECOVERY_STORES.items()),
+    *(Plant("config.not-infrastructure-as-code", n, EU, w) for n, w in NOT_FROM_CODE_FUNCTIONS.items()),
     *(
         Plant("anomaly.throttles", n, EU, "throttling storm, 70 min, 36 h before metrics end")
         for n in THROTTLE_STORM_FUNCTIONS

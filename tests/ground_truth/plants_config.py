@@ -281,6 +281,13 @@ NO_DLQ_FUNCTIONS: dict[str, str] = {
     "notify-push": "SNS customer-notifications subscription; failed pushes are dropped",
 }
 UNCLASSIFIED_STORES: frozenset[str] = frozenset({"idempotency-keys", "legacy-settlement-jobs"})
+# Every other table has PITR and every bucket versioning (deploy_data.deploy_recovery); the KYC
+# roles (kyc-role PutItem, kyc-orchestrator-role UpdateItem) write kyc-profiles, confidential.
+NO_RECOVERY_STORES: dict[str, str] = {
+    "kyc-profiles": "DynamoDB table, PITR off, written by the KYC functions"
+}
+# Every other function carries the managed-by deployment tag (deploy_lambda.function_tags).
+NOT_FROM_CODE_FUNCTIONS: dict[str, str] = {"ledger-export-legacy": "created by hand: no managed-by tag"}
 
 # Every config.* rule -> the resources it must flag on the demo, exactly. Functions by name.
 CONFIG_FUNCTION_PLANTS: dict[str, frozenset[str]] = {
@@ -297,6 +304,7 @@ CONFIG_FUNCTION_PLANTS: dict[str, frozenset[str]] = {
     "config.log-retention": frozenset(LOG_RETENTION_PLANTS),
     "config.no-alarms": frozenset(NO_ALARM_FUNCTIONS),
     "config.no-dlq": frozenset(NO_DLQ_FUNCTIONS),
+    "config.not-infrastructure-as-code": frozenset(NOT_FROM_CODE_FUNCTIONS),
     # moto does not implement code signing (ListCodeSigningConfigs "unsupported"): the answer is unknown
     "config.no-code-signing": frozenset(),
     "config.cross-account-layer": frozenset(),  # no function in the catalogue has layers
@@ -308,6 +316,7 @@ CONFIG_STORE_PLANTS: dict[str, frozenset[str]] = {
     "config.tls-below-1.2": frozenset(TLS_NO_SECURE_TRANSPORT_BUCKETS),
     "config.unclassified-store": UNCLASSIFIED_STORES,
     "config.kms-no-rotation": frozenset(KMS_NO_ROTATION_KEYS),
+    "config.no-point-in-time-recovery": frozenset(NO_RECOVERY_STORES),
 }
 # Account-wide findings by region.
 CONFIG_REGION_PLANTS: dict[str, frozenset[str]] = {"config.no-trail-data-events": TRAIL_GAP_REGIONS}

@@ -135,7 +135,7 @@ async def test_posture_panel_shows_public_stores_findings_alarms_changes(
         assert "payments-transactions" in text and "pci" in text
         assert "config.env-no-cmk" in text
         assert "no AWS/Lambda alarm watches this function" not in text  # the demo alarms it
-        assert "change history not collected (CloudTrail LookupEvents)" in text
+        assert "change history not collected (CloudTrail LookupEvents" in text  # moto: "error"
         await select(pilot, screen, "fx-rates-public")  # planted: public and without alarms
         assert "no AWS/Lambda alarm watches this function" in str(card.render())
         await select(pilot, screen, "payments-authorize")

@@ -102,6 +102,7 @@ LEDGER_FUNCTIONS: tuple[FunctionSpec, ...] = (
         daily(1, 0, 20, 2, 50000),
         timeout=300,
         tracing="PassThrough",
+        from_code=False,  # created by hand in the console years ago: no deployment tag
         env=env(
             "ledger-export-legacy",
             EXPORT_BUCKET="fintech-statements-eu",

@@ -2,7 +2,9 @@
 
 Two stores are left unclassified on purpose (idempotency-keys, legacy-settlement-jobs), and the
 encryption settings vary so config rules have something to find: an unencrypted RDS instance
-holding PCI data, a bucket without default encryption, a queue and a topic without SSE.
+holding PCI data, a bucket without default encryption, a queue and a topic without SSE. Every table
+has point-in-time recovery and every bucket versioning except kyc-profiles (no PITR), which the
+KYC functions write.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "ledger-entries", EU, "confidential", "account_id", "entry_id", stream="NEW_IMAGE", kms="ledger-cmk"
     ),
-    TableSpec("kyc-profiles", EU, "confidential", "customer_id"),
+    TableSpec("kyc-profiles", EU, "confidential", "customer_id", pitr=False),  # written by the KYC roles
     TableSpec("fraud-features", EU, "confidential", "entity_id"),
     TableSpec("fx-rates", EU, "public", "currency_pair"),
     TableSpec("feature-flags", EU, "internal", "flag"),

@@ -14,7 +14,7 @@ from .aws import Aws
 from .catalogue import FUNCTIONS
 from .constants import DEMO_METRICS_END, DEMO_REGIONS, MOTO_SEED
 from .deploy_audit import deploy_audit
-from .deploy_data import deploy_data
+from .deploy_data import deploy_data, deploy_recovery
 from .deploy_iam import deploy_iam
 from .deploy_invokers import deploy_invokers
 from .deploy_lambda import deploy_event_source_mappings, deploy_functions
@@ -96,6 +96,7 @@ def deploy_demo(
     deploy_event_source_mappings(aws, refs)
     deploy_invokers(aws, refs)
     deploy_audit(aws, refs)
+    deploy_recovery(aws)  # last: changes no id drawn before it
     metrics_started = time.perf_counter()
     datums = put_metrics(endpoint_url, FUNCTIONS, metrics_days, metrics_end) if (metrics_days > 0) else 0
     finished = time.perf_counter()

@@ -56,9 +56,12 @@ def add_permission(
 
 
 def function_tags(spec: FunctionSpec) -> dict[str, str]:
-    return tag_map(
+    tags = tag_map(
         spec.data_class, team=spec.team, **{"cost-centre": COST_CENTRES[spec.team]}, **spec.extra_tags
     )
+    if not spec.from_code:
+        tags.pop("managed-by", None)
+    return tags
 
 
 def _create_function(aws: Aws, refs: Refs, spec: FunctionSpec) -> None:

@@ -47,6 +47,7 @@ class FunctionSpec:
     reserved: int | None = None  # reserved concurrency
     data_class: str | None = None  # DataClassification tag
     extra_tags: Mapping[str, str] = field(default_factory=dict)
+    from_code: bool = True  # False: created by hand, without the managed-by deployment tag
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class TableSpec:
     range_key: str | None = None
     stream: str | None = None  # StreamViewType
     kms: str | None = None  # KMS alias for SSE; None = AWS owned key
+    pitr: bool = True  # point-in-time recovery
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class BucketSpec:
     kms: str | None = None
     public_read: bool = False
     cloudtrail_delivery: bool = False  # bucket policy for CloudTrail log delivery, TLS only
+    versioning: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""DynamoDB, per region: every table's description (SSE and KMS key, streams), tags and
-resource-based policy ("no policy" is stored as a not-found record)."""
+"""DynamoDB, per region: every table's description (SSE and KMS key, streams), point-in-time
+recovery status, tags and resource-based policy ("no policy" is stored as a not-found record)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def fetch_tables(ctx: CallContext) -> None:
 
 def _table(ctx: CallContext, name: str) -> None:
     described = ctx.call("dynamodb", "DescribeTable", TableName=name)
+    ctx.call("dynamodb", "DescribeContinuousBackups", TableName=name)
     arn = ((described or {}).get("Table") or {}).get("TableArn")
     if not arn:
         return

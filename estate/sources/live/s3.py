@@ -1,6 +1,6 @@
 """S3, account-wide (stored under region "global"): the bucket list once, then per bucket its
 region, notification configuration (the Lambda triggers), policy, default encryption, public
-access block and tags.
+access block, tags and versioning (recovery from overwrites and deletes).
 
 Per-bucket reads go to the bucket's own regional endpoint. "Not configured" answers (no policy,
 no encryption configuration, no public access block, no tags) are stored as not-found records:
@@ -21,6 +21,7 @@ BUCKET_READS = (
     "GetBucketEncryption",
     "GetPublicAccessBlock",
     "GetBucketTagging",
+    "GetBucketVersioning",
 )
 
 

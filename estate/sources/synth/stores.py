@@ -1,6 +1,7 @@
 """Data stores: DynamoDB tables, S3 buckets, secrets, SSM parameters, SQS queues, SNS topics and
 RDS databases, with DataClassification tags (pci / confidential / internal / public / untagged)
-and a realistic spread of encryption settings, as their List/Describe/Get calls return them.
+and a realistic spread of encryption and recovery settings (point-in-time recovery, bucket
+versioning, RDS backup retention), as their List/Describe/Get calls return them.
 
 Store `s` belongs to team `s % len(TEAMS)`; its kind cycles independently of the team.
 """
@@ -26,6 +27,9 @@ KINDS = (
 )
 CLASSES = ((0.12, "pci"), (0.35, "confidential"), (0.65, "internal"), (0.75, "public"))
 _CREATED = "2026-09-01T08:00:00+00:00"
+RECOVERY_OFF = 0.08
+"""Share of tables without point-in-time recovery, buckets never versioned and RDS instances
+without automated backups."""
 
 
 def store_kind(store: int) -> str:
@@ -132,6 +136,17 @@ def _tables(sink: RecordSink, scale: Scale, chooser: Chooser, stores: list[int])
             table["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
             table["LatestStreamArn"] = stream
         sink.add("dynamodb", "DescribeTable", {"Table": table}, TableName=name)
+        pitr = "ENABLED" if chooser.unit("pitr", store) >= RECOVERY_OFF else "DISABLED"
+        backups = {
+            "ContinuousBackupsStatus": "ENABLED",
+            "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": pitr},
+        }
+        sink.add(
+            "dynamodb",
+            "DescribeContinuousBackups",
+            {"ContinuousBackupsDescription": backups},
+            TableName=name,
+        )
         sink.add("dynamodb", "ListTagsOfResource", {"Tags": _tags(chooser, store)}, ResourceArn=arn)
         missing = f"Resource-based policy not found for the provided ResourceArn: {arn}"
         sink.add(
@@ -177,6 +192,8 @@ def _buckets(sink: RecordSink, scale: Scale, chooser: Chooser, stores: list[int]
         }
         sink.add("s3", "GetPublicAccessBlock", {"PublicAccessBlockConfiguration": block}, GLOBAL, Bucket=name)
         sink.add("s3", "GetBucketTagging", {"TagSet": _tags(chooser, store)}, GLOBAL, Bucket=name)
+        versioned = chooser.unit("versioning", store) >= RECOVERY_OFF
+        sink.add("s3", "GetBucketVersioning", {"Status": "Enabled"} if versioned else {}, GLOBAL, Bucket=name)
         if public:
             statement = {
                 "Sid": "PublicRead",
@@ -315,7 +332,7 @@ def _databases(sink: RecordSink, scale: Scale, chooser: Chooser, stores: list[in
         instance: dict[str, Any] = {
             "AllocatedStorage": 100,
             "AvailabilityZone": AZS[store % len(AZS)],
-            "BackupRetentionPeriod": 7,
+            "BackupRetentionPeriod": 7 if chooser.unit("rds-backup", store) >= RECOVERY_OFF else 0,
             "DBInstanceArn": store_arn(store, chooser),
             "DBInstanceClass": "db.r6g.large",
             "DBInstanceIdentifier": store_name(store),

@@ -167,3 +167,10 @@ def test_function_plants_follow_the_catalogue_specs() -> None:
     public = set(plants.PUBLIC_FUNCTIONS) | set(plants.PUBLIC_API_ROUTE_FUNCTIONS)
     unreserved = {n for n in public if catalogue.FUNCTIONS_BY_NAME[n].reserved is None}
     assert unreserved == set(plants.INTERNET_FACING_UNRESERVED_FUNCTIONS)
+
+
+def test_recovery_plants_follow_the_catalogue() -> None:
+    assert set(plants.NO_RECOVERY_STORES) == {t.name for t in catalogue.TABLES if not t.pitr} | {
+        b.name for b in catalogue.BUCKETS if not b.versioning
+    }
+    assert set(plants.NOT_FROM_CODE_FUNCTIONS) == {f.name for f in catalogue.FUNCTIONS if not f.from_code}

@@ -35,6 +35,8 @@ DESIGN_RULE_IDS = {
     *("config.kms-no-rotation", "config.url-cors-wildcard", "config.cross-account-layer"),
     "config.no-reserved-concurrency",
     "config.no-vpc-endpoint",  # added with the network rules
+    # added with the recovery posture rules (issue 18; proposed for DESIGN.md section 5)
+    *("config.no-point-in-time-recovery", "config.not-infrastructure-as-code"),
     *(
         "anomaly.throttles",
         "anomaly.errors",
