@@ -53,6 +53,7 @@ screenshots: $(VENV)/.dev
 
 demo-snapshot: $(VENV)/.dev
 	$(BIN)/python -m estate.sources.demo_builder.build
+	$(BIN)/python -m estate.sources.demo_builder.build --later
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -24,6 +24,7 @@ from analyzers.config import (
     rules_env_runtime,
     rules_function,
     rules_network,
+    rules_recovery,
     rules_stores,
     rules_unclassified,
 )
@@ -32,6 +33,7 @@ from analyzers.findings.model import Finding, Severity, Suppression, sort_findin
 from analyzers.findings.registry import RULES, RuleEntry
 from analyzers.findings.settings import Settings
 from analyzers.findings.suppressions import settle
+from analyzers.findings.triage import collected_at
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
 from analyzers.iam.analysis import IamAnalysis, analyze_iam, iam_pass
@@ -52,6 +54,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     rules_env_runtime,
     rules_function,
     rules_network,
+    rules_recovery,
     rules_stores,
     rules_unclassified,
     anomaly_rules,
@@ -81,16 +84,17 @@ class Analysis:
         return list(self.by_resource.get(arn, ()))
 
     def severity_counts(self, arn: str) -> dict[Severity, int]:
-        """Open findings only: a suppressed finding is an accepted risk, not posture."""
+        """Open findings only (`Finding.is_open`): a suppressed finding is an accepted risk, a
+        false positive or a resolved one is not posture."""
         counts = dict.fromkeys(Severity, 0)
         for finding in self.by_resource.get(arn, ()):
-            if finding.suppression is None:
+            if finding.is_open:
                 counts[finding.severity] += 1
         return counts
 
     @property
     def open_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.suppression is None]
+        return [f for f in self.findings if f.is_open]
 
     @property
     def suppressed(self) -> int:
@@ -173,7 +177,8 @@ def _run(ctx: RuleContext, entries: Iterable[RuleEntry]) -> tuple[Finding, ...]:
 def _settled(analysis: Analysis) -> Analysis:
     """The analysis with its settings applied to the rules' findings: severity overrides, then
     suppressions; the result indexed by resource."""
-    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today)
+    collected = collected_at(analysis.estate.manifest.created_at)
+    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today, collected)
     by_resource: dict[str, list[Finding]] = defaultdict(list)
     for finding in outcome.findings:
         by_resource[finding.resource].append(finding)

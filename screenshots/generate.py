@@ -3,9 +3,11 @@
     python screenshots/generate.py [SNAPSHOT] [--today YYYY-MM-DD] [--size 160x48]
 
 SNAPSHOT defaults to the bundled demo (estate/sources/demo/demo.lsnap). The app is built with
-`create_app`, the same factory the CLI and the tests use, and driven with real key presses.
-`--today` defaults to the snapshot's creation date, so the same snapshot always gives the same
-pictures.
+`create_app`, the same factory the CLI and the tests use, and driven with real key presses: the
+home view as the CLI opens it, then every pane reached from the functions table. With the bundled
+demo, its later snapshot (demo-later.lsnap) is also shown against it as the baseline: the home
+view's "changed" panel and the Changes view. `--today` defaults to the snapshot's creation date,
+so the same snapshot always gives the same pictures.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +32,8 @@ from tui.viewmodels.principal_risk import principal_risks  # noqa: E402
 from tui.viewmodels.summary import most_exposed_function  # noqa: E402
 
 DEMO = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"
+DEMO_LATER = ROOT / "estate" / "sources" / "demo" / "demo-later.lsnap"
+AUTHOR = "oncall"  # the triage form's default author, fixed so the picture does not name whoever ran it
 OUT = Path(__file__).resolve().parent
 _KEY_NAMES = {" ": "space", "-": "minus", ".": "full_stop", "_": "underscore", ":": "colon"}
 
@@ -42,6 +47,7 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
     shots: dict[str, list[str]] = {
         "functions": [],
         "findings": ["f"],
+        "triage": ["f", "space", "space", "t", "down"],
         "help": ["question_mark"],
         "iam": ["i"],
         "coverage": ["c"],
@@ -65,10 +71,19 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
     return shots
 
 
-async def shoot(analysis: Analysis, name: str, press: Sequence[str], size: tuple[int, int]) -> Path:
-    app = create_app(analysis=analysis)
+async def shoot(
+    analysis: Analysis,
+    name: str,
+    press: Sequence[str],
+    size: tuple[int, int],
+    first_view: str = "functions",
+    baseline: Path | None = None,
+) -> Path:
+    app = create_app(analysis=analysis, first_view=first_view, baseline=baseline)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the home view's panels, a baseline's diff
         await pilot.pause()
         for key in press:
             await pilot.press(key)
@@ -93,9 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"screenshots: {exc}", file=sys.stderr)
         return 2
     today = args.today or dt.datetime.fromisoformat(snapshot.manifest.created_at).date()
+    os.environ["USER"] = AUTHOR
+    size = (width, height)
     analysis = analyze_snapshot(snapshot, today)
-    for name, press in panes(analysis).items():
-        path = asyncio.run(shoot(analysis, name, press, (width, height)))
+    shots = [asyncio.run(shoot(analysis, "home", [], size, first_view="home"))]
+    shots += [asyncio.run(shoot(analysis, name, press, size)) for name, press in panes(analysis).items()]
+    if args.snapshot == DEMO and DEMO_LATER.exists():
+        later = load_snapshot(DEMO_LATER)
+        later_analysis = analyze_snapshot(later, dt.datetime.fromisoformat(later.manifest.created_at).date())
+        for name, view in (("home-baseline", "home"), ("changes", "changes")):
+            shots.append(asyncio.run(shoot(later_analysis, name, [], size, first_view=view, baseline=DEMO)))
+    for path in shots:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

@@ -3,10 +3,11 @@
 The CLI (`lambdascope demo|open`), the Pilot tests, the SVG snapshot tests and the screenshot
 script all build the app through `create_app`, so all four see the same thing. Given a path (or
 the snapshot already loaded, as `lambdascope open` does to fail fast, or a live collection), the
-app loads it in a thread worker behind a loading indicator, paints the functions table from the
-model as soon as it is built, then analyses it in the same worker behind a progress line naming
-the stage; given an `Analysis`, it shows it at once. A snapshot the user got wrong ends the app
-with one line (`app.return_code == 2`), never a traceback.
+app loads it in a thread worker behind a loading indicator, paints the first view (the home view
+from the CLI, the functions table by default) from the model as soon as it is built, then
+analyses it in the same worker behind a progress line naming the stage; given an `Analysis`,
+it shows it at once. A snapshot the user got wrong ends the app with one line
+(`app.return_code == 2`), never a traceback.
 
 The app owns its state (`tui.viewmodels.loading`): None until the model exists, `Pending` (the
 model, and the stage the analysis has reached) while it is analysed, then the `Analysis`
@@ -41,7 +42,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from analyzers.analysis import Analysis, analyze
 from analyzers.findings.settings import Settings
-from estate.errors import LambdascopeError
+from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from estate.model import Estate, MetricsUpdate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot, load_snapshot
@@ -50,10 +51,14 @@ from tui.messages import AnalysisChanged
 from tui.safe_text import clean, literal
 from tui.screens.analysis_pending import AnalysisPendingScreen
 from tui.screens.analysis_screen import AnalysisScreen
+from tui.screens.changes import ChangesScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.help import HelpScreen, key_help
+from tui.screens.home import HomeScreen
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.views import VIEWS, view_screen
+from tui.viewmodels.actions_mode import ACTIONS_TITLE, ActionsMode
+from tui.viewmodels.baseline import Baseline, compare
 from tui.viewmodels.loading import (
     AnalysisCancelled,
     EstateState,
@@ -66,6 +71,7 @@ from tui.viewmodels.loading import (
     sub_title,
 )
 from tui.widgets.collect_progress import CollectProgress
+from tui.widgets.resource_table import ResourceTable
 
 Progress = Callable[[str, int, int], None]
 # `lambdascope live`: collects with the given progress callback (called from worker threads),
@@ -88,6 +94,10 @@ FAILURE_TITLES = {
     "anomaly-board": "Anomaly scoring failed",
     "anomaly-series": "Metric series failed",
     "iam-risks": "Principals not computed",
+    "metrics-refresh": "Metrics not re-read",
+    "triage": "Triage state not saved",
+    "home-board": "Home view not computed",
+    "baseline": "Cannot compare with the baseline",
 }
 
 
@@ -141,8 +151,23 @@ class LambdascopeApp(App[None]):
         settings: Settings | None = None,
         refresh_metrics: MetricsRefresh | None = None,
         refresh_seconds: float | None = None,
+        first_view: str = "functions",
+        baseline: Path | None = None,
+        baseline_snapshot: Snapshot | None = None,
+        actions: ActionsMode | None = None,
     ) -> None:
         super().__init__()
+        # `--allow-actions`: isolate / restore in the function detail; the header says so
+        self.actions = actions
+        if actions is not None:
+            self.title = ACTIONS_TITLE
+        # The snapshot to compare with (`--baseline`, or picked in the palette): the Changes view
+        # and the tables' new-row marks read it; the diff is computed once the analysis is done.
+        self.baseline: Baseline | None = Baseline(baseline) if baseline is not None else None
+        self._baseline_snapshot = baseline_snapshot
+        if first_view not in VIEWS:
+            raise ValueError(f"no view {first_view!r} (one of {', '.join(VIEWS)})")
+        self.first_view = first_view
         self._settings = settings
         if snapshot_path is None and snapshot is None and analysis is None and collection is None:
             raise ValueError("create_app needs a snapshot (or its path), an analysis or a collection")
@@ -190,6 +215,7 @@ class LambdascopeApp(App[None]):
         if self._preloaded is not None:
             freeze_long_lived()
             await self._show(self._preloaded)
+            self._start_compare(self._preloaded)
         elif self._collection is not None:
             self.sub_title = "collecting"
             self._collect(self._collection)
@@ -257,9 +283,9 @@ class LambdascopeApp(App[None]):
     # The state and the views ---------------------------------------------------------------
     async def _show(self, state: EstateState) -> None:
         """Make `state` the app's and every view's. The first state installs the views and opens
-        the functions table; a later one rebuilds the views not on show when next shown, and the
-        screens on show take it in place (a view that waited for the analysis is replaced by
-        itself)."""
+        the first view (`first_view`: the home view from the CLI, else the functions table); a
+        later one rebuilds the views not on show when next shown, and the screens on show take it
+        in place (a view that waited for the analysis is replaced by itself)."""
         first = self.state is None
         self.state = state
         self.analysis_progress = state.progress if isinstance(state, Pending) else None
@@ -268,7 +294,8 @@ class LambdascopeApp(App[None]):
             for view in VIEWS:
                 self.add_mode(view, partial(view_screen, view, state))
             self.add_mode(_SWAP_MODE, Screen)
-            await self.switch_mode("functions")
+            await self.switch_mode(self.first_view)
+            self._start_metrics_timer()
             return
         for view in VIEWS:
             if view != self.current_mode:
@@ -302,6 +329,9 @@ class LambdascopeApp(App[None]):
             result = worker.result
             assert isinstance(result, Analysis)
             await self._show(result)
+            self._start_compare(result)
+        if worker.group == "baseline" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            await self._baseline_done(worker)
         if event.state is not WorkerState.ERROR:
             return
         error = worker.error
@@ -309,7 +339,8 @@ class LambdascopeApp(App[None]):
             return  # the user quit while it loaded
         if not isinstance(error, LambdascopeError):
             assert error is not None
-            raise error  # a programming error: let Textual show it
+            self._internal_error(error, worker.group)
+            return
         line = clean(str(error).splitlines()[0] if str(error) else error)
         if worker.group != "load":
             title = FAILURE_TITLES.get(worker.group, "Failed")
@@ -322,6 +353,15 @@ class LambdascopeApp(App[None]):
             title = "Cannot collect" if self._collection is not None else "Cannot open snapshot"
         self.notify(message, title=title, severity="error", markup=False)
         self.exit(return_code=2, message=Text(message, no_wrap=True, overflow="ignore"))
+
+    def _internal_error(self, error: BaseException, group: str) -> None:
+        """A bug in a worker: one notification naming the file that holds the traceback; the app
+        keeps running unless the failed work was the load, without which there is nothing to show."""
+        line = record_internal_error(error, f"tui worker {group}")
+        self.notify(line, title="Internal error", severity="error", markup=False)
+        if group == "load":
+            message = f"lambdascope: {line}"
+            self.exit(return_code=EXIT_INTERNAL, message=Text(message, no_wrap=True, overflow="ignore"))
 
     async def on_analysis_changed(self, message: AnalysisChanged) -> None:
         """Adopt a screen's new analysis: the screens on show take it in place, every other view
@@ -343,6 +383,108 @@ class LambdascopeApp(App[None]):
 
     def on_unmount(self) -> None:
         release_long_lived()  # the app no longer shows the estate: let the collector see it
+
+    # Live metrics ------------------------------------------------------------------------
+    def _start_metrics_timer(self) -> None:
+        """`lambdascope live`: re-read the metrics every `anomaly_refresh_seconds` while the home
+        view is on show (the Anomalies pane runs its own timer and shows its status; no other view
+        re-reads). The result is adopted like any change, so the home view, the header, the
+        functions' counts, the findings and the Anomalies pane move together."""
+        if self.refresh_metrics is not None and self.anomaly_refresh_seconds > 0:
+            self.set_interval(self.anomaly_refresh_seconds, self._metrics_tick, name="metrics-refresh")
+
+    def _metrics_tick(self) -> None:
+        analysis = self.analysis
+        if analysis is None or not isinstance(self.screen, HomeScreen):
+            return
+        if any(w.group == "metrics-refresh" and not w.is_finished for w in self.workers):
+            return  # the previous refresh is still waiting on AWS: never pile calls up
+        self._refresh_metrics(analysis)
+
+    @work(thread=True, exclusive=True, group="metrics-refresh", exit_on_error=False)
+    def _refresh_metrics(self, analysis: Analysis) -> None:
+        """The re-read metrics, re-analysed (the anomaly rules only), adopted like any change."""
+        assert self.refresh_metrics is not None
+        fresh = analysis.with_metrics(self.refresh_metrics(analysis.estate))
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnalysisChanged(fresh, analysis))
+
+    # The baseline (the Changes view) -----------------------------------------------------
+    @property
+    def new_row_keys(self) -> frozenset[str]:
+        """Row keys (finding ids, ARNs) new since the baseline: every ResourceTable marks them."""
+        return self.baseline.new_row_keys if self.baseline is not None else frozenset()
+
+    def _start_compare(self, analysis: Analysis) -> None:
+        if self.baseline is not None and self.baseline.diff is None and self.baseline.error is None:
+            self._compare(self.baseline.path, analysis)
+
+    def compare_with(self, path: Path) -> None:
+        """Compare the open snapshot with `path` (the palette's `baseline:`), in a worker."""
+        self.baseline = Baseline(path)
+        self._baseline_snapshot = None
+        if self.analysis is not None:
+            self._compare(path, self.analysis)
+        self.call_later(self._baseline_changed)
+
+    @work(thread=True, exclusive=True, group="baseline", exit_on_error=False)
+    def _compare(self, path: Path, analysis: Analysis) -> Baseline:
+        """(In a worker.) The baseline analysed and compared; abandoned at once if the user quits
+        (at 10,000 functions its analysis takes as long as the open snapshot's)."""
+        baseline = self._baseline_snapshot if self._baseline_snapshot is not None else path
+
+        def run() -> Baseline:
+            with long_lived():
+                return Baseline(path, compare(baseline, analysis))
+
+        return run_abandonable(run, get_current_worker().cancelled_event)
+
+    async def _baseline_done(self, worker: Worker[Any]) -> None:
+        if self.baseline is None:
+            return
+        if worker.state is WorkerState.SUCCESS:
+            result = worker.result
+            assert isinstance(result, Baseline)
+            if result.path != self.baseline.path:
+                return  # another baseline was picked meanwhile
+            self.baseline = result
+            diff = result.diff
+            if diff is not None:
+                self.notify(
+                    f"{len(diff.findings.new)} new, {len(diff.findings.resolved)} resolved findings since "
+                    f"the baseline (d: Changes)",
+                    title="Compared",
+                    markup=False,
+                )
+        elif isinstance(worker.error, LambdascopeError):
+            self.baseline = Baseline(self.baseline.path, error=clean(str(worker.error).splitlines()[0]))
+        elif not isinstance(worker.error, AnalysisCancelled):  # a bug: the notification names its file
+            self.baseline = Baseline(self.baseline.path, error="the comparison failed (internal error)")
+        await self._baseline_changed()
+
+    async def _baseline_changed(self) -> None:
+        """Every table on show marks the new rows; a Changes view on show refills."""
+        keys = self.new_row_keys
+        for mode in VIEWS:
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:
+                continue
+            for screen in stack:
+                if not screen.is_mounted:
+                    continue
+                for table in screen.query(ResourceTable).results(ResourceTable):
+                    table.mark_new(keys)
+                if isinstance(screen, ChangesScreen):
+                    await screen.show_changes()
+                if isinstance(screen, HomeScreen):  # its "changed since the baseline" panel
+                    await screen.show_baseline()
+
+    def view_keys(self) -> list[tuple[str, str, str]]:
+        """(view, key, label) of every view, home first, then in `VIEWS` order: what every
+        screen's view bar names."""
+        views = [(view, key, label) for view, (_screen, key, label) in VIEWS.items()]
+        return sorted(views, key=lambda entry: entry[0] != "home")
 
     # Actions -----------------------------------------------------------------------------
     async def action_show_view(self, view: str) -> None:
@@ -396,6 +538,10 @@ def create_app(
     settings: Settings | None = None,
     refresh_metrics: MetricsRefresh | None = None,
     refresh_seconds: float | None = None,
+    first_view: str = "functions",
+    baseline: Path | None = None,
+    baseline_snapshot: Snapshot | None = None,
+    actions: ActionsMode | None = None,
 ) -> LambdascopeApp:
     """The app for a snapshot file (read in a worker; pass `snapshot` too if it is already
     read), an analysis already in hand, or a live collection (run in a worker behind
@@ -406,7 +552,11 @@ def create_app(
     tests and screenshots are deterministic. `settings` (lambdascope.toml) brings severity
     overrides and suppressions; None is the built-in defaults. With a collection,
     `refresh_metrics` re-reads the metrics every `refresh_seconds` (default 60; 0: never) while the
-    Anomalies pane is open; without it the pane only re-scores what was collected.
+    Anomalies pane is open (and on every other screen: the app's own timer); without it the pane
+    only re-scores what was collected. `first_view` is the view shown first: the CLI opens on
+    "home"; tests that are about another view start there. `baseline` (with its snapshot if
+    already read) is compared with once the analysis is done: the Changes view and the tables'
+    marks of new rows.
     """
     return LambdascopeApp(
         snapshot_path,
@@ -417,4 +567,8 @@ def create_app(
         settings=settings,
         refresh_metrics=refresh_metrics,
         refresh_seconds=refresh_seconds,
+        first_view=first_view,
+        baseline=baseline,
+        baseline_snapshot=baseline_snapshot,
+        actions=actions,
     )

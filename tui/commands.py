@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Protocol, cast
 
 from rich.style import Style
@@ -26,6 +27,23 @@ from tui.viewmodels.loading import EstateState
 from tui.viewmodels.posture_groups import Grouping
 
 _MATCH_STYLE = Style(reverse=True)
+BASELINE_CANDIDATES = 50
+"""Snapshot files the palette offers as a baseline, at most (newest first)."""
+
+
+def baseline_candidates(opened: Path | None) -> list[Path]:
+    """`*.lsnap` files beside the open snapshot and in the working directory, newest first, the
+    open one left out; a directory that cannot be listed offers none."""
+    found: dict[Path, float] = {}
+    for folder in {p for p in (opened.parent if opened else None, Path.cwd()) if p is not None}:
+        try:
+            for path in folder.glob("*.lsnap"):
+                found[path.resolve()] = path.stat().st_mtime
+        except OSError:
+            continue
+    if opened is not None:
+        found.pop(opened.resolve(), None)
+    return sorted(found, key=lambda p: (-found[p], str(p)))[:BASELINE_CANDIDATES]
 
 
 def highlighted(matcher: Matcher, candidate: str) -> Text:
@@ -51,6 +69,7 @@ class PaletteHost(Protocol):
     async def open_principal(self, arn: str) -> None: ...
     def action_copy_arn(self) -> None: ...
     def action_help(self) -> None: ...
+    def compare_with(self, path: Path) -> None: ...
 
 
 POSTURE_HELP = {
@@ -107,6 +126,21 @@ class LambdascopeCommands(Provider):
             return
         for text, help_text, callback in self._static_commands():
             yield DiscoveryHit(text, callback, text=text, help=help_text)
+        for text, help_text, callback in self._baseline_commands():
+            yield DiscoveryHit(text, callback, text=text, help=help_text)
+
+    def _baseline_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """`baseline: compare with <file>` for the snapshot files beside the open one and in the
+        working directory (the Changes view, key d, then shows what changed since it)."""
+        opened = getattr(self.app, "snapshot_path", None)
+        return [
+            (
+                f"baseline: compare with {clean(path.name)}",
+                escape(clean(path)),
+                partial(self._app.compare_with, path),
+            )
+            for path in baseline_candidates(opened if isinstance(opened, Path) else None)
+        ]
 
     async def search(self, query: str) -> Hits:
         app = self._app
@@ -114,7 +148,7 @@ class LambdascopeCommands(Provider):
         if state is None:
             return
         matcher = self.matcher(query)
-        for text, help_text, callback in self._static_commands():
+        for text, help_text, callback in [*self._static_commands(), *self._baseline_commands()]:
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)

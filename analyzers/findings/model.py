@@ -168,6 +168,57 @@ class Suppression:
         )
 
 
+TRIAGE_STATES = ("open", "acknowledged", "investigating", "false-positive", "risk-accepted", "resolved")
+"""DESIGN.md section 5's statuses. `risk-accepted` is a suppression (lambdascope.toml, with its
+expiry), whose finding's status reads `suppressed`; the others are kept in the triage file."""
+OPEN_STATUSES = frozenset({"open", "acknowledged", "investigating"})
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """Someone's verdict on one finding: `state` (one of TRIAGE_STATES but risk-accepted), who set
+    it, when (UTC) and why. `reopened`: it was marked resolved before the snapshot was collected,
+    yet the snapshot still has it, so the finding is open again."""
+
+    state: str
+    author: str
+    at: dt.datetime
+    note: str = ""
+    reopened: bool = False
+
+    def __post_init__(self) -> None:
+        if self.state not in TRIAGE_STATES or self.state == "risk-accepted":
+            raise ValueError(f"not a triage state: {self.state!r}")
+        if self.at.tzinfo is None:
+            raise ValueError("a triage time must carry its time zone")
+
+    @property
+    def status(self) -> str:
+        """The finding's status under this triage: a re-opened finding is `open`."""
+        return "open" if self.reopened else self.state
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "state": self.state,
+            "author": self.author,
+            "at": self.at.isoformat(),
+            "note": self.note,
+            "reopened": self.reopened,
+        }
+
+    @classmethod
+    def from_json(cls, data: JSONValue) -> Triage:
+        fields = _record(data, "triage")
+        reopened = fields.get("reopened")
+        if not isinstance(reopened, bool):
+            raise ValueError("triage: reopened is not a boolean")
+        try:
+            at = dt.datetime.fromisoformat(_text(fields, "at"))
+        except ValueError:
+            raise ValueError("triage: at is not a date-time") from None
+        return cls(_text(fields, "state"), _text(fields, "author"), at, _text(fields, "note"), reopened)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: Rule
@@ -179,6 +230,7 @@ class Finding:
     region: str = ""
     id: str = field(default="")
     suppression: Suppression | None = None  # set by apply_suppressions; the finding stays listed
+    triage: Triage | None = None  # set by apply_triage (analyzers/findings/triage.py)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -194,7 +246,17 @@ class Finding:
 
     @property
     def status(self) -> str:
-        return "open" if self.suppression is None else "suppressed"
+        """`suppressed` (risk accepted in lambdascope.toml) wins over a triage state; else the
+        triage state, else `open`."""
+        if self.suppression is not None:
+            return "suppressed"
+        return "open" if self.triage is None else self.triage.status
+
+    @property
+    def is_open(self) -> bool:
+        """Still to act on: open, acknowledged or investigating (a re-opened one too); not
+        suppressed, a false positive or resolved. What counts and what `--fail-on` sees."""
+        return self.status in OPEN_STATUSES
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
@@ -210,6 +272,7 @@ class Finding:
             "compliance": list(self.rule.compliance),
             "status": self.status,
             "suppressed": None if self.suppression is None else self.suppression.to_json(),
+            "triage": None if self.triage is None else self.triage.to_json(),
         }
 
     @classmethod
@@ -232,8 +295,11 @@ class Finding:
             raise ValueError("finding: evidence is not a list")
         suppressed = fields.get("suppressed")
         suppression = None if suppressed is None else Suppression.from_json(suppressed)
-        if fields.get("status") != ("open" if suppression is None else "suppressed"):
-            raise ValueError("finding: status disagrees with its suppression")
+        marked = fields.get("triage")  # absent in files written before triage states
+        triage = None if marked is None else Triage.from_json(marked)
+        status = "suppressed" if suppression else (triage.status if triage else "open")
+        if fields.get("status") != status:
+            raise ValueError("finding: status disagrees with its suppression or triage")
         fid = _text(fields, "id")
         if not fid:
             raise ValueError("finding: empty id")
@@ -247,6 +313,7 @@ class Finding:
             region=_text(fields, "region"),
             id=fid,
             suppression=suppression,
+            triage=triage,
         )
 
 

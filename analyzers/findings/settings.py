@@ -20,16 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.findings.model import RULE_PATTERN, Severity, Suppression, glob_pattern
+from analyzers.findings.triage import TriageBook
 from estate.errors import LambdascopeError
 
 FILE_NAME = "lambdascope.toml"
 DEFAULT_CLASSIFICATION_TAG = "DataClassification"
 DEFAULT_MIN_LOG_RETENTION_DAYS = 365  # PCI DSS 4.0 10.5.1: twelve months of audit log history
+DEFAULT_IAC_TAG_KEYS = ("managed-by",)  # a team's own deployment tag (Terraform, Pulumi, ...)
 REGION = re.compile(r"^[a-z]{2,}(-[a-z]+)+-\d+$")
 TOP_KEYS = frozenset(
     {
         "allowed_regions",
         "classification_tag_key",
+        "iac_tag_keys",
         "min_log_retention_days",
         "severity_overrides",
         "suppressions",
@@ -45,9 +48,12 @@ class Settings:
     allowed_regions: tuple[str, ...] = ()  # empty: every region is allowed
     classification_tag_key: str = DEFAULT_CLASSIFICATION_TAG
     min_log_retention_days: int = DEFAULT_MIN_LOG_RETENTION_DAYS
+    # Function tag keys that say "deployed from code", beside CloudFormation's and SAM's own.
+    iac_tag_keys: tuple[str, ...] = DEFAULT_IAC_TAG_KEYS
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     suppressions: tuple[Suppression, ...] = ()
     source: Path | None = None  # the file these came from; None: built-in defaults
+    triage: TriageBook = field(default_factory=TriageBook)  # lambdascope-triage.toml (triage.py)
 
     def check_rules(self, known: Iterable[str]) -> None:
         """Fail on rule ids that name no rule: a typo would otherwise silently do nothing."""
@@ -99,6 +105,9 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
     retention = data.get("min_log_retention_days", DEFAULT_MIN_LOG_RETENTION_DAYS)
     if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
         raise _error(path, "min_log_retention_days", "expected a whole number of days, 1 or more")
+    iac_keys = _str_list(data.get("iac_tag_keys", list(DEFAULT_IAC_TAG_KEYS)), path, "iac_tag_keys")
+    if not all(k.strip() for k in iac_keys):
+        raise _error(path, "iac_tag_keys", "expected non-empty tag keys")
     suppressions = data.get("suppressions", [])
     if not isinstance(suppressions, list):
         raise _error(path, "suppressions", "expected an array of tables ([[suppressions]])")
@@ -106,6 +115,7 @@ def parse_settings(text: str, path: Path | None = None) -> Settings:
         allowed_regions=tuple(dict.fromkeys(regions)),
         classification_tag_key=tag_key,
         min_log_retention_days=retention,
+        iac_tag_keys=tuple(dict.fromkeys(k.strip() for k in iac_keys)),
         severity_overrides=_overrides(data.get("severity_overrides", {}), path),
         suppressions=tuple(_suppression(s, path, f"suppressions[{i}]") for i, s in enumerate(suppressions)),
         source=path,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from analyzers.findings.model import Evidence, Finding, Severity, Suppression, sort_findings
 from analyzers.findings.settings import Settings
+from analyzers.findings.triage import apply_triage
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,13 @@ def apply_suppressions(
     )
 
 
-def settle(raw_findings: Iterable[Finding], settings: Settings, today: dt.date) -> SuppressionOutcome:
+def settle(
+    raw_findings: Iterable[Finding], settings: Settings, today: dt.date, collected: dt.datetime | None = None
+) -> SuppressionOutcome:
     """The rules' findings under `settings`: severity overrides, then suppressions as of `today`,
-    in report order. The one place this happens: a fresh analysis (`Analysis.with_settings`) and a
+    then triage states (a `resolved` mark older than the snapshot, `collected`, re-opens), in
+    report order. The one place this happens: a fresh analysis (`Analysis.with_settings`) and a
     cached one (tui/cli/cached_analysis.py) settle alike."""
     rated = apply_severity_overrides(raw_findings, settings.severity_overrides)
-    return apply_suppressions(sort_findings(rated), settings.suppressions, today)
+    outcome = apply_suppressions(sort_findings(rated), settings.suppressions, today)
+    return replace(outcome, findings=apply_triage(outcome.findings, settings.triage, collected))

@@ -53,7 +53,7 @@ SIZE_LIMIT = 2 * 2**30  # a 10,000-function estate's entry is about 150 MB
 CODE_PACKAGES = ("analyzers", "estate", "policy", "tui.cli.cached_analysis", "tui.cli.reports")
 """The code an entry's content comes from: findings, rules and header, the entry's layout, the
 findings' texts. Packages are walked; a module is its one file."""
-POST_RULE_SETTINGS = frozenset({"severity_overrides", "suppressions", "source"})
+POST_RULE_SETTINGS = frozenset({"severity_overrides", "suppressions", "source", "triage"})
 """Settings applied after the rules ran (`settle`), or not a setting at all: not in the key."""
 _MAC_SIZE = hashlib.sha256().digest_size
 

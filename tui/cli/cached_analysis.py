@@ -26,6 +26,7 @@ from analyzers.findings.suppressions import (
     apply_suppressions,
     settle,
 )
+from analyzers.findings.triage import apply_triage, collected_at
 from analyzers.gc_pause import cyclic_gc_paused
 from tui.cli.reports import FindingsReport, Text, finding_text
 
@@ -172,7 +173,8 @@ def cached_report(
     settings.check_rules(rule.id for rule in cached.rules)  # the error `analyze` would raise
     with cyclic_gc_paused():
         if evidence:
-            settled = settle(cached.raw_findings, settings, today)
+            collected = collected_at(cached.snapshot.get("created_at"))
+            settled = settle(cached.raw_findings, settings, today, collected)
             texts: list[Text | None] = []
         else:
             settled, texts = _settled_bare(cached, settings, today)
@@ -183,6 +185,7 @@ def cached_report(
         rules=cached.rules,
         findings=settled.findings,
         config=settings.source,
+        triage_file=settings.triage.read_from,
         expired_suppressions=settled.expired,
         unused_suppressions=settled.unused,
         texts=texts,
@@ -198,7 +201,10 @@ def _settled_bare(
     rated = apply_severity_overrides(cached.bare, settings.severity_overrides)
     position = {id(finding): index for index, finding in enumerate(rated)}
     ordered = sort_findings(rated)
+    collected = collected_at(cached.snapshot.get("created_at"))
     outcome = apply_suppressions(ordered, settings.suppressions, today)
+    triaged = apply_triage(outcome.findings, settings.triage, collected)
+    outcome = dataclasses.replace(outcome, findings=triaged)
     findings: list[Finding] = []
     texts: list[Text | None] = []
     for before, after in zip(ordered, outcome.findings, strict=True):
@@ -207,6 +213,6 @@ def _settled_bare(
             findings.append(after)
             texts.append(cached.texts[index])
         else:
-            findings.append(settle([cached.finding(index)], settings, today).findings[0])
+            findings.append(settle([cached.finding(index)], settings, today, collected).findings[0])
             texts.append(None)
     return dataclasses.replace(outcome, findings=findings), texts

@@ -1,7 +1,8 @@
 """The `lambdascope` command: the headless commands of DESIGN.md section 6 and the TUI launchers.
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error (one line on stderr,
-never a traceback). Textual is imported only by the commands that open the UI.
+never a traceback), 70 internal error (one line on stderr naming the file that holds the
+traceback, estate/errors.py). Textual is imported only by the commands that open the UI.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from estate.errors import LambdascopeError
+from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
+from tui.cli.actions_arg import actions_mode, add_actions_args
 
 if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
     from estate.snapshot import Snapshot
     from estate.sources.live import CollectOptions
     from tui.cli.reports import FindingsReport
+    from tui.viewmodels.actions_mode import ActionsMode
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -32,10 +35,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"lambdascope: error: {message} (see --help)\n")
 
 
-def demo_snapshot_path() -> Path:
-    from estate.sources.demo import snapshot_path
+def demo_snapshot_path(*, later: bool = False) -> Path:
+    from estate.sources.demo import later_snapshot_path, snapshot_path
 
-    path = snapshot_path()
+    path = later_snapshot_path() if later else snapshot_path()
     if not path.is_file():
         raise LambdascopeError(f"the bundled demo snapshot is missing ({path}); run `make demo-snapshot`")
     return path
@@ -121,6 +124,12 @@ def _add_config_arg(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="project settings and suppressions (default: ./lambdascope.toml if present)",
     )
+    p.add_argument(
+        "--triage",
+        type=Path,
+        metavar="PATH",
+        help="triage states file (default: lambdascope-triage.toml beside the config, else in .)",
+    )
 
 
 MAX_JOBS = 4
@@ -155,8 +164,11 @@ def _add_no_cache_arg(p: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     from analyzers.findings.settings import load_settings
+    from analyzers.findings.triage import default_path, load_triage
 
-    return load_settings(args.config, Path.cwd())
+    settings = load_settings(args.config, Path.cwd())
+    triage = args.triage or default_path(settings.source, Path.cwd())
+    return replace(settings, triage=load_triage(triage))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,11 +176,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
     p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--later",
+        action="store_true",
+        help="open the demo a day later, compared with the demo (the Changes view, key d)",
+    )
+    add_actions_args(p)
     _add_config_arg(p)
     _add_no_cache_arg(p)
     p = sub.add_parser("open", help="open the TUI on a snapshot file")
     p.add_argument("snapshot", type=Path)
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD",
+        help="an earlier snapshot of the same accounts: the Changes view (key d) and new rows marked",
+    )
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    add_actions_args(p)
     _add_config_arg(p)
     _add_no_cache_arg(p)
     p = sub.add_parser("collect", help="collect a live estate into a snapshot file")
@@ -185,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-read the functions' CloudWatch metrics every N seconds while the Anomalies pane is "
         "open (default 60; 0: off; GetMetricData is billed per metric read)",
     )
+    add_actions_args(p)
     _add_config_arg(p)
     _add_no_cache_arg(p)
     p = sub.add_parser("findings", help="print the findings of a snapshot")
@@ -213,9 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugin_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own module: each `register(sub)` adds one parser and sets
     `handler` (a `(argparse.Namespace) -> int`) as its default, so `run` needs no branch for it."""
-    from tui.cli import graph_export, import_dumps, reach_command, synth
+    from tui.cli import diff_command, graph_export, import_dumps, reach_command, synth
 
-    return [synth.register, import_dumps.register, reach_command.register, graph_export.register]
+    return [
+        synth.register,
+        import_dumps.register,
+        reach_command.register,
+        graph_export.register,
+        diff_command.register,
+    ]
 
 
 def _collect_options(args: argparse.Namespace) -> CollectOptions:
@@ -314,6 +346,8 @@ def _live(args: argparse.Namespace) -> int:
         settings=settings,
         refresh_metrics=refresher.refresh if refresh else None,
         refresh_seconds=args.refresh_seconds,
+        first_view="home",
+        actions=actions_mode(args),
     )
     app.run()
     refresher.cancel()  # a refresh still waiting on AWS stops instead of holding the exit
@@ -327,11 +361,29 @@ def _run_tui(
     snapshot: Snapshot | None = None,
     today: dt.date | None = None,
     settings: Settings | None = None,
+    baseline: Path | None = None,
+    actions: ActionsMode | None = None,
 ) -> int:
-    """The TUI on a snapshot file; given the snapshot already loaded, the app only analyses it."""
+    """The TUI on a snapshot file; given the snapshot already loaded, the app only analyses it.
+    A baseline is read and checked against it first: a bad one fails before the screen."""
     from tui.app import create_app
 
-    app = create_app(path, snapshot=snapshot, today=today, settings=settings)
+    old = None
+    if baseline is not None:
+        from estate.snapshot import load_snapshot
+        from tui.viewmodels.baseline import read_baseline
+
+        old = read_baseline(baseline, snapshot if snapshot is not None else load_snapshot(path))
+    app = create_app(
+        path,
+        snapshot=snapshot,
+        today=today,
+        settings=settings,
+        first_view="home",
+        baseline=baseline,
+        baseline_snapshot=old,
+        actions=actions,
+    )
     app.run()
     return int(app.return_code or 0)
 
@@ -342,12 +394,30 @@ def run(argv: Sequence[str] | None = None) -> int:
     if handler is not None:
         return int(handler(args))
     if args.command == "demo":
-        return _run_tui(demo_snapshot_path(), today=args.as_of, settings=_settings(args))
+        if args.later:  # the later demo, compared with the demo
+            later = demo_snapshot_path(later=True)
+            return _run_tui(
+                later,
+                today=args.as_of,
+                settings=_settings(args),
+                baseline=demo_snapshot_path(),
+                actions=actions_mode(args),
+            )
+        return _run_tui(
+            demo_snapshot_path(), today=args.as_of, settings=_settings(args), actions=actions_mode(args)
+        )
     if args.command == "open":
         from estate.snapshot import load_snapshot
 
         snapshot = load_snapshot(args.snapshot)  # read once: a bad file fails before the screen
-        return _run_tui(args.snapshot, snapshot, today=args.as_of, settings=_settings(args))
+        return _run_tui(
+            args.snapshot,
+            snapshot,
+            today=args.as_of,
+            settings=_settings(args),
+            baseline=args.baseline,
+            actions=actions_mode(args),
+        )
     if args.command == "collect":
         from estate.snapshot import export_snapshot
 
@@ -420,6 +490,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lambdascope: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line and a code of its own, the traceback kept in a file
+        command = " ".join(sys.argv[1:2] if argv is None else list(argv)[:1])
+        print(f"lambdascope: {record_internal_error(exc, command)}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ BATCH_SIZE = 100  # BatchImportFindings: at most 100 findings a call
 MAX_FINDING_BYTES = 240 * 1024  # ... and each finding under 240 KB
 TITLE_MAX, DESCRIPTION_MAX, RECOMMENDATION_MAX = 256, 1024, 512
 PRODUCT_FIELD_MAX, REQUIREMENTS_MAX = 2048, 32
+NOTE_MAX, NOTE_BY_MAX = 512, 512  # Note.Text and Note.UpdatedBy
 
 ASFF_SEVERITY = {
     Severity.INFO: "INFORMATIONAL",
@@ -76,6 +77,10 @@ def _timestamp(created_at: Any) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
+def _iso_z(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def asff_finding(finding: Finding, snapshot: Mapping[str, Any]) -> dict[str, Any] | None:
     """One finding in ASFF, or None when its account cannot be known."""
     resource = parse_resource(finding.resource)
@@ -98,6 +103,9 @@ def asff_finding(finding: Finding, snapshot: Mapping[str, Any]) -> dict[str, Any
         fields["lambdascope/suppression"] = _cut(
             json.dumps(finding.suppression.to_json(), ensure_ascii=True), PRODUCT_FIELD_MAX
         )
+    if finding.triage is not None:
+        triage = json.dumps(finding.triage.to_json(), ensure_ascii=True)
+        fields["lambdascope/triage"] = _cut(triage, PRODUCT_FIELD_MAX)
     out: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding.id,
@@ -127,6 +135,13 @@ def asff_finding(finding: Finding, snapshot: Mapping[str, Any]) -> dict[str, Any
         "RecordState": "ACTIVE",
         "ProductFields": fields,
     }
+    if finding.triage is not None and finding.triage.note:
+        # Security Hub's own place for a workflow note: text, who, when
+        out["Note"] = {
+            "Text": _cut(finding.triage.note, NOTE_MAX),
+            "UpdatedBy": _cut(finding.triage.author, NOTE_BY_MAX),
+            "UpdatedAt": _iso_z(finding.triage.at),
+        }
     if finding.compliance:
         out["Compliance"]["RelatedRequirements"] = list(finding.compliance[:REQUIREMENTS_MAX])
     return out

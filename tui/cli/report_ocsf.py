@@ -139,7 +139,7 @@ def ocsf_finding(finding: Finding, snapshot: Mapping[str, Any]) -> DetectionFind
         status_id=status,
         status=status.name if status is not StatusID.Other else finding.status,
         status_code="FAIL",
-        status_detail=suppression.reason if suppression else None,
+        status_detail=_status_detail(finding),
         risk_details=finding.rule.rationale,
         resources=[
             ResourceDetails(
@@ -162,8 +162,22 @@ def ocsf_finding(finding: Finding, snapshot: Mapping[str, Any]) -> DetectionFind
             "path": list(finding.path),
             "evidence": [e.to_json() for e in finding.evidence],
             **({"suppression": suppression.to_json()} if suppression else {}),
+            **({"triage": finding.triage.to_json()} if finding.triage is not None else {}),
         },
     )
+
+
+def _status_detail(finding: Finding) -> str | None:
+    """Why the status is what it is: the suppression's reason, else the triage note (and who set
+    it), a re-opened finding saying so."""
+    if finding.suppression is not None:
+        return finding.suppression.reason
+    t = finding.triage
+    if t is None:
+        return None
+    if t.reopened:
+        return f"re-opened: marked resolved by {t.author} at {t.at.isoformat()} but still present"
+    return f"{t.state} by {t.author}" + (f": {t.note}" if t.note else "")
 
 
 def finding_json(model: DetectionFinding) -> bytes:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import orjson
 
 from analyzers.findings.compliance import frameworks, requirement_summaries
-from analyzers.findings.model import Finding, Rule, Severity, Suppression, count_by_severity
+from analyzers.findings.model import Finding, Rule, Severity, Suppression, Triage, count_by_severity
+from analyzers.findings.triage import count_by_status
 from estate.text import escape_control
 
 if TYPE_CHECKING:
@@ -32,10 +33,11 @@ FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif", "ocsf", "asff")
 STREAMED = ("json", "ocsf", "asff")  # written as they are made (`write_report`), never one string
 NEEDS_EVIDENCE = ("markdown", "sarif", "ocsf", "asff")  # not from a report with cached texts
-# `suppression`: who accepted the risk, until when, and why (empty for open findings)
+# `suppression`: who accepted the risk, until when, and why (empty for open findings);
+# `triage`: who set the triage state, when, and their note (empty if nobody triaged it)
 CSV_COLUMNS = (
     *("id", "severity", "rule", "analyzer", "resource", "region", "title", "compliance"),
-    *("status", "suppression"),
+    *("status", "suppression", "triage"),
 )
 
 
@@ -50,6 +52,7 @@ class FindingsReport:
     rules: Sequence[Rule]  # every rule that ran, by id (the markdown lists each, SARIF those used)
     findings: Sequence[Finding]
     config: Path | None = None  # the settings file the suppressions came from
+    triage_file: Path | None = None  # the triage file the states came from
     expired_suppressions: tuple[Suppression, ...] = ()
     unused_suppressions: tuple[Suppression, ...] = ()
     texts: Sequence[Text | None] = ()
@@ -68,13 +71,15 @@ class FindingsReport:
             rules=tuple(RULES),
             findings=analysis.findings,
             config=analysis.settings.source,
+            triage_file=analysis.settings.triage.read_from,
             expired_suppressions=analysis.expired_suppressions,
             unused_suppressions=analysis.unused_suppressions,
         )
 
     @property
     def open_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.suppression is None]
+        """Findings still to act on (`Finding.is_open`): what the counts and `--fail-on` see."""
+        return [f for f in self.findings if f.is_open]
 
     @property
     def suppressed(self) -> int:
@@ -95,6 +100,10 @@ def _json_header(report: FindingsReport) -> dict[str, Any]:
             "config": str(report.config) if report.config else None,
             "expired": [s.to_json() for s in report.expired_suppressions],
             "unused": [s.to_json() for s in report.unused_suppressions],
+        },
+        "triage": {
+            "file": str(report.triage_file) if report.triage_file else None,
+            "statuses": count_by_status(report.findings),
         },
     }
 
@@ -186,6 +195,21 @@ def _suppressed_line(report: FindingsReport) -> str:
     )
 
 
+def _triage_line(report: FindingsReport) -> str:
+    """Markdown: how many findings have each status, and where the triage states came from."""
+    counts = ", ".join(f"{status} {n}" for status, n in count_by_status(report.findings).items())
+    where = f" (triage file {_md(str(report.triage_file))})" if report.triage_file else ""
+    reopened = sum(1 for f in report.findings if f.triage is not None and f.triage.reopened)
+    again = f"; {reopened} marked resolved but found again, re-opened" if reopened else ""
+    return f"Status: {counts or 'no findings'}{where}{again}."
+
+
+def _triage_md(t: Triage) -> str:
+    state = f"re-opened (was resolved by {_md(t.author)} at {t.at.isoformat()})" if t.reopened else t.state
+    by = "" if t.reopened else f" by {_md(t.author)} at {t.at.isoformat()}"
+    return f"{_md(state)}{by}" + (f": {_md(t.note)}" if t.note else "")
+
+
 def _suppression_md(s: Suppression) -> str:
     until = f" until {s.expires.isoformat()}" if s.expires else ""
     return f"{_md(s.rule)} on {_md(s.resource)} by {_md(s.author)}{until}: {_md(s.reason)}"
@@ -218,6 +242,8 @@ def findings_markdown(report: FindingsReport) -> str:
         *[f"| {sev.value} | {counts[sev]} |" for sev in Severity],
         "",
         _suppressed_line(report),
+        "",
+        _triage_line(report),
         "",
     ]
     for heading, entries in (
@@ -253,6 +279,8 @@ def findings_markdown(report: FindingsReport) -> str:
             out += ["Compliance: " + ", ".join(rule.compliance), ""]
         for finding in rule_findings:
             mark = f" (suppressed: {_suppression_md(finding.suppression)})" if finding.suppression else ""
+            if finding.triage is not None:
+                mark += f" ({_triage_md(finding.triage)})"
             out.append(f"- **{finding.severity.value}**{mark} {_md(finding.title)}  ")
             resource = escape_control(finding.resource).replace("`", "'")
             out.append(f"  `{resource}`")
@@ -301,6 +329,7 @@ def findings_csv(report: FindingsReport) -> str:
                 " ".join(f.compliance),
                 f.status,
                 _csv_cell(escape_control(_suppression_text(f.suppression))) if f.suppression else "",
+                _csv_cell(escape_control(_triage_text(f.triage))) if f.triage else "",
             ]
         )
     return buffer.getvalue()
@@ -309,6 +338,12 @@ def findings_csv(report: FindingsReport) -> str:
 def _suppression_text(s: Suppression) -> str:
     until = f" until {s.expires.isoformat()}" if s.expires else ""
     return f"{s.author}{until}: {s.reason}"
+
+
+def _triage_text(t: Triage) -> str:
+    head = f"re-opened, was resolved by {t.author} at {t.at.isoformat()}" if t.reopened else ""
+    head = head or f"{t.state} by {t.author} at {t.at.isoformat()}"
+    return head + (f": {t.note}" if t.note else "")
 
 
 def _csv_cell(text: str) -> str:
@@ -333,13 +368,43 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
         "locations": [{"logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}]}],
         "partialFingerprints": {"lambdascope/v1": f.id},
         # SARIF 2.1.0 3.27.23: [] means "not suppressed"; "external": the suppression is in lambdascope.toml
-        "suppressions": [_sarif_suppression(f.suppression)] if f.suppression else [],
+        # or the triage file
+        "suppressions": _sarif_suppressions(f),
+        **({"baselineState": "unchanged"} if f.triage is not None and f.triage.reopened else {}),
         "properties": {
+            "status": f.status,
+            **({"triage": f.triage.to_json()} if f.triage is not None else {}),
             "severity": f.severity.value,
             "evidence": [e.to_json() for e in f.evidence],
             "compliance": list(f.compliance),
         },
     }
+
+
+# SARIF 2.1.0 3.35.3: `accepted` suppresses the result, `underReview` does not yet.
+_SARIF_TRIAGE_STATUS = {
+    "acknowledged": "underReview",
+    "investigating": "underReview",
+    "false-positive": "accepted",
+    "resolved": "accepted",
+}
+
+
+def _sarif_suppressions(f: Finding) -> list[dict[str, Any]]:
+    """The suppression in lambdascope.toml, and the triage state where SARIF has one: a re-opened
+    finding (marked resolved, found again) and an `open` mark are not suppressed."""
+    out = [_sarif_suppression(f.suppression)] if f.suppression else []
+    t = f.triage
+    if t is not None and not t.reopened and t.state in _SARIF_TRIAGE_STATUS:
+        out.append(
+            {
+                "kind": "external",
+                "status": _SARIF_TRIAGE_STATUS[t.state],
+                "justification": f"{t.state}: {t.note}" if t.note else t.state,
+                "properties": t.to_json(),
+            }
+        )
+    return out
 
 
 def _sarif_suppression(s: Suppression) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 The app builds one for each such view (findings, IAM, posture, reachability, anomalies) while its
 state is `Pending`, and puts the view itself in its place when the analysis completes. Its keys
-are the app's (quit, help, the view keys) plus `f`/`esc` back to the functions table, which shows
-the model meanwhile.
+are the app's (quit, help, the view keys, named by its view bar) plus `f`/`esc` back to the
+functions table, which shows the model meanwhile.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui.widgets.analysis_progress import AnalysisProgress
+from tui.widgets.view_bar import ViewBar
 
 
 class AnalysisPendingScreen(Screen[None]):
@@ -36,6 +37,7 @@ class AnalysisPendingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
+        yield ViewBar()
         with Vertical(id="pending-view"):
             yield Static(Text(self.label, "bold"), id="pending-title")
             yield AnalysisProgress(id="pending-progress")

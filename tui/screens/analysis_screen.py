@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events, on
 from textual.screen import Screen
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from analyzers.analysis import Analysis
 from estate.model import Estate
 from tui.viewmodels.loading import EstateState, Pending
+from tui.widgets.view_bar import ViewBar
 
 
 class AnalysisScreen(Screen[None]):
@@ -63,6 +66,23 @@ class AnalysisScreen(Screen[None]):
         panes override it to refresh in place and keep the user's cursor, filter and sort."""
         self.analysis = analysis
         await self.recompose()
+        await self._mount_view_bar()
+
+    @on(events.Mount)
+    async def _view_bar_on_mount(self) -> None:
+        """(A decorated handler: the panes' own `on_mount` run beside it.)"""
+        await self._mount_view_bar()
+
+    async def _mount_view_bar(self) -> None:
+        """Every view and its key, on one line under the header (issue 15): mounted here, once,
+        so no screen has to remember it."""
+        if self.query(ViewBar):
+            return
+        headers = self.query(Header)
+        if headers:
+            await self.mount(ViewBar(), after=headers.first())
+        else:
+            await self.mount(ViewBar(), before=0)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Pass a failed worker to the app's one failure handler (Textual posts a worker's state

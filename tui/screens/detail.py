@@ -25,6 +25,7 @@ from estate.model.invoke_grants import grants_from_policy
 from estate.secrets import mask
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
+from tui.screens.isolate import ISOLATION_BINDINGS, IsolationKeys
 from tui.severity import SeverityPalette
 from tui.viewmodels.loading import EstateState, Pending
 from tui.viewmodels.summary import role_of
@@ -134,7 +135,7 @@ def environment_table(variables: tuple[EnvVar, ...]) -> Table:
     return table
 
 
-class FunctionDetailScreen(AnalysisScreen):
+class FunctionDetailScreen(IsolationKeys, AnalysisScreen):
     """Everything about one function; `esc` goes back to the table it was opened from."""
 
     CSS_PATH = "detail.tcss"
@@ -143,6 +144,7 @@ class FunctionDetailScreen(AnalysisScreen):
         Binding("y", "app.copy_arn", "Copy ARN"),
         Binding("j", "scroll('down')", "Scroll down", show=False),
         Binding("k", "scroll('up')", "Scroll up", show=False),
+        *ISOLATION_BINDINGS,  # opt-in (--allow-actions): tui/screens/isolate.py
     ]
     AUTO_FOCUS = "#detail"
     help_name = "function detail"

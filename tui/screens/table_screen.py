@@ -64,6 +64,10 @@ class TableScreen(AnalysisScreen):
     async def go_back(self) -> None:
         """`esc` with no filter active."""
 
+    def status_suffix(self) -> Text:
+        """What a subclass adds to the status line (a state filter, marked rows)."""
+        return Text()
+
     # Layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="λ")
@@ -127,6 +131,7 @@ class TableScreen(AnalysisScreen):
         if self.table.filter_text:
             status.append(" · filter ")
             status.append_text(literal(self.table.filter_text, "italic"))
+        status.append_text(self.status_suffix())
         self.query_one("#status", Static).update(status)
         if not event.shown:
             self.selected_arn = None

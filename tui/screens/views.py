@@ -1,9 +1,10 @@
 """The app's top-level views, and the screen each shows for the app's state.
 
-`VIEWS`: name -> (screen class, app-wide key or "", label). Adding a pane is one entry here;
-`1`..`9` also switch to the views in this order. (`f` and `i` are bound by the screens
-themselves, where they toggle between functions, findings and IAM.) While the analysis is
-pending, a view whose screen does not `shows_pending` is an `AnalysisPendingScreen`.
+`VIEWS`: name -> (screen class, app-wide key, label). Adding a pane is one entry here; the key
+reaches the view from every screen (but while a text input has focus), `1`..`9` also switch to
+the views in this order, and every screen's view bar names them all. (The functions table keeps
+its own `f`, which toggles to the findings.) While the analysis is pending, a view whose screen
+does not `shows_pending` is an `AnalysisPendingScreen`.
 """
 
 from __future__ import annotations
@@ -13,22 +14,27 @@ from textual.screen import Screen
 from tui.screens.analysis_pending import AnalysisPendingScreen
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.anomalies import AnomaliesScreen
+from tui.screens.changes import ChangesScreen
 from tui.screens.coverage import CoverageScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.functions import FunctionsScreen
+from tui.screens.home import HomeScreen
 from tui.screens.iam import IamScreen
 from tui.screens.posture import PostureScreen
 from tui.screens.reach import ReachScreen
 from tui.viewmodels.loading import EstateState, Pending
 
 VIEWS: dict[str, tuple[type[AnalysisScreen], str, str]] = {
-    "functions": (FunctionsScreen, "", "Functions"),
-    "findings": (FindingsScreen, "", "Findings"),
-    "iam": (IamScreen, "", "IAM"),
+    "functions": (FunctionsScreen, "f", "Functions"),
+    "findings": (FindingsScreen, "F", "Findings"),
+    "iam": (IamScreen, "i", "IAM"),
     "coverage": (CoverageScreen, "c", "Coverage gaps"),
     "posture": (PostureScreen, "o", "Posture"),
     "reach": (ReachScreen, "e", "Reachability"),
     "anomalies": (AnomaliesScreen, "a", "Anomalies"),
+    "changes": (ChangesScreen, "d", "Changes"),
+    # Last, so `1`..`7` keep reaching the views they always did; the view bar names it first.
+    "home": (HomeScreen, "h", "Home"),
 }
 
 

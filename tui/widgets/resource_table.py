@@ -8,6 +8,10 @@ every cell of every row on each rebuild, which took seconds at that size).
 
 Posts `RowHighlighted` when the cursor lands on a row, `RowSelected` on `enter` (or a click on
 the highlighted row) and `ViewChanged` whenever the visible rows change.
+
+With a baseline (`lambdascope open NEW --baseline OLD`), rows new since it (a function, principal
+or finding the baseline lacks, by key) carry NEW_MARK in the gutter before their first cell: the
+app hands the keys over as `new_row_keys` and `mark_new` (no gutter moves without a baseline).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 Justify = Literal["left", "right", "center"]
+NEW_MARK = "+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,14 @@ class ResourceTable(ScrollView, can_focus=True):
         "resource-table--header",
         "resource-table--cursor",
         "resource-table--even-row",
+        "resource-table--new",
     }
+    DEFAULT_CSS = """
+    ResourceTable > .resource-table--new {
+        color: $success;
+        text-style: bold;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open"),
         Binding("down,j", "cursor_down", "Down", show=False),
@@ -117,6 +129,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._strips: dict[tuple[str, Style], Strip] = {}
         self._ready = False  # the first build happens on mount; reactives set before it wait
         self._highlighted: str | None = None
+        self._new: frozenset[str] = frozenset()
 
     # What the table shows ----------------------------------------------------------------
     @property
@@ -155,6 +168,15 @@ class ResourceTable(ScrollView, can_focus=True):
     def cell_text(self, row: int, column: int) -> str:
         return self._visible[row].cells[column].plain
 
+    def mark_new(self, keys: frozenset[str]) -> None:
+        """Mark the rows whose key is in `keys` as new since the baseline."""
+        self._new = keys
+        self._strips.clear()
+        self.refresh()
+
+    def is_new(self, key: str) -> bool:
+        return key in self._new
+
     # Sorting and filtering ---------------------------------------------------------------
     def sort_by(self, index: int, descending: bool | None = None) -> None:
         """Sort by column `index`; the column's natural direction unless told."""
@@ -173,6 +195,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._ready = True
+        self._new = getattr(self.app, "new_row_keys", frozenset())
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -280,14 +303,17 @@ class ResourceTable(ScrollView, can_focus=True):
             out.append(Text(label, justify=spec.justify))
         return out
 
-    def _line(self, cells: Sequence[Text], style: Style) -> Strip:
+    def _line(self, cells: Sequence[Text], style: Style, new: bool = False) -> Strip:
         console = self.app.console
         segments: list[Segment] = []
-        for cell, width, spec in zip(cells, self._widths, self._specs, strict=True):
+        for index, (cell, width, spec) in enumerate(zip(cells, self._widths, self._specs, strict=True)):
             text = cell.copy()
             text.truncate(width, overflow="ellipsis")
             text.align(spec.justify, width)
-            segments.append(Segment(" "))
+            if new and index == 0:
+                segments.append(Segment(NEW_MARK, self.get_component_rich_style("resource-table--new")))
+            else:
+                segments.append(Segment(" "))
             # Text.render leaves the Text's own style to the caller (rich applies it in
             # __rich_console__), so apply it under the spans here.
             own = console.get_style(text.style) if text.style else None
@@ -317,5 +343,5 @@ class ResourceTable(ScrollView, can_focus=True):
         if cached is None:
             if len(self._strips) > 4096:
                 self._strips.clear()
-            cached = self._strips[(row.key, style)] = self._line(row.cells, style)
+            cached = self._strips[(row.key, style)] = self._line(row.cells, style, row.key in self._new)
         return cached.crop_extend(scroll_x, scroll_x + width, style)

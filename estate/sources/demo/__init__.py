@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 SNAPSHOT_NAME = "demo.lsnap"
+LATER_SNAPSHOT_NAME = "demo-later.lsnap"  # the demo a day later (demo_builder/later.py)
 
 
 def snapshot_path() -> Path:
@@ -17,4 +18,9 @@ def snapshot_path() -> Path:
     return Path(str(resources.files(__name__).joinpath(SNAPSHOT_NAME)))
 
 
-__all__ = ["SNAPSHOT_NAME", "snapshot_path"]
+def later_snapshot_path() -> Path:
+    """Where the bundled later demo snapshot is installed (`lambdascope demo --later`)."""
+    return Path(str(resources.files(__name__).joinpath(LATER_SNAPSHOT_NAME)))
+
+
+__all__ = ["LATER_SNAPSHOT_NAME", "SNAPSHOT_NAME", "later_snapshot_path", "snapshot_path"]

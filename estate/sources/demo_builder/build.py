@@ -5,12 +5,14 @@ collector users run against AWS -> export the portable snapshot. Nothing here is
 JSON: change the demo by changing its boto3 definition, then run
 
     python -m estate.sources.demo_builder.build            (or: make demo-snapshot)
+    python -m estate.sources.demo_builder.build --later    (demo-later.lsnap, later.py's changes)
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -18,9 +20,13 @@ import time
 from pathlib import Path
 
 DEFAULT_OUTPUT = Path(__file__).parent.parent / "demo" / "demo.lsnap"
+LATER_OUTPUT = Path(__file__).parent.parent / "demo" / "demo-later.lsnap"
+LATER_BY = dt.timedelta(days=1)
+"""The later snapshot says it was taken a day after the demo; its metrics window is the demo's,
+so the anomaly findings match and the diff shows the estate's changes alone."""
 
 
-def build(output: Path, metrics_days: float) -> Path:
+def build(output: Path, metrics_days: float, *, later: bool = False) -> Path:
     # Deterministic value hashes in the demo: a fixed, published key (the demo has no real secrets).
     os.environ.setdefault("LAMBDASCOPE_HASH_KEY", "lambdascope-demo")
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
@@ -37,6 +43,11 @@ def build(output: Path, metrics_days: float) -> Path:
     with start_local_aws() as aws, tempfile.TemporaryDirectory(prefix="lambdascope-demo-") as cache:
         deployment = deploy_demo(aws.endpoint_url, metrics_days=metrics_days)
         print(f"deployed: {deployment}", file=sys.stderr)
+        if later:
+            from estate.sources.demo_builder.aws import Aws
+            from estate.sources.demo_builder.later import apply_later_changes
+
+            print(f"later: {apply_later_changes(Aws(aws.endpoint_url))}", file=sys.stderr)
         snapshot = collect(
             CollectOptions(
                 regions=DEMO_REGIONS,
@@ -47,9 +58,8 @@ def build(output: Path, metrics_days: float) -> Path:
                 metrics_end=DEMO_METRICS_END,
             )
         )
-    snapshot.manifest = dataclasses.replace(
-        snapshot.manifest, source="demo", created_at=DEMO_METRICS_END.isoformat()
-    )
+    created = DEMO_METRICS_END + LATER_BY if later else DEMO_METRICS_END
+    snapshot.manifest = dataclasses.replace(snapshot.manifest, source="demo", created_at=created.isoformat())
     export_snapshot(snapshot, output)
     gaps = [c for c in snapshot.manifest.coverage if c.status != "ok"]
     print(
@@ -64,10 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("-o", "--output", type=Path)
     parser.add_argument("--metrics-days", type=float, default=14.0)
+    parser.add_argument(
+        "--later", action="store_true", help="the demo a day later (later.py): demo-later.lsnap"
+    )
     args = parser.parse_args(argv)
-    build(args.output, args.metrics_days)
+    output = args.output or (LATER_OUTPUT if args.later else DEFAULT_OUTPUT)
+    build(output, args.metrics_days, later=args.later)
     return 0
 
 
