@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.errors import LambdascopeError
+from tui.cli.arg_types import positive_int
 
 if TYPE_CHECKING:
     from tui.cli.cypher import CypherExport, Statement
@@ -35,16 +36,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
-def _tag(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def register(sub: Any) -> None:
@@ -68,7 +59,7 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="project settings and suppressions (default: ./lambdascope.toml if present)",
     )
-    parser.add_argument("--update-tag", type=_tag, help=argparse.SUPPRESS)  # tests: a fixed tag
+    parser.add_argument("--update-tag", type=positive_int, help=argparse.SUPPRESS)  # tests: a fixed tag
     parser.set_defaults(handler=run)
 
 

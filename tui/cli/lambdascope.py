@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from tui.cli.actions_arg import actions_mode, add_actions_args
+from tui.cli.arg_types import positive_int
 
 if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
@@ -135,16 +136,6 @@ def _add_config_arg(p: argparse.ArgumentParser) -> None:
 MAX_JOBS = 4
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
-
-
 def default_jobs() -> int:
     """The CPUs this process may run on, at most MAX_JOBS (each job holds a forked copy's pages)."""
     try:
@@ -224,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
     p.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="processes the access analysis may use (default: the CPUs available, at most "
         f"{MAX_JOBS}; 1: one process). The findings are the same for every N",

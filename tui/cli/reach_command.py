@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.text import escape_control
+from tui.cli.arg_types import positive_int
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,16 +40,6 @@ def _hops(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
     if not 1 <= value <= 20:
         raise argparse.ArgumentTypeError("must be between 1 and 20")
-    return value
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
@@ -77,7 +68,7 @@ def register(sub: Any) -> None:
         "--classification", metavar="C", help="only nodes tagged with this data classification"
     )
     parser.add_argument(
-        "--limit", type=_limit, default=100, metavar="N", help="at most N paths (default 100)"
+        "--limit", type=positive_int, default=100, metavar="N", help="at most N paths (default 100)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
