@@ -16,19 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.errors import LambdascopeError
+from tui.cli.arg_types import iso_date
 
 if TYPE_CHECKING:
     from analyzers.diff import SnapshotDiff
     from analyzers.findings.settings import Settings
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def register(sub: Any) -> None:
@@ -48,7 +42,7 @@ def register(sub: Any) -> None:
         metavar="SEVERITY",
         help="exit 1 if a new open finding is at or above this severity (critical|high|medium|low|info)",
     )
-    parser.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
     parser.add_argument(
         "--config",
         type=Path,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import os
 import sys
 import time
@@ -22,20 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.errors import LambdascopeError
-from tui.cli.arg_types import positive_int
+from tui.cli.arg_types import iso_date, positive_int
 
 if TYPE_CHECKING:
     from tui.cli.cypher import CypherExport, Statement
 
 PASSWORD_ENV, USER_ENV = "NEO4J_PASSWORD", "NEO4J_USER"
 CLEANUP_ROUND = 10_000
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def register(sub: Any) -> None:
@@ -52,7 +44,7 @@ def register(sub: Any) -> None:
     target.add_argument("--cypher", type=Path, metavar="OUT", help="write the Cypher statements to OUT")
     parser.add_argument("--user", help=f"Neo4j user (default ${USER_ENV}, else neo4j)")
     parser.add_argument("--database", help="Neo4j database (default: the server's default)")
-    parser.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
     parser.add_argument(
         "--config",
         type=Path,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from tui.cli.actions_arg import actions_mode, add_actions_args
-from tui.cli.arg_types import positive_int
+from tui.cli.arg_types import iso_date, iso_datetime, non_negative, positive_int
 
 if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
@@ -43,31 +43,6 @@ def demo_snapshot_path(*, later: bool = False) -> Path:
     if not path.is_file():
         raise LambdascopeError(f"the bundled demo snapshot is missing ({path}); run `make demo-snapshot`")
     return path
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
-
-
-def _datetime(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
-    return value
 
 
 def _account_ids(text: str) -> tuple[str, ...]:
@@ -106,11 +81,11 @@ def _add_live_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--metrics-days",
-        type=_positive,
+        type=non_negative,
         default=14.0,
         help="CloudWatch look-back in days (0: none)",
     )
-    p.add_argument("--metrics-end", type=_datetime, help=argparse.SUPPRESS)
+    p.add_argument("--metrics-end", type=iso_datetime, help=argparse.SUPPRESS)
     p.add_argument(
         "--refresh", action="store_true", help="ignore the collection cache and re-read everything"
     )
@@ -166,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lambdascope", description="Explore the security posture of an AWS Lambda estate.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("demo", help="open the TUI on the bundled demo estate")
-    p.add_argument("--as-of", type=_date, help=argparse.SUPPRESS)
+    p.add_argument("--as-of", type=iso_date, help=argparse.SUPPRESS)
     p.add_argument(
         "--later",
         action="store_true",
@@ -183,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OLD",
         help="an earlier snapshot of the same accounts: the Changes view (key d) and new rows marked",
     )
-    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    p.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
     add_actions_args(p)
     _add_config_arg(p)
     _add_no_cache_arg(p)
@@ -195,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="also keep the snapshot in this file")
     p.add_argument(
         "--refresh-seconds",
-        type=_positive,
+        type=non_negative,
         default=60.0,
         metavar="N",
         help="re-read the functions' CloudWatch metrics every N seconds while the Anomalies pane is "
@@ -212,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("critical", "high", "medium", "low", "info"),
         help="exit 1 if an open (not suppressed) finding is at or above this severity",
     )
-    p.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    p.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
     p.add_argument(
         "--jobs",
         type=positive_int,

@@ -8,14 +8,13 @@ snapshot is printed literally, control characters escaped; JSON follows `lambdas
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.text import escape_control
-from tui.cli.arg_types import positive_int
+from tui.cli.arg_types import iso_date, positive_int
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,13 +23,6 @@ if TYPE_CHECKING:
     from analyzers.reach.types import ReachPath, ReachResult
 
 REACH_SCHEMA = "lambdascope.reach/1"
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def _hops(text: str) -> int:
@@ -71,7 +63,7 @@ def register(sub: Any) -> None:
         "--limit", type=positive_int, default=100, metavar="N", help="at most N paths (default 100)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--as-of", type=_date, help="evaluate date-dependent rules as of this day")
+    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
     parser.add_argument(
         "--config",
         type=Path,
