@@ -19,8 +19,9 @@ Work stays proportional to what principals may do, never principals x stores x a
 Role -> role (sts:AssumeRole) is the IAM analysis' `can-assume` edge and is not repeated here.
 
 A grant that covers many stores alike (on `*`, or one wide pattern) becomes one edge to a
-`store-set` node (store_sets.py says when that is provably exact); the stores it does not cover
-alike keep their own edges.
+`store-set` node (store_sets.py says when that is provably exact; access_store_sets.py plans the
+edges); the stores it does not cover alike keep their own edges. What an edge says (levels,
+statements, conditions) is access_levels.py's.
 
 A principal that may invoke more than FUNCTION_FANOUT functions (lambda:InvokeFunction on `*`)
 gets one `can` edge per account and region to a `function-set` node instead of one per function:
@@ -49,54 +50,24 @@ from analyzers.reach.access_fast import (
     resource_entries,
 )
 from analyzers.reach.access_fast import Layers as FastLayers
+from analyzers.reach.access_levels import AccessResult, Levels, edge_attributes
+from analyzers.reach.access_store_sets import Item, SetEdge, StoreSetPlanner, draw_set, wide
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
 from analyzers.reach.access_workers import edges_of, in_workers
 from analyzers.reach.store_sets import (
-    CONTAINS,
-    STORE_FANOUT,
-    STORE_SET,
     Block,
     build_blocks,
-    scoped_only_whole,
-    set_attrs,
 )
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 from estate.model import Estate
-from policy.catalogue import iter_bits, load_catalogue
+from policy.catalogue import load_catalogue
 from policy.context import RequestContext
-from policy.decision import Hinge, StatementRef
 from policy.document import Statement
 from policy.evaluate import evaluate
 from policy.request import NamedPolicy, Request
-from policy.resources import _fixed_verdict, statement_resource_verdict
-from policy.truth import Tri
+from policy.resources import statement_resource_verdict
 
-LEVELS = {
-    "Permissions management": "permissions-management",
-    "Write": "write",
-    "Read": "read",
-    "List": "list",
-    "Tagging": "tagging",
-}
-ORDER = ("permissions-management", "write", "read", "list", "tagging")
-MAX_ACTIONS = 12  # actions listed per level on an edge; `action_counts` has the totals
 FOLLOW = frozenset({"can-assume", "escalates-to"})
-
-
-@dataclass(frozen=True, slots=True)
-class AccessResult:
-    """One class of actions the principal may perform on one resource, and why."""
-
-    bits: int
-    conditional: bool
-    statements: tuple[StatementRef, ...]
-    conditions: tuple[Hinge, ...]
-    reason: str
-
-
-def strongest(levels: Iterable[str]) -> str | None:
-    present = set(levels)
-    return next((level for level in ORDER if level in present), None)
 
 
 def principals_to_check(graph: nx.MultiDiGraph, model: IamModel) -> list[str]:
@@ -132,32 +103,7 @@ def function_set_node(account: str, region: str) -> str:
     return f"functions:{account}:{region}"
 
 
-Item = tuple[str, int, tuple[str, ...] | None]  # (form, class of actions, Resource patterns)
 Work = dict[str, tuple[Target, list[Item]]]
-
-
-def _wide(patterns: tuple[str, ...] | None) -> bool:
-    return patterns is None or "*" in patterns
-
-
-@dataclass(frozen=True, slots=True)
-class SetEdge:
-    """One principal's summary edge into a store set, and the members it stands for."""
-
-    block: Block
-    pattern: str
-    members: tuple[Target, ...]  # every store the set contains
-    member_arns: frozenset[str]  # their ARNs (shared by every edge into the set)
-    exceptions: frozenset[str]  # members with direct edges instead (few: never a copy of all)
-    attrs: dict[str, Any] | None  # None: the covered members are not accessible at all
-
-    @property
-    def covered_count(self) -> int:
-        return len(self.members) - len(self.exceptions)
-
-    def covers(self, arn: str) -> bool:
-        """Whether this edge answers for the store (a member without a direct edge)."""
-        return arn in self.member_arns and arn not in self.exceptions
 
 
 class AccessAnalysis:
@@ -172,7 +118,10 @@ class AccessAnalysis:
         self.targets = build_targets(estate)
         self.index = TargetIndex(self.targets)
         self.blocks = build_blocks(self.targets, classification or {})
-        self.block_of = {arn: block for block in self.blocks for arn in block.arns}
+        self.named = self._named_in_policies(self.targets)
+        self.sets = StoreSetPlanner(self, self.index, self.blocks, self.named)
+        self.block_of = self.sets.block_of
+        self.set_nodes = self.sets.set_nodes  # every store-set node an edge leads to
         # what a grant on every target of a form must still evaluate one by one: the targets in
         # no block (and, per principal, the blocks it has no set edge into and the exceptions)
         self._unblocked = {
@@ -186,16 +135,11 @@ class AccessAnalysis:
         self._rank = {
             form: {arn: i for i, arn in enumerate(pool)} for form, pool in self.index.by_form.items()
         }
-        self._member_arns: dict[tuple[int, str], frozenset[str]] = {}
-        self._members: dict[tuple[int, str], tuple[Target, ...]] = {}
-        self._wide_patterns: dict[tuple[str, str], list[Block]] = {}
         self._level_tables: dict[tuple[int, int], Levels] = {}  # by (certain, maybe) action bits
-        self.set_nodes: dict[str, SetEdge] = {}  # every store-set node an edge leads to
         self._fast_layers: dict[str, FastLayers] = {}
         self._places: dict[tuple[str, str], list[str]] | None = None
         self._fast_rcps: dict[str, tuple[tuple[Entry, ...], ...]] = {}
         self._fast_policies: dict[int, ResourceSide] = {}  # by id: parsed policies live as long
-        self.named = self._named_in_policies(self.targets)
         self._statements: dict[str, tuple[tuple[int, Statement], ...]] = {}
         self._classes: dict[tuple[str, int], list[int]] = {}
         self._refined: dict[tuple[int, str, int], list[int]] = {}
@@ -267,7 +211,7 @@ class AccessAnalysis:
         return self._refined[key]
 
     # -- one decision -----------------------------------------------------------------------
-    def _relevant(self, arn: str, low: int, target: Target) -> _Relevant:
+    def relevant(self, arn: str, low: int, target: Target) -> _Relevant:
         """The statements that bear on one action of `arn` against the target's policies, found once
         per (principal, action, account, policy) instead of once per target."""
         key = (arn, low, target.account, id(target.policy))
@@ -294,7 +238,7 @@ class AccessAnalysis:
     def decide(self, arn: str, bits: int, resource: str, target: Target) -> AccessResult | None:
         low = bits & -bits
         action = self.catalogue.actions[low.bit_length() - 1].full_name
-        relevant = self._relevant(arn, low, target)
+        relevant = self.relevant(arn, low, target)
         key: tuple[object, ...] | None = None
         if relevant.signable:
             verdicts: tuple[object, ...] = (
@@ -419,9 +363,9 @@ class AccessAnalysis:
         many = len(self.index.by_form["function"]) > FUNCTION_FANOUT
         by_block: dict[int, SetEdge] = {id(edge.block): edge for edge in sets}  # one per block
         for form, bits, patterns in items:
-            if form == "function" and many and _wide(patterns):
+            if form == "function" and many and wide(patterns):
                 continue  # every function: see edges_for
-            if _wide(patterns):
+            if wide(patterns):
                 targets = self._left_by_sets(form, by_block)
             else:
                 targets = [
@@ -472,154 +416,24 @@ class AccessAnalysis:
 
     def edges_for(self, arn: str) -> Iterable[tuple[str, dict[str, Any]]]:
         items = self.items_for(arn)
-        sets = self.set_edges(arn, items)
+        sets = self.sets.edges(arn, items)
         work = self.work_for(arn, items, sets)
         functions = [t for t, (target, _items) in work.items() if target.kind == "function"]
         pool = self.index.by_form["function"]
-        if len(pool) > FUNCTION_FANOUT and any(f == "function" and _wide(p) for f, _b, p in items):
+        if len(pool) > FUNCTION_FANOUT and any(f == "function" and wide(p) for f, _b, p in items):
             # a grant on every function names each: one summary per place, as below
             yield from self._every_function(arn, items, work)
         elif len(functions) > FUNCTION_FANOUT:
             yield from self._function_sets(arn, {t: work.pop(t) for t in functions})
         for edge in sets:
             if edge.attrs is not None:
-                yield self._set_edge(edge)
+                yield self.sets.summary_edge(edge)
         for target_arn, (target, target_items) in work.items():
-            attrs = self._edge(arn, target, target_items)
+            attrs = self.edge(arn, target, target_items)
             if attrs is not None:
                 yield target_arn, attrs
 
-    # -- store sets ---------------------------------------------------------------------------
-    def set_edges(self, arn: str, items: list[Item]) -> list[SetEdge]:
-        """The principal's summary edges into store sets (store_sets.py says when one is exact):
-        only blocks a grant on `*`, or one wide pattern naming many of their stores, covers."""
-        if not self.blocks:
-            return []
-        touched: dict[int, Block] = {}
-        wide_forms = {form for form, _bits, patterns in items if _wide(patterns)}
-        for block in self.blocks:
-            if wide_forms.intersection(block.forms):
-                touched[id(block)] = block
-        for form, _bits, patterns in items:
-            if _wide(patterns) or form == "function":
-                continue
-            for pattern in patterns or ():
-                for block in self._blocks_named(form, pattern):
-                    touched[id(block)] = block
-        out = []
-        for block in touched.values():
-            edge = self._plan(arn, block, [i for i in items if i[0] in block.forms])
-            if edge is not None:
-                out.append(edge)
-        return out
-
-    def _blocks_named(self, form: str, pattern: str) -> list[Block]:
-        """Blocks of which the pattern names more than STORE_FANOUT stores (a literal ARN: none)."""
-        key = (form, pattern)
-        found = self._wide_patterns.get(key)
-        if found is None:
-            found = []
-            if "*" in pattern or "?" in pattern:
-                hit = {
-                    id(b): b for t in self.index.matching(form, (pattern,)) if (b := self.block_of.get(t.arn))
-                }
-                found = [b for b in hit.values() if not scoped_only_whole(b) and self._many(b, pattern)]
-            self._wide_patterns[key] = found
-        return found
-
-    def _plan(self, arn: str, block: Block, items: list[Item]) -> SetEdge | None:
-        if any(_wide(patterns) for _f, _b, patterns in items):
-            pattern = "*"
-            base = [i for i in items if _wide(i[2])]
-        else:
-            if scoped_only_whole(block):
-                return None
-            wide = {p for _f, _b, patterns in items for p in patterns or () if self._many(block, p)}
-            if len(wide) != 1:
-                return None  # none, or two overlapping summaries: keep the per-store edges
-            pattern = wide.pop()
-            base = [i for i in items if i[2] is not None and pattern in i[2]]
-        members = block.members if pattern == "*" else self.members(block, pattern)
-        rest = [i for i in items if i not in base]
-        additive: set[str] = set()
-        sample = members[0]
-        # a shaped block's own policies read alike member by member (store_sets.policy_shape)
-        own = {id(s) for s in sample.policy.document.statements} if sample.policy is not None else set()
-        for _form, bits, _patterns in base:
-            for part in self.refine(bits, sample):
-                relevant = self._relevant(arn, part & -part, sample)
-                if not relevant.signable or _reads_resource_tags(relevant.statements):
-                    return None
-                for statement in relevant.statements:
-                    if id(statement) in own:
-                        continue
-                    resources = statement.resources
-                    if statement.not_resources is not None or resources is None:
-                        return None
-                    if resources == ("*",) or pattern in resources:
-                        continue
-                    if not statement.is_allow:
-                        return None  # a Deny naming some members: they would differ
-                    additive.update(resources)
-        exceptions = {t.arn for form in block.forms for t in self.index.matching(form, tuple(additive))}
-        exceptions.update(
-            t.arn for form, _bits, patterns in rest for t in self.index.matching(form, patterns)
-        )
-        if block.shaped:  # a policy naming this principal grants on its own: a direct edge
-            exceptions.update(t.arn for t, _granted in self.named.get(arn, ()))
-        member_arns = self.member_arns(block, pattern)
-        kept_out = frozenset(a for a in exceptions if a in member_arns)
-        if len(members) - len(kept_out) <= STORE_FANOUT:
-            return None
-        sample = next(t for t in members if t.arn not in kept_out)
-        attrs = self._edge(arn, sample, base)
-        return SetEdge(block, pattern, members, member_arns, kept_out, attrs and dict(attrs))
-
-    def member_arns(self, block: Block, pattern: str) -> frozenset[str]:
-        if pattern == "*":
-            return block.arns
-        key = (id(block), pattern)
-        found = self._member_arns.get(key)
-        if found is None:
-            found = self._member_arns[key] = frozenset(t.arn for t in self.members(block, pattern))
-        return found
-
-    def _many(self, block: Block, pattern: str) -> bool:
-        return len(self.members(block, pattern)) > STORE_FANOUT
-
-    def members(self, block: Block, pattern: str) -> tuple[Target, ...]:
-        """The block's stores the pattern names (as AWS matches it, not just the loose index)."""
-        key = (id(block), pattern)
-        found = self._members.get(key)
-        if found is None:
-            named = {t.arn for t in self.index.matching(block.forms[0], (pattern,))}
-            found = tuple(t for t in block.members if t.arn in named and _names(pattern, t.arn))
-            self._members[key] = found
-        return found
-
-    def _set_edge(self, edge: SetEdge) -> tuple[str, dict[str, Any]]:
-        """The principal's edge into the set, its node remembered for drawing (`set_nodes`)."""
-        node = edge.block.node(edge.pattern)
-        self.set_nodes.setdefault(node, edge)
-        attrs = dict(edge.attrs or {})
-        sample = next(t for t in edge.members if t.arn not in edge.exceptions)
-        others = len(edge.exceptions)
-        alike = (
-            " (each store's own resource policy is the same but for its ARN; this edge cites "
-            f"{sample.name}'s)"
-            if edge.block.shaped
-            else ""
-        )
-        note = (
-            f"may act alike on {edge.covered_count} of the {len(edge.members)} stores in the set; "
-            f"evaluated on {sample.name}{alike}"
-            + (f"; {others} others have edges of their own (other grants name them)" if others else "")
-        )
-        attrs["member_count"] = edge.covered_count
-        attrs["evidence"] = {**dict(attrs.get("evidence") or {}), "note": note, "set": node}
-        return node, attrs
-
-    def _edge(
+    def edge(
         self, arn: str, target: Target, items: list[tuple[str, int, tuple[str, ...] | None]]
     ) -> dict[str, Any] | None:
         results: list[tuple[AccessResult, str | None]] = []
@@ -648,7 +462,7 @@ class AccessAnalysis:
         for (account, region), arns in self._places.items():
             sample = pool[arns[0]]
             listed = self.items_naming(arn, sample, items)
-            yield from self._function_set(self._edge(arn, sample, listed), account, region, arns, sample)
+            yield from self._function_set(self.edge(arn, sample, listed), account, region, arns, sample)
 
     def _function_sets(self, arn: str, work: Work) -> Iterable[tuple[str, dict[str, Any]]]:
         """One summary edge per account/region, evaluated on its first function (by ARN)."""
@@ -658,7 +472,7 @@ class AccessAnalysis:
         for (account, region), arns in sorted(groups.items()):
             arns.sort()
             sample, items = work[arns[0]]
-            yield from self._function_set(self._edge(arn, sample, items), account, region, arns, sample)
+            yield from self._function_set(self.edge(arn, sample, items), account, region, arns, sample)
 
     @staticmethod
     def _function_set(
@@ -683,14 +497,15 @@ class AccessAnalysis:
         cached = self._attrs.get(key)
         if cached is None:
             kept = tuple(r for r, _scope in results)
-            cached = self._attrs[key] = (kept, _attrs(self.catalogue, target, results, self._level_tables))
+            cached = self._attrs[key] = (
+                kept,
+                edge_attributes(self.catalogue, target, results, self._level_tables),
+            )
         return cached[1]
 
     def set_edge_for_drawing(self, block_index: int, pattern: str) -> SetEdge:
-        """A store set another process reached, with what `_draw_set` needs (its members)."""
-        block = self.blocks[block_index]
-        members = block.members if pattern == "*" else self.members(block, pattern)
-        return SetEdge(block, pattern, members, self.member_arns(block, pattern), frozenset(), None)
+        """A store set another process reached, with what drawing it needs (its members)."""
+        return self.sets.for_drawing(block_index, pattern)
 
     def forget_principal(self) -> None:
         """Drop what only the last principal's questions could reuse (decisions, statements,
@@ -699,76 +514,6 @@ class AccessAnalysis:
         for cache in (self._decisions, self._relevant_cache, self._attrs, self._classes, self._statements):
             cache.clear()
         self._fast_layers.clear()
-
-
-Levels = tuple[dict[str, list[str]], frozenset[str], list[str]]
-
-
-def _levels(catalogue: Any, certain: int, maybe: int, cache: dict[tuple[int, int], Levels]) -> Levels:
-    """Actions by access level, the levels held for certain, and the levels in ORDER; the same
-    few action sets recur across thousands of edges (cached by the analysis that asks)."""
-    key = (certain, maybe)
-    found = cache.get(key)
-    if found is None:
-        by_level: dict[str, list[str]] = defaultdict(list)
-        certain_levels: set[str] = set()
-        for index in iter_bits(certain | maybe):
-            info = catalogue.actions[index]
-            level = LEVELS.get(info.access_level, info.access_level.lower())
-            by_level[level].append(info.full_name)
-            if certain >> index & 1:
-                certain_levels.add(level)
-        levels = [lvl for lvl in ORDER if lvl in by_level] + sorted(set(by_level) - set(ORDER))
-        found = cache[key] = (dict(by_level), frozenset(certain_levels), levels)
-    return found
-
-
-def _attrs(
-    catalogue: Any,
-    target: Target,
-    results: list[tuple[AccessResult, str | None]],
-    level_cache: dict[tuple[int, int], Levels],
-) -> dict[str, Any]:
-    certain = 0
-    maybe = 0
-    for result, _ in results:
-        if result.conditional:
-            maybe |= result.bits
-        else:
-            certain |= result.bits
-    maybe &= ~certain
-    by_level, certain_levels, levels = _levels(catalogue, certain, maybe, level_cache)
-    statements = list(dict.fromkeys(ref for result, _ in results for ref in result.statements))
-    hinges = list(dict.fromkeys(h for result, _ in results if result.conditional for h in result.conditions))
-    scopes = sorted({scope for _, scope in results if scope})
-    whole = any(scope is None for _, scope in results)
-    evidence: dict[str, Any] = {
-        "statements": [ref.to_json() for ref in statements],
-        "conditions": [h.to_json() for h in hinges],
-        "routes": sorted({result.reason for result, _ in results}),
-    }
-    if scopes:
-        evidence["scopes"] = scopes
-        evidence["whole resource"] = whole
-    if target.policy is not None:
-        evidence["resource_policy"] = target.policy.name
-    if target.policy_note:
-        evidence["note"] = target.policy_note
-    return {
-        "kind": "can",
-        "access": levels[0],
-        "levels": list(levels),
-        "certain_access": strongest(certain_levels),
-        "conditional": not certain,
-        "actions": {lvl: sorted(by_level[lvl])[:MAX_ACTIONS] for lvl in levels},
-        "action_counts": {lvl: len(by_level[lvl]) for lvl in levels},
-        "statement_ids": [
-            f"{ref.policy}#{ref.sid if ref.sid is not None else ref.index}" for ref in statements
-        ],
-        "condition_keys": list(dict.fromkeys(h.key for h in hinges)),
-        "prefixes": scopes if not whole else [],
-        "evidence": evidence,
-    }
 
 
 _BATCH = 500  # principals whose edges go into the graph together
@@ -801,36 +546,6 @@ def add_access_edges(
                 add_set_node(graph, target, "function-set", label=label, account=account, region=region)
             elif target in analysis.set_nodes and target not in drawn:
                 drawn.add(target)
-                edges.extend(_draw_set(graph, target, analysis.set_nodes[target]))
+                edges.extend(draw_set(graph, target, analysis.set_nodes[target]))
             edges.append((arn, target, "can", attrs))
     add_derived_edges(graph, edges)
-
-
-def _draw_set(graph: nx.MultiDiGraph, node: str, edge: SetEdge) -> list[DerivedEdge]:
-    """The set node and its `contains` edges, one per member (the same for every principal)."""
-    add_set_node(graph, node, STORE_SET, **set_attrs(edge.block, edge.pattern, len(edge.members)))
-    evidence = {"set": node, "pattern": edge.pattern}
-    shaped = edge.block.shaped
-    return [
-        (node, t.arn, CONTAINS, _contains(evidence, t.policy.name if shaped and t.policy else None))
-        for t in edge.members
-    ]
-
-
-def _contains(evidence: dict[str, Any], policy: str | None) -> dict[str, Any]:
-    """A `contains` edge; in a shaped set it names the member's own resource policy, so an
-    expanded grant can cite it (grants.member_grant)."""
-    data: dict[str, Any] = {"kind": CONTAINS, "evidence": evidence}
-    if policy is not None:
-        data["resource_policy"] = policy
-    return data
-
-
-def _names(pattern: str, arn: str) -> bool:
-    """Whether the Resource pattern names the ARN for certain (AWS's matching, no variables)."""
-    return _fixed_verdict((pattern,), arn, False).truth is Tri.TRUE
-
-
-def _reads_resource_tags(statements: Iterable[Statement]) -> bool:
-    """A condition on the resource's tags: the answer may differ from store to store."""
-    return any(c.key.casefold().startswith("aws:resourcetag") for s in statements for c in s.conditions)

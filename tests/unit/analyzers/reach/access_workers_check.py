@@ -12,7 +12,7 @@ from typing import Any
 from unittest import mock
 
 from analyzers.iam.principal_policies import IamModel
-from analyzers.reach import access_edges, access_workers, store_sets
+from analyzers.reach import access_store_sets, access_workers, store_sets
 from analyzers.reach.access_edges import add_access_edges, principals_to_check
 from estate.graph.builder import build_graph
 from estate.model import Estate
@@ -37,7 +37,7 @@ def main() -> None:
     with (  # small enough for three chunks, and for store sets at this size
         mock.patch.object(access_workers, "MIN_PER_WORKER", 20),
         mock.patch.object(store_sets, "STORE_FANOUT", 2),
-        mock.patch.object(access_edges, "STORE_FANOUT", 2),
+        mock.patch.object(access_store_sets, "STORE_FANOUT", 2),
     ):
         one = drawn(estate, 1)
         two = drawn(estate, 2)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analyzers.iam.principal_policies import IamModel
-from analyzers.reach import access_edges, store_sets
+from analyzers.reach import access_edges, access_store_sets, store_sets
 from analyzers.reach.access_edges import add_access_edges
 from analyzers.reach.access_fast import UNSURE
 from analyzers.reach.grants import can_grants
@@ -87,7 +87,7 @@ def expanded() -> Iterator[None]:
     """No store sets and no shortcut: the reference the summaries must equal."""
     with (
         mock.patch.object(store_sets, "STORE_FANOUT", 10**9),
-        mock.patch.object(access_edges, "STORE_FANOUT", 10**9),
+        mock.patch.object(access_store_sets, "STORE_FANOUT", 10**9),
         mock.patch.object(access_edges, "plain_decision", lambda *a, **k: UNSURE),
     ):
         yield
@@ -97,7 +97,7 @@ def expanded() -> Iterator[None]:
 def eager_sets(fanout: int = 2) -> Iterator[None]:
     with (
         mock.patch.object(store_sets, "STORE_FANOUT", fanout),
-        mock.patch.object(access_edges, "STORE_FANOUT", fanout),
+        mock.patch.object(access_store_sets, "STORE_FANOUT", fanout),
     ):
         yield
 
