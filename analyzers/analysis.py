@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from types import ModuleType
 
 import networkx as nx
@@ -39,6 +40,7 @@ from analyzers.iam import rules_paths, rules_permissions
 from analyzers.iam.analysis import IamAnalysis, analyze_iam, iam_pass
 from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges
+from analyzers.rule_workers import run_rules
 from estate.graph.builder import build_graph
 from estate.model import Estate, MetricsUpdate
 from estate.model.load import load_estate
@@ -134,8 +136,8 @@ def analyze(
     workers: int = 1,
 ) -> Analysis:
     """Every analyzer over one estate: the graph, IAM, access edges, anomalies and all findings.
-    `workers` > 1 lets the access stage fork that many processes (headless commands only: a
-    process running other threads, like the TUI, must not fork)."""
+    `workers` > 1 lets the access stage fork that many processes, and the rules one (headless
+    commands only: a process running other threads, like the TUI, must not fork)."""
     with cyclic_gc_paused():
         return _analyze(estate, today, settings, progress or _quiet, workers)
 
@@ -160,12 +162,7 @@ def _analyze(
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
-    entries = list(RULES.entries())
-    found: list[Finding] = []
-    for done, entry in enumerate(entries):
-        progress("rules", done, len(entries))
-        found.extend(entry.check(ctx))
-    raw = tuple(sort_findings(found))
+    raw = tuple(sort_findings(run_rules(ctx, RULES.entries(), workers, partial(progress, "rules"))))
     return _settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
 
 

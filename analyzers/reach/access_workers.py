@@ -16,12 +16,11 @@ chunk itself, and so does a platform without `os.fork`.
 
 from __future__ import annotations
 
-import os
-import pickle
-import sys
-import threading
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
+
+from analyzers.forking import can_fork, result, start
 
 
 class AccessAnalysis(Protocol):
@@ -45,12 +44,6 @@ SetSpec = tuple[int, str]
 
 MIN_PER_WORKER = 500
 """Principals below which another process gains less than forking and pickling cost."""
-
-
-def can_fork() -> bool:
-    """Fork only a single-threaded process: a lock another thread holds at the fork (an import,
-    a stream) would be held forever in the child. The CLI is; the TUI and test workers are not."""
-    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
 
 
 def chunks(items: Sequence[str], parts: int) -> list[Sequence[str]]:
@@ -77,11 +70,11 @@ def in_workers(analysis: AccessAnalysis, principals: Sequence[str], workers: int
     the set nodes workers reached are registered in `analysis.set_nodes` before their edges are
     yielded."""
     parts = chunks(principals, workers) if can_fork() else [principals]
-    started = [_fork(analysis, part) for part in parts[1:]]
+    started = [start(functools.partial(_work, analysis, part)) for part in parts[1:]]
     yield from edges_of(analysis, parts[0])
     for part, worker in zip(parts[1:], started, strict=True):
-        received = _receive(worker)
-        if received is None:  # the worker failed: answer its chunk here
+        ok, received = result(worker)
+        if not ok:  # the worker failed: answer its chunk here
             yield from edges_of(analysis, part)
             continue
         specs, results = received
@@ -89,27 +82,6 @@ def in_workers(analysis: AccessAnalysis, principals: Sequence[str], workers: int
             if node not in analysis.set_nodes:
                 analysis.set_nodes[node] = analysis.set_edge_for_drawing(block_index, pattern)
         yield from results
-
-
-_Worker = tuple[int, int] | None  # (pid, read end of its pipe), or None when fork failed
-
-
-def _fork(analysis: AccessAnalysis, part: Sequence[str]) -> _Worker:
-    try:
-        read, write = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the worker: compute, send, and leave without running any cleanup of the parent's
-        status = 1
-        try:
-            os.close(read)
-            _send(write, _work(analysis, part))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    return pid, read
 
 
 def _work(analysis: AccessAnalysis, part: Sequence[str]) -> tuple[dict[str, SetSpec], list[PrincipalEdges]]:
@@ -122,26 +94,3 @@ def _work(analysis: AccessAnalysis, part: Sequence[str]) -> tuple[dict[str, SetS
         if node not in before
     }
     return specs, results
-
-
-def _send(fd: int, payload: object) -> None:
-    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-
-
-def _receive(worker: _Worker) -> tuple[dict[str, SetSpec], list[PrincipalEdges]] | None:
-    """The worker's payload (our own forked child's pickle, never data from outside), or None."""
-    if worker is None:
-        return None
-    pid, fd = worker
-    with os.fdopen(fd, "rb") as src:
-        data = src.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    try:
-        payload: tuple[dict[str, SetSpec], list[PrincipalEdges]] = pickle.loads(data)
-    except Exception:  # a truncated payload: the chunk is recomputed
-        return None
-    return payload

@@ -1,0 +1,85 @@
+"""One computation in a forked child, its result sent back over a pipe: how the headless commands
+use a second core for the stages whose inputs are complete before they start (access edges, the
+rules over the frozen graph).
+
+The child is a copy-on-write fork: nothing to re-load, it sees the parent's model and graph as they
+were. It sends back plain data, pickled (our own child's bytes, never data from outside), and
+leaves with `os._exit`, running none of the parent's cleanup. A child that cannot be forked, fails
+or sends a truncated payload gives None: the caller computes that part itself, so forking costs
+time, never an answer.
+
+Only a single-threaded process forks: a lock another thread holds at the fork (an import, a
+stream) would be held forever in the child. The CLI is; the TUI and test runners' workers are not.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def can_fork() -> bool:
+    """Whether this process may fork a worker (a single-threaded process, on a platform with fork)."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+
+
+@dataclass(frozen=True)
+class Child:
+    pid: int
+    fd: int  # the read end of the pipe the child writes its result to
+
+
+Dump = Callable[[object, io.BufferedWriter], None]
+Load = Callable[[io.BufferedReader], Any]
+
+
+def _dump(payload: object, out: io.BufferedWriter) -> None:
+    pickle.dump(payload, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(src: io.BufferedReader) -> Any:
+    return pickle.load(src)
+
+
+def start(compute: Callable[[], object], dump: Dump = _dump) -> Child | None:
+    """`compute()` running in a forked child, which writes its result with `dump`; None when the
+    process cannot fork (the caller computes it itself)."""
+    try:
+        read, write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: compute, send, and leave without running any cleanup of the parent's
+        status = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                dump(compute(), out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return Child(pid, read)
+
+
+def result(child: Child | None, load: Load = _load) -> tuple[bool, Any]:
+    """(True, the child's result), or (False, None) when it was not forked, failed or sent a
+    truncated payload. Always reaps the child."""
+    if child is None:
+        return False, None
+    try:
+        with os.fdopen(child.fd, "rb") as src:
+            value = load(src)
+        ok = True
+    except Exception:  # a truncated or missing payload: the caller recomputes
+        value, ok = None, False
+    _, status = os.waitpid(child.pid, 0)
+    if status != 0 or not ok:
+        return False, None
+    return True, value

@@ -1,0 +1,91 @@
+"""The rules over a frozen graph, on two cores: the reachability rules in a forked child while
+this process runs the others.
+
+Every check reads only the context (estate, frozen graph, day, settings, shared passes) and
+returns findings, so the rules can run in any order and any process: the analysis sorts what
+they emit. The reachability rules (the internet-to-sensitive searches, cross-account, the
+unclassified stores' reach) are about as long as all the others together at 10,000 functions;
+they go to the child, which sends its findings back pickled. A rule is sent by its id, never by
+value: the parent's findings hold the registry's own `Rule` objects (a finding and its rule read
+alike whichever process found it). A child that cannot be forked or fails costs time, not an
+answer: its rules run here (analyzers/forking.py).
+
+The anomaly rules stay here: `Analysis` keeps the scoring they share. Forking is for the headless
+commands only (`forking.can_fork`); the TUI runs every rule in its worker thread.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from analyzers.findings.context import RuleContext
+from analyzers.findings.model import Finding, Rule
+from analyzers.findings.registry import RULES, RuleEntry
+from analyzers.forking import can_fork, result, start
+
+CHILD_MODULES = ("analyzers.reach.", "analyzers.config.rules_unclassified")
+"""Where the checks the child runs are defined: those that search the `can` and `invokes` edges."""
+
+
+Done = Callable[[int, int], None]
+
+
+def _quiet(_done: int, _total: int) -> None:
+    return None
+
+
+def in_child(entry: RuleEntry) -> bool:
+    module = getattr(entry.check, "__module__", None) or ""
+    return entry.rule.analyzer == "reachability" or module.startswith(CHILD_MODULES)
+
+
+def run_rules(
+    ctx: RuleContext, entries: Sequence[RuleEntry], workers: int = 1, progress: Done = _quiet
+) -> list[Finding]:
+    """Every entry's findings (unsorted); `progress(done, total)` before each rule this process
+    runs. `workers` > 1 in a process that may fork: the entries `in_child` run in a forked child
+    meanwhile (counted done when its findings are in)."""
+    away = [e for e in entries if in_child(e)] if workers > 1 and can_fork() else []
+    here = [e for e in entries if e not in away]
+    child = start(lambda: _checked(ctx, away), _dump) if away else None
+    found = _checked(ctx, here, lambda done: progress(done, len(entries)))
+    if away:
+        ok, theirs = result(child, _load)
+        found.extend(
+            theirs if ok else _checked(ctx, away, lambda done: progress(len(here) + done, len(entries)))
+        )
+    return found
+
+
+def _checked(
+    ctx: RuleContext, entries: Sequence[RuleEntry], progress: Callable[[int], None] = lambda _done: None
+) -> list[Finding]:
+    found: list[Finding] = []
+    for done, entry in enumerate(entries):
+        progress(done)
+        found.extend(entry.check(ctx))
+    return found
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        return ("rule", obj.id) if isinstance(obj, Rule) else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        kind, rule_id = pid
+        if kind != "rule":
+            raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
+        return RULES.get(rule_id)
+
+
+def _dump(payload: object, out: io.BufferedWriter) -> None:
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(payload)
+
+
+def _load(src: io.BufferedReader) -> Any:
+    return _Unpickler(src).load()

@@ -1,0 +1,71 @@
+"""Run as a script by test_rule_workers.py, in a fresh single-threaded interpreter (forking a
+process with other threads running, such as a pytest-xdist worker's, is not something the
+product does): prints one JSON line comparing the findings of a synthetic estate analysed with
+the rules in one process, with the reachability rules in a forked child, with a child that
+fails, and without fork."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any
+from unittest import mock
+
+from analyzers import rule_workers
+from analyzers.analysis import analyze
+from analyzers.findings.registry import RULES
+from estate.model.load import load_estate
+from estate.sources.synth import SynthOptions, synthesize
+
+DAY = dt.date(2026, 11, 1)
+
+
+def findings(estate: Any, workers: int) -> list[Any]:
+    analysis = analyze(estate, DAY, workers=workers)
+    return [json.dumps(f.to_json(), sort_keys=True) for f in analysis.findings]
+
+
+def main() -> None:
+    estate = load_estate(synthesize(SynthOptions(int(sys.argv[1]), seed=5)))
+    one = findings(estate, 1)
+    stages: list[tuple[int, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "rules":
+            stages.append((done, total))
+
+    two_analysis = analyze(estate, DAY, workers=2, progress=progress)
+    two = [json.dumps(f.to_json(), sort_keys=True) for f in two_analysis.findings]
+    same_rules = all(f.rule is RULES.get(f.rule.id) for f in two_analysis.findings)
+    real_checked = rule_workers._checked
+    parent = os.getpid()
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real_checked(*args, **kwargs)
+
+    with mock.patch.object(rule_workers, "_checked", failing):
+        failed = findings(estate, 2)
+    with mock.patch.object(rule_workers, "can_fork", lambda: False):
+        unforked = findings(estate, 2)
+    away = {e.rule.id for e in RULES.entries() if rule_workers.in_child(e)}
+    print(
+        json.dumps(
+            {
+                "findings": len(one),
+                "from_child": sum(1 for f in two_analysis.findings if f.rule.id in away),
+                "two": two == one,
+                "registry_rules": same_rules,
+                "progress_total": sorted({t for _d, t in stages}),
+                "failed_child": failed == one,
+                "no_fork": unforked == one,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
