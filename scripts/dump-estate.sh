@@ -131,16 +131,22 @@ dump_region_services() {
   dump "$r/rds-describe-db-clusters.json" rds describe-db-clusters "${a[@]}"
 }
 
+# The window the collector reads metrics and function changes over: DUMP_METRICS_DAYS (default 14;
+# 0: neither is read) ending at the last whole 5 minutes (or DUMP_METRICS_END, Unix seconds).
+# Computed once, so every region's files cover the same window.
+period=300
+days=${DUMP_METRICS_DAYS:-14}
+case $days in '' | *[!0-9]*) echo "error: DUMP_METRICS_DAYS must be a whole number of days" >&2; exit 2 ;; esac
+end=${DUMP_METRICS_END:-$(date -u +%s)}
+end=$((end / period * period))
+start=$((end - days * 86400))
+
 # CloudWatch metrics of every function, as the collector asks for them: the same queries and ids,
-# at most 500 per GetMetricData call, over DUMP_METRICS_DAYS (default 14; 0: none) ending at the
-# last whole 5 minutes (or DUMP_METRICS_END, Unix seconds); Duration p99 in batches of its own.
+# at most 500 per GetMetricData call, over the window; Duration p99 in batches of its own.
 # Each batch is two files: the request (...-queries/<batch>.json) and the output.
 dump_metrics() {
-  local r=$1 region=$2 days=${DUMP_METRICS_DAYS:-14} period=300 end start prefix stats batch n request
+  local r=$1 region=$2 prefix stats batch n request
   [ "$days" != 0 ] || return 0
-  end=${DUMP_METRICS_END:-$(date -u +%s)}
-  end=$((end / period * period))
-  start=$((end - days * 86400))
   for prefix in q p; do
     if [ $prefix = q ]; then
       stats='[["Invocations","Sum"],["Errors","Sum"],["Throttles","Sum"],["Duration","Average"],["ConcurrentExecutions","Maximum"]]'
@@ -167,6 +173,22 @@ dump_metrics() {
           --cli-input-json "file://$r/cloudwatch-get-metric-data-queries/$batch.json" "${a[@]}"
       done
   done
+}
+
+# The region's recent Lambda management events (the Anomalies view's change history), as the
+# collector reads them: EventSource lambda.amazonaws.com over the same window, pages of 50, at
+# most 1000 events (its 20-page cap; a cut history keeps the CLI's NextToken). Two files: the
+# request (the window, which the output does not repeat) and the output.
+dump_changes() {
+  local r=$1 region=$2
+  [ "$days" != 0 ] || return 0
+  mkdir -p "$r"
+  jq -n --argjson from "$start" --argjson until "$end" '{
+    LookupAttributes: [{AttributeKey: "EventSource", AttributeValue: "lambda.amazonaws.com"}],
+    StartTime: ($from | todate), EndTime: ($until | todate)}' >"$r/cloudtrail-lookup-events-request.json"
+  dump "$r/cloudtrail-lookup-events.json" cloudtrail lookup-events \
+    --cli-input-json "file://$r/cloudtrail-lookup-events-request.json" --page-size 50 --max-items 1000 \
+    --region "$region"
 }
 
 g="$out/global"
@@ -262,5 +284,6 @@ for region in "$@"; do
   dump "$r/cloudwatch-describe-alarms.json" cloudwatch describe-alarms "${a[@]}"
   dump_region_services "$r" "$region"
   dump_metrics "$r" "$region"
+  dump_changes "$r" "$region"
 done
 echo "dumped to $out; now run: lambdascope import $out -o estate.lsnap" >&2

@@ -1,8 +1,9 @@
 """The services beyond functions, for the import-equals-collect tests: API Gateway (REST with a
 custom authorizer and a custom domain; HTTP with a JWT authorizer and a domain), EventBridge (a
 custom bus and the default one), Scheduler (two groups), SSM, RDS, a Lambda layer,
-Organizations (an SCP on the account) and CloudWatch metrics; deployed into moto, and dumped as
-scripts/dump-estate.sh writes them (the CLI's JSON, or its error text when moto refuses).
+Organizations (an SCP on the account), CloudWatch metrics and CloudTrail's recent Lambda events
+(planted: moto lacks LookupEvents, tests/integration/lookup_events.py); deployed into moto, and
+dumped as scripts/dump-estate.sh writes them (the CLI's JSON, or its error text when moto refuses).
 """
 
 from __future__ import annotations
@@ -235,6 +236,7 @@ def dump_services(endpoint: str, root: Path) -> None:
     save(r / "rds-describe-db-clusters.json", c("rds"), "describe_db_clusters")
     _dump_organization(c, g)
     _dump_metrics(c, r)
+    _dump_changes(c, r)
 
 
 def _dump_invokers(c: Callable[[str], Any], r: Path) -> None:
@@ -341,3 +343,24 @@ def _dump_metrics(c: Callable[[str], Any], r: Path) -> None:
                 EndTime=end,
                 ScanBy="TimestampAscending",
             )
+
+
+def _dump_changes(c: Callable[[str], Any], r: Path) -> None:
+    """As dump_changes in the script: the request (the window) beside what the CLI prints for it,
+    the CLI's paginator joining pages of 50 up to --max-items 1000."""
+    from estate.sources.live.cloudwatch import metric_window
+
+    start, end = metric_window(METRICS_DAYS, METRICS_END, 300)
+    request = {
+        "LookupAttributes": [{"AttributeKey": "EventSource", "AttributeValue": "lambda.amazonaws.com"}],
+        "StartTime": start.isoformat().replace("+00:00", "Z"),
+        "EndTime": end.isoformat().replace("+00:00", "Z"),
+    }
+    path = r / "cloudtrail-lookup-events-request.json"
+    path.write_text(json.dumps(request))
+    pages = (
+        c("cloudtrail")
+        .get_paginator("lookup_events")
+        .paginate(**request, PaginationConfig={"PageSize": 50, "MaxItems": 1000})
+    )
+    (r / "cloudtrail-lookup-events.json").write_text(cli_json(pages.build_full_result()))

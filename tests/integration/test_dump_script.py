@@ -7,6 +7,7 @@ of the same state. Skipped where the AWS CLI or jq is not installed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from estate.model.load import load_estate
 from estate.sources.dumps import ImportOptions, import_dump
 from estate.sources.live import CollectOptions, collect
 from tests.integration.dump_services import ACCOUNT, METRICS_DAYS, METRICS_END, deploy_services
+from tests.integration.lookup_events import history, planted_events
 from tests.integration.test_import_moto import REGION, _deploy, _invokes, _public
 
 pytestmark = pytest.mark.integration
@@ -46,26 +48,30 @@ def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: st
         "DUMP_METRICS_END": str(int(METRICS_END.timestamp())),
     }
     env.pop("AWS_PROFILE", None)
-    done = subprocess.run(
-        ["bash", str(SCRIPT), str(tmp_path / "dump"), REGION],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    snapshot = import_dump(ImportOptions(tmp_path / "dump"))
-    imported = analyze(load_estate(snapshot))
-    collected = collect(
-        CollectOptions(
-            regions=(REGION,),
-            endpoint_url=moto_endpoint,
-            metrics_days=METRICS_DAYS,
-            metrics_end=METRICS_END,
-            cache_dir=tmp_path / "c",
+    # Three pages of Lambda events (uncapped): the history is known from the window start.
+    start = METRICS_END - dt.timedelta(days=METRICS_DAYS)
+    changes = history(["public", "worker"], 120, start=start, end=METRICS_END, account=ACCOUNT, region=REGION)
+    with planted_events({REGION: changes}):
+        done = subprocess.run(
+            ["bash", str(SCRIPT), str(tmp_path / "dump"), REGION],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
-    )
+        assert done.returncode == 0, done.stderr[-2000:]
+        snapshot = import_dump(ImportOptions(tmp_path / "dump"))
+        imported = analyze(load_estate(snapshot))
+        collected = collect(
+            CollectOptions(
+                regions=(REGION,),
+                endpoint_url=moto_endpoint,
+                metrics_days=METRICS_DAYS,
+                metrics_end=METRICS_END,
+                cache_dir=tmp_path / "c",
+            )
+        )
     live = analyze(load_estate(collected))
     assert [f.arn for f in imported.estate.functions] == [f.arn for f in live.estate.functions]
     assert _invokes(imported) == _invokes(live)
@@ -86,3 +92,15 @@ def test_the_dump_script_output_imports_like_a_live_collection(moto_endpoint: st
     assert {a for a, s in imported.estate.data_stores.items() if s.kind in kinds} == {
         a for a, s in live.estate.data_stores.items() if s.kind in kinds
     }
+    # CloudTrail's recent Lambda events: the script's window and filter are the collector's, its
+    # joined pages the collector's pages (epoch EventTimes of AWS CLI v1 stored as ISO text).
+    [mine] = snapshot.responses("cloudtrail", "LookupEvents")
+    pages = sorted(
+        collected.responses("cloudtrail", "LookupEvents"),
+        key=lambda p: int(p.key.params.get("NextToken") or 0),
+    )
+    assert mine.key == pages[0].key and len(pages) == 3
+    assert mine.response == {"Events": [e for p in pages for e in p.response["Events"]]}
+    assert imported.estate.function_changes == live.estate.function_changes
+    assert imported.estate.function_changes is not None
+    assert imported.estate.function_changes.read_since == {(ACCOUNT, REGION): start}

@@ -23,10 +23,20 @@ from estate.sources.live import CollectOptions, collect
 from tests.integration.dump_services import ACCOUNT, METRICS_DAYS, METRICS_END, deploy_services, dump_services
 from tests.integration.lambda_code import TRUST
 from tests.integration.lambda_code import handler_zip as _zip
+from tests.integration.lookup_events import history, planted_events
 
 pytestmark = pytest.mark.integration
 
 REGION = "eu-west-1"
+# More Lambda events than the collector's 20 pages of 50: both stop at the same 1000, newest first.
+CHANGES = history(
+    ["public", "url", "worker", "private"],
+    1100,
+    start=METRICS_END - dt.timedelta(days=METRICS_DAYS),
+    end=METRICS_END,
+    account=ACCOUNT,
+    region=REGION,
+)
 
 
 def _cli_json(response: Any) -> str:
@@ -141,18 +151,19 @@ def compared(local_aws: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     tmp_path = tmp_path_factory.mktemp("compared")
     arns = _deploy(moto_endpoint)
     deploy_services(moto_endpoint, arns, f"arn:aws:iam::{ACCOUNT}:role/fn")
-    _dump(moto_endpoint, tmp_path / "dump", arns)
-    dump_services(moto_endpoint, tmp_path / "dump")
-    imported = import_dump(ImportOptions(tmp_path / "dump"))
-    live = collect(
-        CollectOptions(
-            regions=(REGION,),
-            endpoint_url=moto_endpoint,
-            metrics_days=METRICS_DAYS,
-            metrics_end=METRICS_END,
-            cache_dir=tmp_path / "cache",
+    with planted_events({REGION: CHANGES}):
+        _dump(moto_endpoint, tmp_path / "dump", arns)
+        dump_services(moto_endpoint, tmp_path / "dump")
+        imported = import_dump(ImportOptions(tmp_path / "dump"))
+        live = collect(
+            CollectOptions(
+                regions=(REGION,),
+                endpoint_url=moto_endpoint,
+                metrics_days=METRICS_DAYS,
+                metrics_end=METRICS_END,
+                cache_dir=tmp_path / "cache",
+            )
         )
-    )
     return imported, live, arns
 
 
@@ -271,3 +282,31 @@ def test_the_new_reads_sit_under_the_collector_keys(compared: tuple[Any, Any, An
     gaps = {(c.service, c.operation): c.status for c in imported.manifest.coverage if c.status != "ok"}
     assert ("rds", "DescribeDBClusters") not in gaps  # a cluster names its subnet group: it validates
     assert not {k for k in gaps if k[0] in services - {"rds"}}
+
+
+def test_function_changes_import_as_collected(compared: tuple[Any, Any, Any]) -> None:
+    """CloudTrail LookupEvents: the dump's one joined output sits under the collector's first-page
+    key and holds the events of its 20 pages, in order; the model reads the same history from both,
+    the 1000-event cap included (known from the oldest event read, not from the window start)."""
+    imported, live, _arns = compared
+    [mine] = imported.responses("cloudtrail", "LookupEvents")
+    pages = live.responses("cloudtrail", "LookupEvents")
+    first = next(p for p in pages if "NextToken" not in p.key.params)
+    assert mine.key == first.key
+    assert len(pages) == 20 and pages[-1].response.get("NextToken")  # capped as the script caps
+    ordered = sorted(pages, key=lambda p: int(p.key.params.get("NextToken") or 0))
+    assert mine.response["Events"] == [e for p in ordered for e in p.response["Events"]]
+    assert len(mine.response["Events"]) == 1000 and mine.response.get("NextToken")
+    sources = {json.loads(e["CloudTrailEvent"])["eventSource"] for e in mine.response["Events"]}
+    assert sources == {"lambda.amazonaws.com"}  # the SNS AddPermission is outside the filter
+    changes, collected = load_estate(imported).function_changes, load_estate(live).function_changes
+    assert changes is not None and changes == collected
+    assert changes.read_since[(ACCOUNT, REGION)] > METRICS_END - dt.timedelta(days=METRICS_DAYS)
+    assert sum(len(c) for c in changes.by_function.values()) == 800  # 4 of every 5 are changes
+    mine_ok = {(c.operation, c.status) for c in imported.manifest.coverage if c.service == "cloudtrail"}
+    assert ("LookupEvents", "ok") in mine_ok
+    [entry] = [c for c in imported.manifest.coverage if c.operation == "LookupEvents"]
+    assert entry.detail == (
+        f"1000 Events from {REGION}/cloudtrail-lookup-events.json; "
+        "cut short by --max-items (NextToken), the rest not read"
+    )

@@ -79,7 +79,7 @@ def _batches(requests: Mapping[str, Any]) -> list[Resource]:
     return [Resource(name, name, request) for name, request in sorted(requests.items())]
 
 
-def _utc(text: Any) -> str:
+def utc_text(text: Any) -> str:
     """An ISO 8601 time as the collector stores its datetimes (UTC, `+00:00`)."""
     stamp = msgspec.convert(text, dt.datetime)  # the parser the file's shape was checked with
     stamp = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
@@ -109,8 +109,8 @@ def metric_params(resource: Resource | None) -> dict[str, Any]:
     request = resource.extra
     params = {
         "MetricDataQueries": request.get("MetricDataQueries"),
-        "StartTime": _utc(request.get("StartTime")),
-        "EndTime": _utc(request.get("EndTime")),
+        "StartTime": utc_text(request.get("StartTime")),
+        "EndTime": utc_text(request.get("EndTime")),
     }
     if request.get("ScanBy") is not None:
         params["ScanBy"] = request["ScanBy"]

@@ -96,7 +96,8 @@ def read_dump_file(path: Path, root: Path, kind: FileKind) -> dict[str, Any] | C
     check_shape(data, kind, name)
     problem = malformed_dump(data, kind)
     if problem is not None:  # a gap naming the file and the field (the importer notes CliErrors)
-        return CliError(MALFORMED_CODE, f"{name}: malformed response: {problem}")
+        what = "response" if kind.stored else "request"  # a --cli-input-json file is the request
+        return CliError(MALFORMED_CODE, f"{name}: malformed {what}: {problem}")
     return data
 
 

@@ -185,7 +185,7 @@ class ImportBuilder:
         where = GLOBAL if files.scope == GLOBAL else "region"
         kinds = [k for k in KINDS if k.scope == where]
         read: dict[str, Mapping[str, Any]] = {}
-        for kind in (k for k in kinds if k.per is None):
+        for kind in (k for k in kinds if k.per is None and k.stored):  # requests: read with their output
             found = files.listings.get(kind.stem)
             content = listed.get(kind.stem)
             if found is None or content is None:
@@ -194,14 +194,19 @@ class ImportBuilder:
             if isinstance(content, CliError):
                 self.note(files.scope, kind, classify_error(content.code), content.detail())
                 continue
+            request = self._request(kind, found, listed)
+            if isinstance(request, CliError):  # a malformed request's message names its file
+                self.note(files.scope, kind, classify_error(request.code), request.detail())
+                continue
             if kind.stem == FUNCTION.listing:
                 content = self._functions(found, content, files.scope)
             read[kind.stem] = content
-            self.put(files.scope, kind, None, content)
+            self.put(files.scope, kind, request, content)
             count = len(content.get(kind.count_key) or ()) if kind.count_key else 0
-            self.note(
-                files.scope, kind, "ok", f"{count} {kind.count_key} from {shown(found.path, self.root)}"
-            )
+            detail = f"{count} {kind.count_key} from {shown(found.path, self.root)}"
+            if content.get("NextToken"):  # the CLI's --max-items stopped before the last page
+                detail += "; cut short by --max-items (NextToken), the rest not read"
+            self.note(files.scope, kind, "ok", detail)
         resources = {
             kind.per.listing: self._listed(kind.per, read[kind.per.listing], files.scope)
             for kind in kinds
@@ -220,6 +225,21 @@ class ImportBuilder:
         PerResource(self, files, resources, malformed, refused).run([k for k in kinds if k.per is not None])
         for service_operation in NOT_IMPORTED[where]:
             self.note(files.scope, service_operation, "missing", NOT_IN_DUMP)
+
+    def _request(
+        self, kind: FileKind, found: DumpFile, listed: Mapping[str, dict[str, Any] | CliError]
+    ) -> Resource | CliError | None:
+        """The request an output answers (its window: the record's parameters) as the resource
+        its parameters are made from; None for an output that needs none."""
+        if kind.request is None:
+            return None
+        request = listed.get(kind.request)
+        if request is None:
+            raise LambdascopeError(
+                f"{shown(found.path, self.root)}: needs {kind.request}.json in the same directory "
+                "(the --cli-input-json request it answers: the window and filter the output does not repeat)"
+            )
+        return request if isinstance(request, CliError) else Resource(kind.request, kind.request, request)
 
     def _listed(self, rtype: ResourceType, content: Mapping[str, Any], scope: str) -> dict[str, Resource]:
         out = {}

@@ -62,6 +62,9 @@ class FileKind:
     # Rewrites what some AWS CLI versions print differently from the SDK (CLI v1 prints some
     # timestamps as epoch numbers) before the shape check; must accept any JSON value.
     prepare: Callable[[Any], Any] | None = None
+    # The stem of the file beside this one holding the `--cli-input-json` request it answers
+    # (a listing kind with stored=False): `params` gets that request as its resource's `extra`.
+    request: str | None = None
 
     @property
     def record_operation(self) -> str:

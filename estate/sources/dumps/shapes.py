@@ -9,14 +9,17 @@ traceback and never a silent skip.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
 from estate.model.shapes import SHAPES
 from estate.model.shapes.audit import GetMetricDataParams, MetricQueryPart
-from estate.model.shapes.common import Shape
+from estate.model.shapes.common import AwareTime, Shape
 from estate.model.shapes.lambda_ import Function, ListFunctions
 from estate.model.validate import explain
+from estate.sources.dumps.accepted_changes import LOOKUP_ATTRIBUTES
 from estate.sources.dumps.kinds import FileKind
 
 MALFORMED_CODE = "MalformedResponse"
@@ -171,6 +174,45 @@ class _GetMetricDataQueries(GetMetricDataParams):
     ScanBy: str | None = None
 
 
+class _LookupAttribute(Shape, forbid_unknown_fields=True):
+    AttributeKey: str
+    AttributeValue: str
+
+
+class _LookupEventsRequest(Shape, forbid_unknown_fields=True):
+    """The `--cli-input-json` request of `aws cloudtrail lookup-events`: exactly what the collector
+    asks (no other field, e.g. a NextToken or EventCategory, which would change what is answered);
+    times with their zone, as a bare time is local to whoever ran the CLI."""
+
+    LookupAttributes: list[_LookupAttribute]
+    StartTime: AwareTime
+    EndTime: AwareTime
+
+
+def _lookup_request(data: Any) -> str | None:
+    """The request asks for the collector's events: Lambda's, over a window that is not empty."""
+    if data["LookupAttributes"] != LOOKUP_ATTRIBUTES:
+        wanted = LOOKUP_ATTRIBUTES[0]
+        return (
+            f"$.LookupAttributes: expected [{{AttributeKey: {wanted['AttributeKey']}, "
+            f"AttributeValue: {wanted['AttributeValue']}}}], the collector's filter"
+        )
+    start, end = (msgspec.convert(data[k], dt.datetime) for k in ("StartTime", "EndTime"))
+    return None if start < end else "$.EndTime: expected a time after StartTime"
+
+
+def _lookup_output(data: Any) -> str | None:
+    """An EventTime still a number after the epoch-to-ISO rewrite (accepted_changes.py) is out of
+    any date's range: no time can be read from it."""
+    for n, event in enumerate(data.get("Events") or ()):
+        when = event.get("EventTime")
+        if isinstance(when, int | float) and not isinstance(when, bool):
+            return (
+                f"$.Events[{n}].EventTime: expected epoch seconds of a date (years 1970-9999), got {when!r}"
+            )
+    return None
+
+
 # (service, CLI operation) -> what its output must hold; checked on top of the model's shape.
 _DUMP_ONLY: dict[tuple[str, str], type[Shape]] = {
     ("events", "ListEventBuses"): _ListEventBuses,
@@ -182,6 +224,7 @@ _DUMP_ONLY: dict[tuple[str, str], type[Shape]] = {
     ("lambda", "ListCodeSigningConfigs"): _ListCodeSigningConfigs,
     ("organizations", "ListPolicies"): _ListPolicies,
     ("cloudwatch", "GetMetricDataQueries"): _GetMetricDataQueries,
+    ("cloudtrail", "LookupEventsRequest"): _LookupEventsRequest,
     ("lambda", "ListFunctions"): _ListFunctions,
     ("lambda", "ListVersionsByFunction"): _ListVersionsByFunction,
     ("lambda", "ListFunctionUrlConfigs"): _ListFunctionUrlConfigs,
@@ -191,6 +234,12 @@ _DUMP_ONLY: dict[tuple[str, str], type[Shape]] = {
     ("sqs", "ListQueues"): _ListQueues,
     ("sns", "ListTopics"): _ListTopics,
     ("sns", "GetTopicAttributes"): _GetTopicAttributes,
+}
+
+# (service, CLI operation) -> what the shape cannot say, checked once the shape fits.
+_DUMP_CHECKS: dict[tuple[str, str], Callable[[Any], str | None]] = {
+    ("cloudtrail", "LookupEventsRequest"): _lookup_request,
+    ("cloudtrail", "LookupEvents"): _lookup_output,
 }
 
 
@@ -207,4 +256,5 @@ def malformed_dump(data: object, kind: FileKind) -> str | None:
         except msgspec.ValidationError as exc:
             field, problem = explain(exc)
             return f"{field}: {problem}"
-    return None
+    check = _DUMP_CHECKS.get((kind.service, kind.operation))
+    return None if check is None else check(data)
