@@ -285,8 +285,13 @@ def _read_since(pages: list[Record]) -> dt.datetime | None:
 def _time(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, bool):
+        return None
     if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, dt.UTC)
+        try:  # a wrong-shaped snapshot's number may be out of any calendar (or NaN)
+            return dt.datetime.fromtimestamp(value, dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     if not value:
         return None
     try:

@@ -276,3 +276,11 @@ def test_card_renders_changes_literally() -> None:
     text = posture_text(posture, SeverityPalette({}), "role").plain
     assert "10-31 10:00 AddPermission" in text and DEPLOYER in text and "from 203.0.113.9" in text
     assert "[bold red]lambda:*" in text and "\x1b" not in text
+
+
+@pytest.mark.parametrize("when", [2**62, -(2**62), float("nan"), float("inf"), True])
+def test_an_event_time_out_of_any_calendar_is_no_time_not_a_crash(when: Any) -> None:
+    """A wrong-shaped snapshot's EventTime: the event's own CloudTrail record dates it instead."""
+    history = parse_function_changes(snap(lookup({"Events": [{**EVENTS[0], "EventTime": when}]})))
+    dated = [c.time for c in history.changes(ACCT, EU, "pay")]
+    assert dated == [dt.datetime(2026, 10, 31, 10, tzinfo=dt.UTC)]
