@@ -27,7 +27,7 @@ from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
 from analyzers.reach.grants import grants_onto
 from estate.model import Estate
-from estate.model.stores import DataStore
+from estate.model.store_records import DataStore
 
 NO_POINT_IN_TIME_RECOVERY = RULES.register(
     Rule(

@@ -15,7 +15,8 @@ from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
 from estate.model import Estate
-from estate.model.stores import DataStore, KmsKey, classify
+from estate.model.store_fields import classify
+from estate.model.store_records import DataStore, KmsKey
 from policy.actions import statement_applies_to_action, statement_applies_to_resource
 from policy.document import PolicyParseError, Statement, parse_policy
 

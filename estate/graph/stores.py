@@ -14,7 +14,8 @@ from typing import Any
 import networkx as nx
 
 from estate.model.estate import Estate
-from estate.model.stores import DataStore, KmsKey, classify
+from estate.model.store_fields import classify
+from estate.model.store_records import DataStore, KmsKey
 
 
 def _add_node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:

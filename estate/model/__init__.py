@@ -27,7 +27,7 @@ from estate.model.metrics_refresh import MetricsUpdate, merge_metrics
 from estate.model.network import Network
 from estate.model.org import AccountOrgPolicies
 from estate.model.raw import PolicyJSON
-from estate.model.stores import DataStore, KmsKey
+from estate.model.store_records import DataStore, KmsKey
 from estate.model.triggers import Invokers
 
 __all__ = [

@@ -16,7 +16,7 @@ from estate.model.iam import IamPrincipal, ManagedPolicy
 from estate.model.metrics import MetricSeries
 from estate.model.network import Network
 from estate.model.org import AccountOrgPolicies
-from estate.model.stores import DataStore, KmsKey
+from estate.model.store_records import DataStore, KmsKey
 from estate.model.triggers import Invokers
 from estate.snapshot import CoverageEntry, Manifest
 

@@ -10,10 +10,12 @@ from estate.model.estate import Estate
 from estate.model.function_extras import parse_account_settings, parse_lambda_functions
 from estate.model.functions import parse_event_source_mappings
 from estate.model.iam import parse_iam
+from estate.model.kms_keys import parse_keys
 from estate.model.metrics import parse_metrics
 from estate.model.network import parse_networks
 from estate.model.org import parse_org_policies
-from estate.model.stores import DEFAULT_CLASSIFICATION_TAG, parse_keys, parse_stores
+from estate.model.store_records import DEFAULT_CLASSIFICATION_TAG
+from estate.model.stores import parse_stores
 from estate.model.triggers import parse_invokers
 from estate.model.validate import validated
 from estate.snapshot import Snapshot

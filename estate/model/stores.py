@@ -1,289 +1,36 @@
 """Data stores (DynamoDB tables, S3 buckets, secrets, SSM parameters, RDS instances and clusters,
-SQS queues, SNS topics) as one record kind, and the KMS keys that encrypt them.
-
-Encryption is decided by resolving each store's key reference (key id, key ARN, alias name or
-alias ARN) against the collected keys and aliases: a key that is AWS managed, or whose only aliases
-are `alias/aws/*` (moto reports those keys as CUSTOMER), is "aws-managed"; a resolved customer key
-is "customer"; a key of another account is "customer" (AWS managed keys never leave their
-account); an unresolvable same-account key is "unknown" with `encrypted=True`.
+SQS queues, SNS topics) parsed from the snapshot as one record kind (store_records.py), their
+encryption resolved against the collected KMS keys (kms_keys.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from estate.model.raw import arn_account, error_code, tag_map
+from estate.model.kms_keys import KeyIndex, parse_keys
+from estate.model.raw import error_code, tag_map
+from estate.model.store_fields import classify, first_by_param, policy_of, store_account, tags_of
+from estate.model.store_records import (
+    DEFAULT_CLASSIFICATION_TAG,
+    BucketFacts,
+    DataStore,
+    DbFacts,
+    Encryption,
+    ParameterFacts,
+    PublicAccessBlock,
+    QueueFacts,
+    SecretFacts,
+    TableFacts,
+    TopicFacts,
+)
 from estate.snapshot import Snapshot
-
-DEFAULT_CLASSIFICATION_TAG = "DataClassification"
-
-
-@dataclass(frozen=True, slots=True)
-class KmsKey:
-    arn: str
-    id: str
-    account: str
-    region: str
-    manager: str  # AWS | CUSTOMER, corrected for moto (alias/aws/* keys are AWS)
-    rotation_enabled: bool | None = None  # None: not asked (AWS keys rotate) or not readable
-    state: str | None = None  # Enabled | Disabled | PendingDeletion ...
-    policy: str | None = None
-    policy_state: str = "unknown"
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    key_spec: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Encryption:
-    state: str  # none | aws-owned | aws-managed | customer | unknown
-    key_id: str | None = None  # the reference as configured (id, ARN or alias)
-    key_arn: str | None = None  # the resolved key, when found
-    encrypted: bool | None = None  # at rest at all (True even when the key is unresolved)
-
-
-@dataclass(frozen=True, slots=True)
-class PublicAccessBlock:
-    block_public_acls: bool
-    ignore_public_acls: bool
-    block_public_policy: bool
-    restrict_public_buckets: bool
-
-    @property
-    def all_blocked(self) -> bool:
-        return all(
-            (
-                self.block_public_acls,
-                self.ignore_public_acls,
-                self.block_public_policy,
-                self.restrict_public_buckets,
-            )
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class BucketFacts:
-    public_access_block: PublicAccessBlock | None
-    public_access_block_state: str  # present | absent (none configured) | unknown
-    encryption_configured: bool | None  # False: GetBucketEncryption said none (moto; AWS defaults SSE-S3)
-    versioning: str | None = None  # Enabled | Suspended | Off (never enabled); None: not read
-
-
-@dataclass(frozen=True, slots=True)
-class TableFacts:
-    stream_enabled: bool
-    stream_arn: str | None = None
-    stream_view_type: str | None = None
-    point_in_time_recovery: bool | None = None  # None: DescribeContinuousBackups not read
-
-
-@dataclass(frozen=True, slots=True)
-class SecretFacts:
-    rotation_enabled: bool
-    rotation_lambda_arn: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ParameterFacts:
-    type: str  # String | StringList | SecureString
-    tier: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DbFacts:
-    engine: str | None
-    storage_encrypted: bool
-    publicly_accessible: bool | None
-    multi_az: bool | None
-    subnet_ids: tuple[str, ...] = ()
-    security_group_ids: tuple[str, ...] = ()
-    vpc_id: str | None = None
-    cluster: bool = False  # a DB cluster (DescribeDBClusters), not an instance
-    backup_retention_days: int | None = None  # BackupRetentionPeriod; 0 = automated backups off
-    backups_elsewhere: bool = False  # a cluster member or read replica: backups are not its own
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFacts:
-    sqs_managed_sse: bool
-    kms_master_key_id: str | None = None
-    dead_letter_target_arn: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TopicFacts:
-    kms_master_key_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DataStore:
-    arn: str
-    kind: str  # table | bucket | secret | parameter | db | queue | topic
-    name: str
-    account: str
-    region: str
-    encryption: Encryption
-    tags: Mapping[str, str] = field(default_factory=dict)
-    tags_state: str = "unknown"
-    classification: str | None = None  # the classification tag's value, lower-cased
-    resource_policy: str | None = None
-    policy_state: str = "unknown"  # present | absent | unknown | n/a (kind has no resource policy)
-    bucket: BucketFacts | None = None
-    table: TableFacts | None = None
-    secret: SecretFacts | None = None
-    parameter: ParameterFacts | None = None
-    db: DbFacts | None = None
-    queue: QueueFacts | None = None
-    topic: TopicFacts | None = None
-
-
-# --- KMS ----------------------------------------------------------------------------------
-
-
-@dataclass
-class KeyIndex:
-    """Resolves key references per account and region: key ids, key ARNs, alias names and ARNs."""
-
-    keys: dict[str, KmsKey] = field(default_factory=dict)  # ARN -> key
-    by_id: dict[tuple[str, str, str], KmsKey] = field(default_factory=dict)
-    alias_target: dict[tuple[str, str, str], str] = field(default_factory=dict)  # alias name -> key id
-    aliases_of: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # key id -> aliases
-
-    def encryption(self, ref: str | None, account: str, region: str) -> Encryption:
-        if not ref:
-            return Encryption("none", encrypted=False)
-        key_id, where = ref, (account, region)
-        if ref.startswith("arn:"):
-            parts = ref.split(":")
-            where = (parts[4], parts[3]) if len(parts) > 5 else where
-            key_id = parts[5] if len(parts) > 5 else ref
-        if key_id.startswith("key/"):
-            key_id = key_id[4:]
-        if key_id.startswith("alias/"):
-            if key_id.startswith("alias/aws/"):
-                target = self.alias_target.get((*where, key_id))
-                return Encryption("aws-managed", ref, self._arn(where, target), True)
-            resolved = self.alias_target.get((*where, key_id))
-            if resolved is None:
-                return Encryption(self._unresolved(where, account), ref, None, True)
-            key_id = resolved
-        key = self.by_id.get((*where, key_id))
-        if key is not None:
-            state = "aws-managed" if key.manager == "AWS" else "customer"
-            return Encryption(state, ref, key.arn, True)
-        names = self.aliases_of.get((*where, key_id))
-        if names:
-            state = "aws-managed" if all(n.startswith("alias/aws/") for n in names) else "customer"
-            return Encryption(state, ref, self._arn(where, key_id), True)
-        return Encryption(self._unresolved(where, account), ref, None, True)
-
-    @staticmethod
-    def _unresolved(where: tuple[str, str], account: str) -> str:
-        return "customer" if where[0] != account else "unknown"
-
-    @staticmethod
-    def _arn(where: tuple[str, str], key_id: str | None) -> str | None:
-        return f"arn:aws:kms:{where[1]}:{where[0]}:key/{key_id}" if key_id else None
-
-
-def parse_keys(snapshot: Snapshot) -> KeyIndex:
-    index = KeyIndex()
-    for record in snapshot.responses("kms", "ListAliases"):
-        account, region = record.key.account, record.key.region
-        for alias in record.response.get("Aliases") or ():
-            name, target = str(alias.get("AliasName", "")), alias.get("TargetKeyId")
-            if target:
-                index.alias_target[(account, region, name)] = str(target)
-                index.aliases_of.setdefault((account, region, str(target)), []).append(name)
-    policies = _first(snapshot, "kms", "GetKeyPolicy", "KeyId")
-    rotation = _first(snapshot, "kms", "GetKeyRotationStatus", "KeyId")
-    for record in snapshot.responses("kms", "DescribeKey"):
-        meta = record.response.get("KeyMetadata") if not error_code(record.response) else None
-        if not meta:
-            continue
-        account, region = record.key.account, record.key.region
-        key_id = str(meta["KeyId"])
-        names = tuple(sorted(index.aliases_of.get((account, region, key_id), ())))
-        manager = str(meta.get("KeyManager", "CUSTOMER"))
-        if names and all(n.startswith("alias/aws/") for n in names):
-            manager = "AWS"  # moto says CUSTOMER for the AWS managed keys
-        policy = policies.get((account, region, key_id))
-        rotated = rotation.get((account, region, key_id))
-        key = KmsKey(
-            arn=str(meta.get("Arn") or f"arn:aws:kms:{region}:{account}:key/{key_id}"),
-            id=key_id,
-            account=account,
-            region=region,
-            manager=manager,
-            rotation_enabled=None
-            if rotated is None or error_code(rotated)
-            else bool(rotated.get("KeyRotationEnabled")),
-            state=meta.get("KeyState"),
-            policy=None if policy is None or error_code(policy) else policy.get("Policy"),
-            policy_state="unknown" if policy is None else ("absent" if error_code(policy) else "present"),
-            aliases=names,
-            description=str(meta.get("Description", "") or ""),
-            key_spec=meta.get("KeySpec") or meta.get("CustomerMasterKeySpec"),
-        )
-        index.keys[key.arn] = key
-        index.by_id[(account, region, key_id)] = key
-    return index
-
-
-# --- shared -------------------------------------------------------------------------------
-
-
-def _first(snapshot: Snapshot, service: str, operation: str, param: str) -> dict[tuple[str, str, str], Any]:
-    """The first response per (account, region, param value): one pass over the operation."""
-    out: dict[tuple[str, str, str], Any] = {}
-    for record in snapshot.responses(service, operation):
-        out.setdefault(
-            (record.key.account, record.key.region, str(record.key.params.get(param, ""))), record.response
-        )
-    return out
-
-
-def classify(tags: Mapping[str, str], tag_key: str) -> str | None:
-    """The classification tag's value, lower-cased (the key matched exactly, else ignoring case)."""
-    value = tags.get(tag_key)
-    if value is None:
-        lowered = tag_key.lower()
-        value = next((v for k, v in tags.items() if k.lower() == lowered), None)
-    value = (value or "").strip().lower()
-    return value or None
-
-
-def policy_of(response: Any, key: str = "Policy") -> tuple[str | None, str]:
-    if response is None:
-        return None, "unknown"
-    if error_code(response):
-        return None, "absent"
-    text = response.get(key)
-    return (str(text), "present") if text else (None, "absent")
-
-
-def tags_of(response: Any, key: str) -> tuple[dict[str, str], str]:
-    if response is None:
-        return {}, "unknown"
-    if error_code(response):
-        return {}, "absent"
-    found = tag_map(response.get(key))
-    return found, "present" if found else "absent"
-
-
-def store_account(arn: str, default: str) -> str:
-    return arn_account(arn) or default
-
-
-# --- per kind -----------------------------------------------------------------------------
 
 
 def _tables(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
-    tags = _first(snapshot, "dynamodb", "ListTagsOfResource", "ResourceArn")
-    policies = _first(snapshot, "dynamodb", "GetResourcePolicy", "ResourceArn")
-    backups = _first(snapshot, "dynamodb", "DescribeContinuousBackups", "TableName")
+    tags = first_by_param(snapshot, "dynamodb", "ListTagsOfResource", "ResourceArn")
+    policies = first_by_param(snapshot, "dynamodb", "GetResourcePolicy", "ResourceArn")
+    backups = first_by_param(snapshot, "dynamodb", "DescribeContinuousBackups", "TableName")
     out = []
     for record in snapshot.responses("dynamodb", "DescribeTable"):
         table = record.response.get("Table") if not error_code(record.response) else None
@@ -367,7 +114,7 @@ def _bucket_encryption(response: Any, keys: KeyIndex, account: str, region: str)
 
 def _buckets(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
     reads = {
-        op: _first(snapshot, "s3", op, "Bucket")
+        op: first_by_param(snapshot, "s3", op, "Bucket")
         for op in (
             "GetBucketLocation",
             "GetBucketPolicy",
@@ -426,7 +173,7 @@ def _buckets(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore
 
 
 def _secrets(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
-    policies = _first(snapshot, "secretsmanager", "GetResourcePolicy", "SecretId")
+    policies = first_by_param(snapshot, "secretsmanager", "GetResourcePolicy", "SecretId")
     out = []
     for record in snapshot.responses("secretsmanager", "ListSecrets"):
         account, region = record.key.account, record.key.region
@@ -543,7 +290,7 @@ def _retention(value: Any) -> int | None:
 
 
 def _queues(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
-    tags = _first(snapshot, "sqs", "ListQueueTags", "QueueUrl")
+    tags = first_by_param(snapshot, "sqs", "ListQueueTags", "QueueUrl")
     out = []
     for record in snapshot.responses("sqs", "GetQueueAttributes"):
         attrs = None if error_code(record.response) else record.response.get("Attributes")
@@ -582,7 +329,7 @@ def _queues(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]
 
 
 def _topics(snapshot: Snapshot, keys: KeyIndex, tag_key: str) -> list[DataStore]:
-    tags = _first(snapshot, "sns", "ListTagsForResource", "ResourceArn")
+    tags = first_by_param(snapshot, "sns", "ListTagsForResource", "ResourceArn")
     out = []
     for record in snapshot.responses("sns", "GetTopicAttributes"):
         attrs = None if error_code(record.response) else record.response.get("Attributes")

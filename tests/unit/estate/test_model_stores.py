@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from estate.model.kms_keys import parse_keys
 from estate.model.load import load_estate
-from estate.model.stores import parse_keys, parse_stores
+from estate.model.stores import parse_stores
 from estate.snapshot import Manifest, Record, RecordKey, Snapshot, load_snapshot
 
 ACCT, EU = "111122223333", "eu-west-1"

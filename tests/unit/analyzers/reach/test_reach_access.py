@@ -11,7 +11,7 @@ from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
-from estate.model.stores import DataStore, Encryption, KmsKey
+from estate.model.store_records import DataStore, Encryption, KmsKey
 from estate.snapshot import Manifest
 
 ACCOUNT = "123456789012"

@@ -24,7 +24,7 @@ from analyzers.reach.query import backward, blast_radius
 from analyzers.reach.sensitive_reach import SensitiveIndex
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
-from estate.model.stores import DataStore, Encryption
+from estate.model.store_records import DataStore, Encryption
 from estate.snapshot import Manifest
 
 ACCOUNT = "123456789012"
