@@ -260,7 +260,8 @@ def _first_time(grid: Grid, mask: NDArray[np.bool_]) -> dt.datetime | None:
 def generic_windows(
     name: str, grid: Grid, values: NDArray, config: GenericConfig | None = None
 ) -> list[AnomalyWindow]:
-    """One single-period window per generic alert (alerts are a day apart, see anomaly_generic)."""
+    """One single-period window per generic alert (alerts of one family, points or levels, are a day
+    apart: see analyzers/anomaly/generic.py)."""
     found = generic_alerts(values, grid.step, config)
     kinds = {SPIKE_UP: SPIKE, LEVEL_SHIFT: SHIFT, FLATLINE: FLAT}
     first_data = _first_time(grid, ~np.isnan(values))

@@ -67,6 +67,55 @@ def test_level_shift_within_the_weeks_range_is_found() -> None:
     assert shift_at and 9 * DAY <= shift_at[0] < 9 * DAY + 36
 
 
+def _steady(seed: int) -> np.ndarray:
+    """Ten days of flat noise (sd 2) with a nightly job's spike: no daily rhythm to hide behind."""
+    rng = np.random.default_rng(seed)
+    values = 40.0 + rng.normal(0.0, 2.0, 10 * DAY)
+    values[np.arange(10) * DAY + 30] = 60.0
+    return values
+
+
+BUMP = slice(8 * DAY + 100, 8 * DAY + 136)  # three hours
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_bump_inside_the_weeks_range_is_a_level_change(seed: int) -> None:
+    """Four noise sds for three hours: no point leaves the week's range (the nightly spikes are
+    higher) and the hourly-median test's scale (half an hour's range) hides it; the one-hour
+    median, against the week's one-hour medians, does not."""
+    values = _steady(seed)
+    values[BUMP] += 8.0
+    found = generic_alerts(values, STEP)
+    in_bump = (found.index >= BUMP.start) & (found.index < BUMP.stop)
+    assert found.kind[in_bump].tolist() == [LEVEL_SHIFT]
+    assert found.score[in_bump][0] > 8.0
+    assert 39.0 < found.expected[in_bump][0] < 41.0  # the week's median of one-hour medians
+    only_points_and_hourly = GenericConfig(level_spans=())
+    assert not (generic_alerts(values, STEP, only_points_and_hourly).kind == LEVEL_SHIFT).any()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_small_bump_is_not_a_level_change(seed: int) -> None:
+    values = _steady(seed)
+    values[BUMP] += 3.0  # 1.5 noise sds
+    assert not (generic_alerts(values, STEP).kind == LEVEL_SHIFT).any()
+
+
+def test_a_spike_does_not_hide_the_level_change_hours_after_it() -> None:
+    """Points and levels keep their own quiet day; within a family, a day apart."""
+    values = _steady(0)
+    values[8 * DAY + 10] = 120.0
+    values[BUMP] += 8.0
+    values[8 * DAY + 200] = 130.0  # a new maximum, but inside the spike's quiet day
+    found = generic_alerts(values, STEP)
+    late = found.index >= 2 * DAY
+    assert found.kind[late].tolist() == [SPIKE_UP, LEVEL_SHIFT]
+    assert found.index[late][0] == 8 * DAY + 10
+    assert BUMP.start <= found.index[late][1] < BUMP.stop
+    one_quiet = GenericConfig(quiet=0)
+    assert 8 * DAY + 200 in generic_alerts(values, STEP, one_quiet).index.tolist()
+
+
 def test_a_small_wiggle_is_not_a_shift() -> None:
     values = _noise(10)
     values[9 * DAY :] += 1.0  # half a noise sd
@@ -148,6 +197,19 @@ def test_causal_a_prefix_scores_the_same(cut: int) -> None:
     assert part.kind.tolist() == full.kind[keep].tolist()
     np.testing.assert_allclose(part.score, full.score[keep])
     np.testing.assert_allclose(part.expected, full.expected[keep])
+
+
+@pytest.mark.parametrize("cut", [BUMP.start + 5, BUMP.start + 20, BUMP.stop + 3])
+def test_causal_level_changes_are_judged_from_the_past(cut: int) -> None:
+    """The rolling medians and their weekly envelopes see no later point either."""
+    values = _steady(2)
+    values[BUMP] += 8.0
+    full = generic_alerts(values, STEP)
+    part = generic_alerts(values[:cut], STEP)
+    keep = full.index < cut
+    assert part.index.tolist() == full.index[keep].tolist()
+    assert part.kind.tolist() == full.kind[keep].tolist()
+    np.testing.assert_allclose(part.score, full.score[keep])
 
 
 def test_future_values_do_not_change_past_alerts() -> None:
