@@ -16,5 +16,6 @@ has a million escalation edges, a 100,000-function one a hundred times more.
   sinks, networkx's Dijkstra step for step, and which administrators each state reaches;
 - `paths.EscalationGraph`: per start, the strictly more privileged principals it can become,
   kept compact (`routes`) and made into `hops.EscalationPath`s when read;
-- `graph_edges`: the edges drawn into the estate graph, through role-set nodes and cores.
+- `graph_edges`, `target_sets`: the edges drawn into the estate graph; wide fans through one
+  `role-set` node per class of targets no fan tells apart, the pairs read from the fans on demand.
 """

@@ -10,7 +10,7 @@ class of targets, and the fan reads each member's grants from its class.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from analyzers.iam.escalation.fans import Drawn, Fan, Member
@@ -170,18 +170,3 @@ class ClassedFan(Fan):
             for target in self._listed.order
             if (place := where[target]) in chosen
         ]
-
-    def core_key(self) -> Hashable | None:
-        return None if self._conditional else ("classed", self.method.id)
-
-    def drawing_key(self) -> Hashable:
-        """Fans that reach the same targets the same way draw alike (a role-set's edges show its
-        first caller's statements): each target's certainty and condition keys come from its
-        class's grants (and the service's trust, the same for every caller of the account)."""
-        if not self._conditional:
-            return ("classed", self.method.id, self._certain)
-        classes = tuple(
-            (combo[0] & self._targets, tuple(h.key for g in combo[1] for h in g.conditions))
-            for combo in self.combos
-        )
-        return ("classed", self.method.id, self._certain, self._conditional, classes, id(self._listed))

@@ -20,22 +20,16 @@ class EdgeEvidence(Mapping[str, Any]):
     that may pass every role) would otherwise spend their time writing evidence nobody opens. The
     edge itself may be made on first read too (`edge` a function of nothing)."""
 
-    __slots__ = ("_data", "_edge", "_holder")
+    __slots__ = ("_data", "_edge")
 
-    def __init__(
-        self, edge: EscalationEdge | Callable[[], EscalationEdge], holder: str | None = None
-    ) -> None:
+    def __init__(self, edge: EscalationEdge | Callable[[], EscalationEdge]) -> None:
         self._edge = edge
-        self._holder = holder  # the edge as drawn from a role-set node rather than its caller
         self._data: dict[str, Any] | None = None
 
     def _read(self) -> dict[str, Any]:
         if self._data is None:
             edge = self._edge if isinstance(self._edge, EscalationEdge) else self._edge()
             self._data = edge.evidence()
-            if self._holder is not None:
-                self._data["from"] = self._holder
-                self._data["as for"] = edge.source
         return self._data
 
     def __getitem__(self, key: str) -> Any:

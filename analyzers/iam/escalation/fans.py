@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import overload
 
 from analyzers.iam.escalation.edge_record import EscalationEdge
@@ -59,27 +59,11 @@ def member_of(edge: EscalationEdge) -> Member:
     return (edge.target, edge.via, edge.grants, edge.conditional, edge.hinges, edge.prior)
 
 
-class DrawnKey:
-    """A long value compared by value, its hash computed once (thousands of members' drawings)."""
-
-    __slots__ = ("_hash", "value")
-
-    def __init__(self, value: tuple[object, ...]) -> None:
-        self.value = value
-        self._hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, DrawnKey) and self._hash == other._hash and self.value == other.value
-
-
 class Members:
     """One method's checked targets, each once, in the order the check met them: shared by every
     caller the engine answers alike (IamModel.sharing_key)."""
 
-    __slots__ = ("_at", "_drawn", "_items", "_ordered", "_rank", "certain", "conditional", "specials")
+    __slots__ = ("_at", "_items", "_ordered", "_rank", "certain", "conditional", "specials")
 
     def __init__(self, items: Sequence[Member], index: PrincipalIndex) -> None:
         self._items: tuple[Member, ...] | None = tuple(items)
@@ -98,7 +82,6 @@ class Members:
         self.specials = tuple(specials)
         self._at: dict[str, Member] | None = None
         self._ordered: dict[int, list[tuple[int, Member]]] = {}
-        self._drawn: DrawnKey | None = None
         self._rank: dict[str, int] | None = None
 
     @property
@@ -120,13 +103,6 @@ class Members:
         if self._rank is None:
             self._rank = {m[0]: i for i, m in enumerate(self.iter_items())}
         return self._rank[target]
-
-    def drawn_key(self) -> DrawnKey:
-        """Equal for members drawn alike (targets in order, vias, certainty, condition keys): the
-        checks of callers whose statements differ but grant the same draw through one role-set."""
-        if self._drawn is None:
-            self._drawn = DrawnKey(tuple((m[0], m[1], m[3], keys_of(m[4])) for m in self.items))
-        return self._drawn
 
     def ordered(self, wanted: int, index: PrincipalIndex) -> list[tuple[int, Member]]:
         """The members whose position is in `wanted`, in member order (cached per `wanted`)."""
@@ -213,23 +189,6 @@ class Fan:
         """(position, conditional) of the targets whose position is in `wanted`, in member order."""
         raise NotImplementedError
 
-    def drawing_key(self) -> Hashable:
-        """Equal for fans whose edges are the same but for their source (they share a role-set)."""
-        raise NotImplementedError
-
-    def core_key(self) -> Hashable | None:
-        """Equal for fans of one method that draw each target they share alike, whoever the
-        caller: a core role-set may stand for the targets they all reach (None: never)."""
-        return None
-
-    def core_targets(self) -> int:
-        """The targets a core may stand for (drawn alike for every fan of the core key)."""
-        return self.certain | self.conditional
-
-    def sample(self, count: int) -> list[Member]:
-        """The first `count` members (a role-set's evidence names a few)."""
-        return list(itertools.islice(self.members(), count))
-
     def edges(self) -> Iterator[EscalationEdge]:
         source, method = self.source, self.method
         for member in self.members():
@@ -296,18 +255,6 @@ class ListedFan(Fan):
         if not self._shared:
             return [(p, m[3]) for p, m in found]
         return [(p, m[3]) for p, m in found if self._kept(m[0])]
-
-    def drawing_key(self) -> Hashable:
-        listed = self.listed
-        return (
-            "listed",
-            self.method.id,
-            listed.drawn_key(),
-            self._skip & (listed.certain | listed.conditional),
-        )
-
-    def core_key(self) -> Hashable | None:
-        return ("listed", self.method.id, self.listed.drawn_key())
 
 
 class EscalationEdges(Sequence[EscalationEdge]):

@@ -1,127 +1,109 @@
 """The escalation edges drawn into the estate graph, so reachability can chain through them.
 
-Each `EscalationEdge` becomes an `escalates-to:<method>` edge, and a trust-based one (assume role,
-a service assuming its role) a `can-assume` edge beside it. They go in through the graph's
-derived-edge API (estate/graph/derived.py), in one batch, fan by fan (`fans`): a fan wider than
-ROLE_FANOUT is drawn through a `role-set` node, and fans alike (`Fan.drawing_key`: the same
-targets the same way, from other sources) share one, whose members are listed once.
+A fan of up to ROLE_FANOUT targets is drawn edge by edge: each `EscalationEdge` an
+`escalates-to:<method>` edge, and a trust-based one (assume role, a service assuming its role) a
+`can-assume` edge beside it. A wider fan is drawn through `role-set` nodes, never pair by pair:
+the targets of every wide fan are split into the classes no wide fan tells apart
+(`target_sets.TargetPartition`), each class is one `role-set` node shared by all of them with one
+`escalates-to:role-set-member` edge to each member (a hop out of a set is free), and a fan is one
+`escalates-to:<method>` edge per class it covers, conditional when its edges to that class are
+(each class is wholly certain or wholly conditional for every fan). Reach answers as over the
+expanded edges: the same principals, at the same hop counts, certain or not.
 
-Fans of one method whose targets are drawn alike (`Fan.core_key`: the same via, certainty and
-condition keys for a target whoever the caller) but are not quite the same set (deployers that
-each hold every Lambda role and a few of their own; callers that may re-trust every role but
-themselves) share a *core*: one role-set node for the targets all of them reach, and each fan's
-few others drawn directly. The edges it stands for are the same; on a 2,000-role account this
-draws 150,000 edges fewer.
+What differs pair by pair (the function or policy used, the grants, the open condition keys) is
+not drawn: a set edge's evidence (`SetEdgeEvidence`) reads it from the fan when asked, and lists
+it (`drawn()`, `edges()`). On a 2,000-role account the escalation edges drawn went from 209,000
+to 51,000 (the fans wider than 250 alone: from ~123,000 through one role-set per method and
+caller group, pairs being 616,000, to ~34,000).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
 from analyzers.iam.escalation.edge_record import EdgeEvidence, EscalationEdge
-from analyzers.iam.escalation.fans import Fan
+from analyzers.iam.escalation.fans import Drawn, Fan
 from analyzers.iam.escalation.methods import SERVICE_ASSUMES
 from analyzers.iam.escalation.principal_index import PrincipalIndex
+from analyzers.iam.escalation.target_sets import TargetPartition
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 
-ROLE_FANOUT = 250
-"""A principal's edges by one method to more principals than this are drawn through a `role-set`
-node, shared by every principal whose edges by that method are the same: ninety developers who
-may each update every function's code would otherwise be 450,000 edges on a 10,000-function
-estate (and quadratic beyond). Reach queries and rules walk through the set node like any other;
-the IAM analysis' own edges and paths are unchanged."""
+ROLE_FANOUT = 32
+"""A principal's edges by one method to more principals than this are drawn through `role-set`
+nodes: ninety developers who may each update every function's code would otherwise be 450,000
+edges on a 10,000-function estate (and quadratic beyond). A fan is never more edges through the
+sets than drawn directly (its classes are disjoint), so the bar is low: on a 2,000-role account,
+fans of 33 to 250 targets (a role that may rewrite every user's policy: 200) drawn directly were
+54,000 edges more. Reach queries and rules walk through a set node like any other; the IAM
+analysis' own edges and paths are unchanged."""
+
+MEMBER_METHOD = "role-set-member"
+MEMBER_KEY = f"escalates-to:{MEMBER_METHOD}"
+"""The key of a role-set node's edge to each principal it stands for (the edge into the set
+names the method)."""
 
 _ASSUMING = frozenset({"sts-assume-role", SERVICE_ASSUMES.id})
 
 
-def add_iam_edges(
-    graph: nx.MultiDiGraph, fans: Sequence[Fan], principals: PrincipalIndex | None = None
-) -> None:
+def add_iam_edges(graph: nx.MultiDiGraph, fans: Sequence[Fan], principals: PrincipalIndex) -> None:
     """`escalates-to:<method>` edges (and `can-assume` for trust-based ones) into the estate graph;
-    fan-outs above ROLE_FANOUT go through `role-set` nodes (and, with `principals`, cores)."""
+    fans wider than ROLE_FANOUT through the `role-set` nodes of their targets' classes."""
     add_derived_edges(graph, _graph_edges(graph, fans, principals))
 
 
+def drawn_through_sets(fan: Fan) -> bool:
+    """Whether `fan` is drawn through role-set nodes (trust-based edges never are)."""
+    return len(fan) > ROLE_FANOUT and fan.method.id not in _ASSUMING
+
+
 def _graph_edges(
-    graph: nx.MultiDiGraph, fans: Sequence[Fan], principals: PrincipalIndex | None
+    graph: nx.MultiDiGraph, fans: Sequence[Fan], principals: PrincipalIndex
 ) -> Iterator[DerivedEdge]:
-    """The graph edges, in order; a role-set node is added as its first edge is produced (so the
-    graph's node order is that of the edges)."""
-    sets: dict[Hashable, str] = {}
-    cores = _cores(fans) if principals is not None else {}
-    places: dict[int, frozenset[str]] = {}  # a core's targets, by its bitset
+    """The graph edges, in order; a role-set node is added (with its member edges) when a fan
+    first leads to it, so the graph's node order is that of the edges."""
+    wide = [fan for fan in fans if drawn_through_sets(fan)]
+    partition = TargetPartition(mask for fan in wide for mask in (fan.certain, fan.conditional))
+    nodes: dict[int, str] = {}  # class -> its role-set node, numbered as first drawn
+    chosen = {id(fan) for fan in wide}
     for fan in fans:
-        method_id = fan.method.id
-        size = len(fan)
-        if size <= ROLE_FANOUT or method_id in _ASSUMING:
+        if id(fan) not in chosen:
             yield from _edges(fan)
             continue
-        core = cores.get(id(fan))
-        if core is None:
-            key, mask, within = fan.drawing_key(), None, None
-        else:
-            key, mask = core
-            within = places.get(mask)
-            if within is None:
-                within = places[mask] = _places(principals, mask)
-        hub = sets.get(key)
-        if hub is None:
-            hub = sets[key] = f"role-set:{method_id}:{len(sets) + 1}"
-            count = size if mask is None else mask.bit_count()
-            add_set_node(graph, hub, "role-set", label=f"{count:,} principals ({method_id})")
-            yield from _edges(fan, holder=hub, within=within)
-        yield _into_set(fan, hub, size if mask is None else mask.bit_count(), within)
-        others = (fan.certain | fan.conditional) & ~mask if mask is not None else 0
-        if others:  # the fan's targets outside the core, drawn directly
-            yield from _edges(fan, within=_places(principals, others))
+        conditional = fan.conditional
+        for place in partition.covering(fan.certain | conditional):
+            part = partition.classes[place]
+            node = nodes.get(place)
+            if node is None:
+                node = nodes[place] = f"role-set:{len(nodes) + 1}"
+                add_set_node(
+                    graph,
+                    node,
+                    "role-set",
+                    label=f"{part.bit_count():,} principals",
+                    members=part.bit_count(),
+                )
+                yield from _members(node, principals.members(part))
+            yield _into_set(fan, node, part, bool(part & conditional), principals)
+        specials = fan.specials()  # services (a caller that may pass every role): drawn directly
+        if specials:
+            yield from _edges(fan, within=frozenset(m[0] for m in specials))
 
 
-def _places(principals: PrincipalIndex | None, mask: int) -> frozenset[str]:
-    assert principals is not None
-    return frozenset(principals.members(mask))
-
-
-def _cores(fans: Sequence[Fan]) -> dict[int, tuple[Hashable, int]]:
-    """Per fan (by id) drawn through a core: the core's key and targets. A group of wide fans
-    drawn alike has one core, the targets all of them reach; a fan takes it when drawing its own
-    others directly costs fewer edges than a role-set of its own."""
-    groups: dict[Hashable, list[Fan]] = {}
-    for fan in fans:
-        key = fan.core_key()
-        if key is not None and len(fan) > ROLE_FANOUT and fan.method.id not in _ASSUMING:
-            groups.setdefault(key, []).append(fan)
-    found: dict[int, tuple[Hashable, int]] = {}
-    for key, group in groups.items():
-        masks = [f.certain | f.conditional for f in group]
-        core = functools.reduce(lambda a, b: a & b, (f.core_targets() for f in group))
-        if len(group) < 2 or core.bit_count() <= ROLE_FANOUT:
-            continue
-        alike: dict[int, int] = {}  # fans per distinct set: a set of its own serves them all
-        for mask in masks:
-            alike[mask] = alike.get(mask, 0) + 1
-        for fan, mask in zip(group, masks, strict=True):
-            count, others = alike[mask], (mask & ~core).bit_count()
-            if count * (1 + others) < mask.bit_count() + count:
-                found[id(fan)] = (("core", key), core)
-    return found
-
-
-def _edges(
-    fan: Fan, holder: str | None = None, within: frozenset[str] | None = None
-) -> Iterator[DerivedEdge]:
-    """The fan's edges (those to `within`) from its caller, or (`holder`) from a role-set node
-    standing for its callers; each edge's evidence (and the edge itself) made when first read."""
-    source = fan.source if holder is None else holder
+def _edges(fan: Fan, within: frozenset[str] | None = None) -> Iterator[DerivedEdge]:
+    """The fan's edges (those to `within`), each one's evidence (and the edge itself) made when
+    first read."""
+    source = fan.source
     method = fan.method
     key = f"escalates-to:{method.id}"
     yields = method.yields.value
     assuming = method.id in _ASSUMING
     for target, via, conditional, keys in fan.drawn() if within is None else fan.drawn_of(within):
-        evidence = EdgeEvidence(functools.partial(_made, fan, target), holder)
+        evidence = EdgeEvidence(functools.partial(_made, fan, target))
         attrs: dict[str, object] = {
             "kind": "escalates-to",
             "method": method.id,
@@ -143,34 +125,85 @@ def _made(fan: Fan, target: str) -> EscalationEdge:
     return edge
 
 
-def _into_set(fan: Fan, hub: str, size: int, within: frozenset[str] | None = None) -> DerivedEdge:
-    """The fan's source -> the role-set node standing for its edges (those to `within`)."""
+def _members(node: str, members: list[str]) -> Iterator[DerivedEdge]:
+    """A role-set node's edges to the principals it stands for."""
+    note = "one of the principals the set stands for; the edge into the set names the method"
+    for member in members:
+        attrs: dict[str, object] = {
+            "kind": "escalates-to",
+            "method": MEMBER_METHOD,
+            "yields": None,
+            "via": None,
+            "conditional": False,
+            "condition_keys": [],
+            "evidence": {"set": node, "member": member, "note": note},
+        }
+        yield node, member, MEMBER_KEY, attrs
+
+
+def _into_set(fan: Fan, node: str, part: int, conditional: bool, principals: PrincipalIndex) -> DerivedEdge:
+    """The fan's source -> the role-set node of one class of its targets."""
     method = fan.method
-    if within is None:
-        sample = fan.sample(10)
-        conditional = not fan.certain and all(m[3] for m in fan.specials())
-    else:
-        first = list(itertools.islice((m[0] for m in fan.drawn() if m[0] in within), 10))
-        sample = [m for m in (fan.member(t) for t in first) if m is not None]
-        conditional = all(fan.is_conditional(t) for t in within)
     attrs: dict[str, object] = {
         "kind": "escalates-to",
         "method": method.id,
         "yields": method.yields.value,
         "via": None,
-        # the set's edges say which targets need conditions; none needed to enter it
         "conditional": conditional,
-        "condition_keys": [],
-        "target_count": size,
-        "evidence": {
-            "method": method.id,
-            "title": method.title,
-            "from": fan.source,
-            "to": hub,
-            "targets": size,
-            "sample_targets": [m[0] for m in sample],
-            "permissions (first target)": [g.to_json() for g in sample[0][2]],
-            "note": "each edge from the set names the function or role used and its permissions",
-        },
+        "condition_keys": [],  # per target in the evidence (`SetEdgeEvidence.drawn`)
+        "target_count": part.bit_count(),
+        "evidence": SetEdgeEvidence(fan, node, part, principals),
     }
-    return fan.source, hub, f"escalates-to:{method.id}", attrs
+    return fan.source, node, f"escalates-to:{method.id}", attrs
+
+
+class SetEdgeEvidence(Mapping[str, Any]):
+    """The evidence of a fan's edge into a role-set node: what it stands for, made when read
+    (a few sample targets and the first one's permissions), and the pair-level edges on demand."""
+
+    __slots__ = ("_data", "_principals", "fan", "node", "part")
+
+    def __init__(self, fan: Fan, node: str, part: int, principals: PrincipalIndex) -> None:
+        self.fan = fan
+        self.node = node
+        self.part = part  # the class's positions (PrincipalIndex)
+        self._principals = principals
+        self._data: dict[str, Any] | None = None
+
+    def targets(self) -> frozenset[str]:
+        return frozenset(self._principals.members(self.part))
+
+    def drawn(self) -> Iterator[Drawn]:
+        """Each edge the set edge stands for, as drawn directly: (target, via, conditional,
+        condition keys), in the fan's order."""
+        return self.fan.drawn_of(self.targets())
+
+    def edges(self) -> Iterator[EscalationEdge]:
+        """The escalation edges the set edge stands for, in the fan's order."""
+        for target, *_ in self.drawn():
+            yield _made(self.fan, target)
+
+    def _read(self) -> dict[str, Any]:
+        if self._data is None:
+            fan, method = self.fan, self.fan.method
+            sample = [edge for edge in itertools.islice(self.edges(), 10)]
+            self._data = {
+                "method": method.id,
+                "title": method.title,
+                "from": fan.source,
+                "to": self.node,
+                "targets": self.part.bit_count(),
+                "sample_targets": [edge.target for edge in sample],
+                "permissions (first target)": [g.to_json() for g in sample[0].grants] if sample else [],
+                "note": "one edge per principal of the set, each by its own function or policy and grants",
+            }
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())

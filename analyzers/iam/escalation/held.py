@@ -8,7 +8,7 @@ role to stands for the roles the service may assume), and `HeldFan` is a method'
 grants are the same for every target when the permission is granted on every resource, else they
 come per class of targets (or of the policies it acts on) the engine answers alike.
 
-Members are listed only when someone reads them (an edge's evidence, a role-set's first drawing),
+Members are listed only when someone reads them (an edge's evidence, a set edge's expansion),
 by the candidate loop the edges were once made by (per target: the first certain way, else the
 first conditional one), so they are the same edges; `drawn()` gives what the graph shows of each
 (via, certainty, condition keys) from the bitsets without making an edge.
@@ -16,11 +16,11 @@ first conditional one), so they are the same edges; `drawn()` gives what the gra
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from analyzers.iam.escalation.edge_record import EscalationEdge
-from analyzers.iam.escalation.fans import Drawn, DrawnKey, Fan, Member
+from analyzers.iam.escalation.fans import Drawn, Fan, Member
 from analyzers.iam.escalation.principal_index import PrincipalIndex, frozen_positions, positions
 from analyzers.iam.escalation.target_classes import Combo, combo_of, grants_for, sure
 from analyzers.iam.escalation.targets import SERVICE_NODE, TargetIndex
@@ -61,7 +61,6 @@ class HeldTargets:
         self._ways: dict[str, list[tuple[str, Way]]] = {}
         self._first: dict[str, Way] | None = None
         self._rank: dict[str, int] | None = None
-        self._first_certain: int | None = None
 
     def ways(self) -> Iterator[tuple[str, Way]]:
         """The caller (no way: it is itself), then each target of its identity fans with the way
@@ -90,25 +89,6 @@ class HeldTargets:
                     first[target] = way
             self._first = first
         return self._first
-
-    def first_certain(self) -> int:
-        """The targets whose first way (the candidate loop's first) is certain: the caller, and
-        each target of the first identity fan that holds it, when that fan holds it certainly."""
-        if self._first_certain is None:
-            seen = first = self.index.principals.bit(self.caller)
-            for fan, services in self._services:
-                reached = fan.certain | fan.conditional
-                first |= fan.certain & ~seen
-                seen |= reached
-                for service, conditional, _ in services:
-                    roles = self.index.service_role_mask(
-                        account_of(self.caller), service.removeprefix(SERVICE_NODE)
-                    )
-                    if not conditional:
-                        first |= roles & ~seen
-                    seen |= roles
-            self._first_certain = first
-        return self._first_certain
 
     def rank(self) -> dict[str, int]:
         """Each target held -> its place in the order first held."""
@@ -281,10 +261,6 @@ class HeldFan(Fan):
     def rank(self, target: str) -> int:
         return self.held.rank()[target]
 
-    def sample(self, count: int) -> list[Member]:
-        found = (self.member(t) for t in self.target_order()[:count])
-        return [m for m in found if m is not None]
-
     def drawn(self) -> Iterator[Drawn]:
         """Each target's via, certainty and condition keys, from the bitsets: a certain edge has no
         open condition; a conditional one is the candidate loop's first way (and first policy)."""
@@ -330,29 +306,3 @@ class HeldFan(Fan):
         rank = self.held.rank()
         places = sorted(positions(wanted), key=lambda p: rank[index.arns[p]])
         return [(place, place not in certain) for place in places]
-
-    def core_key(self) -> Hashable | None:
-        if not self._conditional:
-            return ("held", self.method.id, self._vias_certain if self.vias else None)
-        if self.method.unknown is not None and all(sure(c) for c in self.combos):
-            # conditional only for what the snapshot does not list: a target the caller holds
-            # certainly first is drawn alike whoever the caller (via: its first policy allowed)
-            allowed = 0
-            for combo in self.combos:
-                allowed |= combo[0]
-            return ("held-unlisted", self.method.id, allowed if self.vias else None)
-        return None  # conditional members carry the caller's own open questions
-
-    def core_targets(self) -> int:
-        if not self._conditional:
-            return self._targets
-        return self._targets & self.held.first_certain()
-
-    def drawing_key(self) -> Hashable:
-        """Fans of callers that hold the same targets the same way draw alike (their edges differ
-        only by the statements that grant them: a role-set's edges show its first caller's); with
-        a condition on the way, that is each target's via, certainty and condition keys."""
-        if self._conditional:
-            return ("held", self.method.id, DrawnKey(tuple(self.drawn())))
-        # each target's via: its first customer policy the caller may act on without condition
-        return ("held", self.method.id, self._certain, self._vias_certain if self.vias else None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzers.iam.escalation.fans import DrawnKey, Member, Members, keys_of
+from analyzers.iam.escalation.fans import Member, Members
 from analyzers.iam.escalation.principal_index import PrincipalIndex, mask_of, positions
 from analyzers.iam.grant import Grant
 from policy.decision import Hinge
@@ -71,7 +71,6 @@ class UniformMembers(Members):
         self._items = None
         self._at = None
         self._ordered = {}
-        self._drawn = None
         self._rank = None
 
     def rank(self, target: str) -> int:
@@ -91,13 +90,6 @@ class UniformMembers(Members):
     def at(self, target: str) -> Member | None:
         listed, via = self.skeleton.via(target)
         return self._member(target, via) if listed else None
-
-    def drawn_key(self) -> DrawnKey:
-        if self._drawn is None:
-            self._drawn = DrawnKey(
-                ("uniform", self.skeleton, self._uniform_conditional, keys_of(self._hinges))
-            )
-        return self._drawn
 
     def ordered(self, wanted: int, index: PrincipalIndex) -> list[tuple[int, Member]]:
         return [

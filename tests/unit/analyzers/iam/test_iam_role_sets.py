@@ -1,10 +1,11 @@
-"""Escalation fan-outs above ROLE_FANOUT go through one shared `role-set` node in the graph.
+"""Escalation fan-outs above ROLE_FANOUT go through `role-set` nodes, one per class of targets.
 
 Ninety developers who may each update every function's code would be one edge per developer
-per function role; the graph draws one edge per developer into a set node that stands for all
-of them, and one edge from the set to each role. Reach queries walk through it without counting
-the hop out of it; the IAM findings (computed from the escalation edges themselves) are the same
-either way.
+per function role; the graph splits the wide fans' targets into the classes no fan tells apart,
+draws one role-set node per class with an edge to each member, and one edge per developer into
+each class it reaches. Reach queries walk through a set without counting the hop out of it; the
+IAM findings (computed from the fans themselves) are the same either way, and what differs pair
+by pair (the function used, the grants) is in the set edge's evidence.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import pytest
 
 from analyzers.analysis import Analysis
 from analyzers.iam.escalation import graph_edges
+from analyzers.iam.escalation.graph_edges import MEMBER_KEY, SetEdgeEvidence
+from analyzers.iam.escalation.target_sets import TargetPartition
 from analyzers.reach.query import backward, forward
 from tests.unit.analyzers.iam.iam_estates import IamEstate, allow, role_arn, user_arn
 
 ROLES = 5
+UPDATE_CODE = "escalates-to:lambda-update-function-code"
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
 
 def developers_estate() -> IamEstate:
@@ -37,26 +42,40 @@ def developers_estate() -> IamEstate:
     return e
 
 
-def analysed(monkeypatch: pytest.MonkeyPatch, fanout: int) -> Analysis:
+def analysed(monkeypatch: pytest.MonkeyPatch, fanout: int, estate: IamEstate | None = None) -> Analysis:
     monkeypatch.setattr(graph_edges, "ROLE_FANOUT", fanout)
-    return developers_estate().analyze()
+    return (estate or developers_estate()).analyze()
+
+
+def _sets(graph: nx.MultiDiGraph) -> list[str]:
+    return [n for n, kind in graph.nodes(data="kind") if kind == "role-set"]
+
+
+def _members(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    return {w for _v, w, k in graph.out_edges(node, keys=True) if k == MEMBER_KEY}
 
 
 def test_a_large_fan_out_is_drawn_through_one_shared_set(monkeypatch: pytest.MonkeyPatch) -> None:
     graph = analysed(monkeypatch, 3).graph
-    sets = [n for n, kind in graph.nodes(data="kind") if kind == "role-set"]
+    sets = _sets(graph)
     assert len(sets) == 1  # dev-a and dev-b may do the same: one set for both
     hub = sets[0]
+    assert _members(graph, hub) == {role_arn("admin"), *(role_arn(f"fn-role-{i}") for i in range(ROLES))}
+    assert {k for _v, _w, k in graph.out_edges(hub, keys=True)} == {MEMBER_KEY}  # nothing but members
     for dev in ("dev-a", "dev-b"):
         out = {v for _u, v, d in graph.out_edges(user_arn(dev), data=True) if d["kind"] == "escalates-to"}
         assert out == {hub}
-        assert (
-            graph.edges[user_arn(dev), hub, "escalates-to:lambda-update-function-code"]["target_count"] == 6
-        )
-    members = {v for _u, v, d in graph.out_edges(hub, data=True) if d["kind"] == "escalates-to"}
-    assert members == {role_arn("admin"), *(role_arn(f"fn-role-{i}") for i in range(ROLES))}
-    into_admin = graph.edges[hub, role_arn("admin"), "escalates-to:lambda-update-function-code"]
-    assert into_admin["via"].endswith(":function:janitor") and into_admin["evidence"]["from"] == hub
+        into = graph.edges[user_arn(dev), hub, UPDATE_CODE]
+        assert into["target_count"] == 6 and not into["conditional"]
+        evidence = into["evidence"]
+        assert isinstance(evidence, SetEdgeEvidence)
+        assert evidence["from"] == user_arn(dev) and evidence["to"] == hub and evidence["targets"] == 6
+        # the pair-level detail, on demand: the admin role is reached through the janitor function
+        by_target = {target: via for target, via, _c, _k in evidence.drawn()}
+        assert (by_target[role_arn("admin")] or "").endswith(":function:janitor")
+        edges = list(evidence.edges())
+        assert [e.target for e in edges] == list(by_target)
+        assert all(e.source == user_arn(dev) and e.method.id == "lambda-update-function-code" for e in edges)
     narrow = {
         v for _u, v, d in graph.out_edges(user_arn("dev-narrow"), data=True) if d["kind"] == "escalates-to"
     }
@@ -65,18 +84,21 @@ def test_a_large_fan_out_is_drawn_through_one_shared_set(monkeypatch: pytest.Mon
 
 def test_findings_and_reach_are_the_same_with_or_without_sets(monkeypatch: pytest.MonkeyPatch) -> None:
     direct, drawn = analysed(monkeypatch, 1_000), analysed(monkeypatch, 3)
-    assert not [n for n, kind in direct.graph.nodes(data="kind") if kind == "role-set"]
+    assert not _sets(direct.graph)
     assert [(f.rule.id, f.resource, f.path) for f in direct.findings] == [
         (f.rule.id, f.resource, f.path) for f in drawn.findings
     ]
     start = user_arn("dev-a")
-    plain = {r.node: r.hops for r in forward(direct.graph, start).reached}
+    plain = {r.node: (r.hops, r.conditional) for r in forward(direct.graph, start).reached}
     through = {
-        r.node: r.hops for r in forward(drawn.graph, start).reached if not r.node.startswith("role-set:")
+        r.node: (r.hops, r.conditional)
+        for r in forward(drawn.graph, start).reached
+        if not r.node.startswith("role-set:")
     }
     assert through == plain  # a hop out of a set is free: the same nodes at the same hop counts
     who = {r.node for r in backward(drawn.graph, role_arn("admin")).reached}
     assert {user_arn("dev-a"), user_arn("dev-b")} <= who
+    assert user_arn("dev-narrow") not in who
 
 
 def retrusting_estate() -> IamEstate:
@@ -91,37 +113,56 @@ def retrusting_estate() -> IamEstate:
     return e
 
 
-def _escalations(graph: nx.MultiDiGraph, source: str) -> dict[str, set[str]]:
-    """Where `source`'s escalates-to edges lead, by edge key, read through role-set nodes."""
-    found: dict[str, set[str]] = {}
-    for _u, v, key, data in graph.out_edges(source, keys=True, data=True):
-        if data["kind"] != "escalates-to":
-            continue
-        if graph.nodes[v].get("kind") == "role-set":
-            found.setdefault(key, set()).update(w for _v, w, k in graph.out_edges(v, keys=True) if k == key)
-        else:
-            found.setdefault(key, set()).add(v)
-    return found
-
-
-def test_fans_that_differ_by_a_few_targets_share_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(graph_edges, "ROLE_FANOUT", 3)
-    drawn = retrusting_estate().analyze()
-    graph = drawn.graph
+def test_fans_that_differ_by_a_few_targets_share_their_common_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = analysed(monkeypatch, 3, retrusting_estate()).graph
     key = "escalates-to:iam-update-assume-role-policy"
-    sets = [n for n, kind in graph.nodes(data="kind") if kind == "role-set"]
-    cores = [n for n in sets if n.startswith("role-set:iam-update-assume-role-policy")]
-    assert len(cores) == 1  # one core for the five deployers, not a set each
-    core_members = {w for _v, w, k in graph.out_edges(cores[0], keys=True) if k == key}
-    assert core_members == {role_arn("admin"), *(role_arn(f"app-{i}") for i in range(5))}
     deployers = {role_arn(f"deployer-{i}") for i in range(5)}
+    common = {role_arn("admin"), *(role_arn(f"app-{i}") for i in range(5))}
+    classes = [frozenset(_members(graph, node)) for node in _sets(graph)]
+    # the six every deployer reaches are one class; each deployer (reached by the other four) its own
+    assert len(classes) == 6
+    assert set(classes) == {*(frozenset({d}) for d in deployers), frozenset(common)}
     for deployer in deployers:
-        direct = {v for _u, v, k in graph.out_edges(deployer, keys=True) if k == key and v != cores[0]}
-        assert direct == deployers - {deployer}  # its others, drawn directly
-    monkeypatch.setattr(graph_edges, "ROLE_FANOUT", 1_000)
-    plain = retrusting_estate().analyze()
-    for deployer in deployers:
-        assert _escalations(graph, deployer) == _escalations(plain.graph, deployer)
-    assert [(f.rule.id, f.resource, f.path) for f in drawn.findings] == [
-        (f.rule.id, f.resource, f.path) for f in plain.findings
-    ]
+        reached = [v for _u, v, k in graph.out_edges(deployer, keys=True) if k == key]
+        assert len(reached) == 5  # the common class and four single deployers, not ten edges
+        assert set().union(*(_members(graph, v) for v in reached)) == common | (deployers - {deployer})
+
+
+def test_a_class_is_wholly_certain_or_wholly_conditional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller whose grant holds only with MFA on some roles: those and the others are apart."""
+    e = IamEstate()
+    e.admin_role()
+    for i in range(4):
+        e.role(f"team-a-{i}", tags={"team": "a"})
+        e.role(f"team-b-{i}", tags={"team": "b"})
+    mfa_on_b = {"StringEquals": {"aws:ResourceTag/team": "b"}, **MFA}
+    e.user(
+        "ops",
+        allow("iam:UpdateAssumeRolePolicy", Condition={"StringEquals": {"aws:ResourceTag/team": "a"}}),
+        allow("iam:UpdateAssumeRolePolicy", Condition=mfa_on_b),
+    )
+    graph = analysed(monkeypatch, 3, e).graph
+    key = "escalates-to:iam-update-assume-role-policy"
+    into = {v: d for _u, v, k, d in graph.out_edges(user_arn("ops"), keys=True, data=True) if k == key}
+    certain = {m for v, d in into.items() if not d["conditional"] for m in _members(graph, v)}
+    conditional = {m for v, d in into.items() if d["conditional"] for m in _members(graph, v)}
+    assert certain == {role_arn(f"team-a-{i}") for i in range(4)}
+    assert conditional >= {role_arn(f"team-b-{i}") for i in range(4)}  # (and what has no tag read)
+    for v, d in into.items():  # each pair's own flag and keys, read from the evidence
+        drawn = list(d["evidence"].drawn())
+        assert {t for t, *_ in drawn} == _members(graph, v)
+        assert {c for _t, _v, c, _k in drawn} == {d["conditional"]}
+        assert all(("aws:MultiFactorAuthPresent" in k) == c for _t, _v, c, k in drawn)
+
+
+def test_partition_classes_are_the_atoms_of_the_sets() -> None:
+    partition = TargetPartition([0b1111_0000, 0b0011_1100, 0, 0b0011_1100])
+    assert partition.classes == [0b0000_1100, 0b0011_0000, 0b1100_0000]
+    assert partition.covering(0b1111_0000) == [1, 2]
+    assert partition.covering(0b0011_1100) == [0, 1]
+    assert partition.covering(0b1111_1100) == [0, 1, 2]
+    with pytest.raises(ValueError, match="splits a class"):
+        partition.covering(0b0001_0000)  # half a class: no union of classes is it
+    with pytest.raises(ValueError, match="no class"):
+        partition.covering(0b1_0000_0000)  # a target no set held
+    assert TargetPartition([]).classes == [] and TargetPartition([]).covering(0) == []

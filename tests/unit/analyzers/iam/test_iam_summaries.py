@@ -2,10 +2,11 @@
 
 The escalation edges are kept as fans (bitsets of targets shared by callers alike), the engine
 decides once per class of targets, the search reaches sinks in bulk and stops at the first layer
-of administrators, and wide fans are drawn through role-set nodes and cores. Each is checked
-against the plain way on random estates: paths against a networkx Dijkstra over every edge
-listed (`escalation_reference`), the drawn graph against drawing every edge directly, and the
-engine's classes against deciding every target.
+of administrators, and wide fans are drawn through role-set nodes, one per class of targets.
+Each is checked against the plain way on random estates: paths against a networkx Dijkstra over
+every edge listed (`escalation_reference`), the drawn graph against drawing every edge directly
+(each pair, and what reach answers from every principal), and the engine's classes against
+deciding every target.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from hypothesis import strategies as st
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.escalation import graph_edges
 from analyzers.iam.escalation.fans import keys_of
+from analyzers.iam.escalation.graph_edges import MEMBER_KEY, SetEdgeEvidence
 from analyzers.iam.escalation.principal_index import PrincipalIndex
 from analyzers.iam.escalation.target_classes import TargetClasses
 from analyzers.iam.grant import retarget
 from analyzers.iam.principal_policies import IamModel
+from analyzers.reach.query import forward
 from tests.unit.analyzers.iam.escalation_reference import ReferenceSearch
 from tests.unit.analyzers.iam.iam_estates import (
     ADMIN_POLICY,
@@ -121,7 +124,9 @@ def test_paths_are_those_of_the_expanded_search(e: IamEstate) -> None:
 
 
 def _expanded(graph: nx.MultiDiGraph) -> set[tuple[object, ...]]:
-    """Escalation edges with what the graph shows of them, a role-set node's read through it."""
+    """Escalation edges with what the graph shows of them; a role-set node's read through it: the
+    edge into the set stands for one edge to each member, whose via and condition keys its
+    evidence gives (checked here to agree with the graph: the members, and the certainty)."""
     kinds = {"escalates-to", "can-assume"}
 
     def shown(data: dict[str, Any]) -> tuple[object, ...]:
@@ -134,15 +139,32 @@ def _expanded(graph: nx.MultiDiGraph) -> set[tuple[object, ...]]:
         if graph.nodes[v].get("kind") != "role-set":
             found.add((u, v, key, *shown(data)))
             continue
-        for _, w, inner, through in graph.out_edges(v, keys=True, data=True):
-            if inner == key:
-                found.add((u, w, key, *shown(through)))
+        evidence = data["evidence"]
+        assert isinstance(evidence, SetEdgeEvidence)
+        members = {w for _, w, inner in graph.out_edges(v, keys=True) if inner == MEMBER_KEY}
+        assert set(evidence.targets()) == members and data["target_count"] == len(members)
+        for w, via, conditional, keys in evidence.drawn():
+            assert conditional == data["conditional"], (u, v, w, key)  # a class is wholly one or the other
+            found.add((u, w, key, data["kind"], conditional, via, keys))
     return found
+
+
+def _reach(graph: nx.MultiDiGraph, starts: list[str]) -> dict[str, set[tuple[str, int, bool]]]:
+    """What each start reaches (node, hops, only conditionally), role-set nodes left out."""
+    return {
+        start: {
+            (r.node, r.hops, r.conditional)
+            for r in forward(graph, start, limit=None).reached
+            if not r.node.startswith("role-set:")
+        }
+        for start in starts
+        if start in graph
+    }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(estates(), st.integers(0, 3))
-def test_role_sets_and_cores_draw_the_same_edges(e: IamEstate, fanout: int) -> None:
+def test_role_sets_draw_the_same_edges_and_reach(e: IamEstate, fanout: int) -> None:
     estate = e.estate()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(graph_edges, "ROLE_FANOUT", fanout)
@@ -153,12 +175,14 @@ def test_role_sets_and_cores_draw_the_same_edges(e: IamEstate, fanout: int) -> N
         analyze_iam(estate, direct)
     assert not [n for n, kind in direct.nodes(data="kind") if kind == "role-set"]
     assert _expanded(drawn) == _expanded(direct)
+    starts = sorted(iam.model.actors)
+    assert _reach(drawn, starts) == _reach(direct, starts)  # the same nodes, hops and certainty
     listed = {(e.source, e.target, f"escalates-to:{e.method.id}") for e in iam.edges}
     assert {edge[:3] for edge in _expanded(direct) if edge[2] != "can-assume"} == listed
     for u, v, key, data in direct.edges(keys=True, data=True):  # evidence made when read
         if data["kind"] == "escalates-to":
             assert data["evidence"]["from"] == u and data["evidence"]["to"] == v, key
-    for fan in iam.edges.fans:  # what is drawn of a fan (from its bitsets) is what its members say
+    for fan in iam.edges.fans:  # type: ignore[attr-defined]  # what is drawn of a fan (from its bitsets) is what its members say
         members = list(fan.members())
         assert list(fan.drawn()) == [(m[0], m[1], m[3], keys_of(m[4])) for m in members]
         assert fan.target_order() == [m[0] for m in members]
