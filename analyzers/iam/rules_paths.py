@@ -7,6 +7,7 @@ gives all of an analysis' IAM findings at once, for callers outside `analyze()`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -147,55 +148,89 @@ def severity_of(gain: Gain, methods: Iterable[EscalationMethod], conditional: bo
     return severity
 
 
-class GroupedTarget:
-    """A `GradedPath` for one of the administrators a start reaches the same way as others
-    (`routes.Routes`): graded once per group, its path made only if it is the one shown."""
+class AdminGroup:
+    """Administrators a start reaches the same way (`routes.Group`): graded once for all of them,
+    ranked and listed without an object per target, a path made only for the one shown."""
 
-    __slots__ = ("_escalation", "_routes", "conditional", "prefix", "severity", "shape", "state", "target")
-    gain = ADMIN_GAIN
+    __slots__ = (
+        "_escalation",
+        "_routes",
+        "conditional",
+        "hops",
+        "key",
+        "methods",
+        "node",
+        "prefix",
+        "severity",
+        "severity_value",
+        "shape",
+        "states",
+    )
 
-    def __init__(
-        self, escalation: EscalationGraph, routes: Routes, group: Group, state: int, severity: Severity
-    ) -> None:
+    def __init__(self, escalation: EscalationGraph, routes: Routes, group: Group, severity: Severity) -> None:
         self._escalation = escalation
         self._routes = routes
-        self.prefix, self.shape, _ = group
-        self.state = state
+        self.prefix, self.shape, states = group
         self.severity = severity
         self.conditional = self.shape[1]
-        self.target = escalation.space.node(state)
+        self.states = states
+        self.node = escalation.space.node  # the principal (ARN) a state is
+        hops = len(self.shape[0])
+        self.key = (-severity.rank, self.conditional, hops)  # GradedPath.order but the target
+        self.hops = hops
+        self.methods = [m.id for m in self.shape[0]]
+        self.severity_value = severity.value
 
-    @property
-    def path(self) -> EscalationPath:
+    def path(self, state: int) -> EscalationPath:
         routes = self._routes
-        return self._escalation.path(routes.arcs, routes.start, self.prefix, self.state, self.shape)
-
-    @property
-    def order(self) -> tuple[object, ...]:
-        return (-self.severity.rank, self.conditional, len(self.shape[0]), self.target)
-
-    def to_json(self, model: IamModel) -> dict[str, object]:
-        return {
-            "target": self.target,
-            "name": name_of(model, self.target),
-            "outcome": ADMIN_GAIN.outcome,
-            "severity": self.severity.value,
-            "hops": len(self.shape[0]),
-            "methods": [m.id for m in self.shape[0]],
-            "conditional": self.conditional,
-        }
+        return self._escalation.path(routes.arcs, routes.start, self.prefix, state, self.shape)
 
 
-def privesc_finding(model: IamModel, targets: Sequence[GradedPath | GroupedTarget]) -> Finding:
+Ranked = tuple[str, int, "GradedPath | AdminGroup", int]
+"""(target, place in the input, the graded path or the group it is of, the group's state or -1)."""
+
+
+def ranked_targets(paths: Sequence[GradedPath], groups: Sequence[AdminGroup] = ()) -> list[Ranked]:
+    """Every target, worst first (`GradedPath.order`; equal ones in input order, paths before
+    groups): sorted per (severity, certainty, hops) bucket by ARN alone, as a start may reach
+    thousands of administrators alike."""
+    buckets: dict[tuple[int, bool, int], list[Ranked]] = {}
+    place = 0
+    for graded_path in paths:
+        key = (-graded_path.severity.rank, graded_path.conditional, graded_path.path.hop_count)
+        buckets.setdefault(key, []).append((graded_path.path.target, place, graded_path, -1))
+        place += 1
+    for group in groups:
+        node = group.node
+        bucket = buckets.setdefault(group.key, [])
+        bucket.extend((node(state), place + i, group, state) for i, state in enumerate(group.states))
+        place += len(group.states)
+    ranked: list[Ranked] = []
+    for key in sorted(buckets):
+        bucket = buckets[key]
+        bucket.sort()  # by (target, place), which is unique: the rest is never compared
+        ranked += bucket
+    return ranked
+
+
+def privesc_finding(
+    model: IamModel,
+    targets: Sequence[GradedPath],
+    groups: Sequence[AdminGroup] = (),
+    names: dict[str, str] | None = None,
+) -> Finding:
     """The one finding about a principal: its worst target by its best path, the others listed.
 
     The id is the rule's and the principal's alone: which of equally good paths is shown, or a
     target more or less, must not reopen a finding that was triaged or suppressed."""
-    ranked = sorted(targets, key=lambda t: t.order)
-    best = ranked[0]
-    path = best.path
+    ranked = ranked_targets(targets, groups)
+    _target, _place, first, state = ranked[0]
+    if isinstance(first, GradedPath):
+        path, gain, severity = first.path, first.gain, first.severity
+    else:
+        path, gain, severity = first.path(state), ADMIN_GAIN, first.severity
     start, target = name_of(model, path.start), name_of(model, path.target)
-    what = best.gain.outcome
+    what = gain.outcome
     if path.target == path.start:
         becomes = f"can rewrite its own permissions ({what})"
     else:
@@ -205,7 +240,7 @@ def privesc_finding(model: IamModel, targets: Sequence[GradedPath | GroupedTarge
     evidence = [Evidence("targets", len(ranked))]
     evidence.extend(Evidence(_hop_label(i, path), hop.evidence()) for i, hop in enumerate(path.hops))
     evidence.append(Evidence("target privilege", path.privilege.describe()))
-    evidence.append(Evidence("gain", best.gain.to_json()))
+    evidence.append(Evidence("gain", gain.to_json()))
     if path.functions:
         evidence.append(Evidence("functions executing as it", list(path.functions)))
     if path.conditional:
@@ -218,19 +253,47 @@ def privesc_finding(model: IamModel, targets: Sequence[GradedPath | GroupedTarge
     if len(ranked) > 1:
         others = len(ranked) - 1
         title += f"; {others} other target{'s' if others > 1 else ''}"
-        evidence.append(Evidence("other targets", [t.to_json(model) for t in ranked[1:]]))
+        evidence.append(
+            Evidence("other targets", _others_json(model, ranked, {} if names is None else names))
+        )
     if (scp_note := model.scp_evidence(path.start)) is not None:
         evidence.append(scp_note)
     return Finding(
         PRIVESC,
         path.start,
         title,
-        best.severity,
+        severity,
         path=path.nodes,
         evidence=tuple(evidence),
         region="global",
         id=finding_id(PRIVESC.id, path.start),
     )
+
+
+def _others_json(model: IamModel, ranked: list[Ranked], names: dict[str, str]) -> list[dict[str, object]]:
+    """Every target but the first, as `GradedPath.to_json` says it (a group's without a path);
+    `names` caches `name_of` across findings (the same administrators recur in every one)."""
+    out: list[dict[str, object]] = []
+    outcome = ADMIN_GAIN.outcome
+    for target, _place, source, _state in itertools.islice(ranked, 1, None):
+        if isinstance(source, GradedPath):
+            out.append(source.to_json(model))
+            continue
+        name = names.get(target)
+        if name is None:
+            name = names[target] = name_of(model, target)
+        out.append(
+            {
+                "target": target,
+                "name": name,
+                "outcome": outcome,
+                "severity": source.severity_value,
+                "hops": source.hops,
+                "methods": list(source.methods),
+                "conditional": source.conditional,
+            }
+        )
+    return out
 
 
 def privesc_findings_of(
@@ -251,17 +314,20 @@ def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Findi
     grader = GainGrader(iam.model, tag_key)
     paths = iam.paths
     found = []
+    names: dict[str, str] = {}  # target -> name_of, shared by every finding
     for start in paths:
         routes = paths.routes(start) if isinstance(paths, EscalationPaths) else None
+        groups: list[AdminGroup] = []
         if routes is None:
-            targets: list[GradedPath | GroupedTarget] = [graded(p, grader.gain(p)) for p in paths[start]]
+            targets = [graded(p, grader.gain(p)) for p in paths[start]]
         else:  # groups of administrators (graded alike), and the paths the full search made
             targets = [graded(p, grader.gain(p)) for p in routes.made]
             for group in routes.groups:
                 severity = severity_of(ADMIN_GAIN, group[1][0], group[1][1])
-                targets.extend(GroupedTarget(iam.escalation, routes, group, s, severity) for s in group[2])
-        if targets:
-            found.append(privesc_finding(iam.model, targets))
+                if group[2]:
+                    groups.append(AdminGroup(iam.escalation, routes, group, severity))
+        if targets or groups:
+            found.append(privesc_finding(iam.model, targets, groups, names))
     return found
 
 
