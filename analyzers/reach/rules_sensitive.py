@@ -4,7 +4,9 @@
 one unauthenticated route or public alias) whose role (or a role it can assume, escalate to, or
 a function it may invoke runs as) can act on a store classified as sensitive (pci or
 confidential by default). One finding per (function, classification): the worst store's shortest path,
-hop by hop, and every other store of that classification it reaches in the evidence.
+hop by hop, and every other store of that classification it reaches in the evidence. The grant
+reported per store is chosen by best_grants.py (computed once per group of holders and shared by
+the functions that reach them alike), over searches without dead ends (door_search.py).
 
 `config.no-vpc` (AWS FSBP Lambda.3): a function outside any VPC whose own execution role can act
 on a sensitive store; functions that reach nothing sensitive are left alone.
@@ -12,18 +14,18 @@ on a sensitive store; functions that reach nothing sensitive are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
-from analyzers.reach.grants import is_policy_like, is_store_set, member_grant, set_members
-from analyzers.reach.index import Adjacency, Layers, ReachIndex, index_for
-from analyzers.reach.labels import access_rank, strongest_access
+from analyzers.reach.best_grants import BestGrants, sensitive_grants
+from analyzers.reach.door_search import DoorSearch
+from analyzers.reach.index import index_for
+from analyzers.reach.labels import access_rank
 from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
 from estate.graph.stores import store_classification
 from estate.model import Estate, LambdaFunction
@@ -34,7 +36,6 @@ MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> hol
 # Stores have no edges of these kinds, so a `can` edge onto one ends a path; onto a function, the
 # walk goes on through its role.
 _WALK = frozenset({"executes-as", "can-assume", "escalates-to", "can"})
-_TOP_RANK = 15
 _STRONG = frozenset({"write", "permissions-management"})
 
 PUBLIC_TO_SENSITIVE = RULES.register(
@@ -113,117 +114,6 @@ def _sensitive(estate: Estate, tag_key: str | None, classes: frozenset[str]) -> 
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Grants:
-    """Every `can` edge onto a sensitive store or a store set, as arrays in graph order (holder
-    and store-or-set ids in the index, access rank, conditional) beside the edges' attributes.
-    A set row stands for each of the set's sensitive members the holder has no direct edge to
-    (grants.py: the expanded graph's answer); it is expanded only for the holders a search
-    reaches, so the table grows with edges, not with holders x members."""
-
-    holders: np.ndarray
-    stores: np.ndarray  # a store's id, or a set's (then `is_set`)
-    ranks: np.ndarray
-    conditional: np.ndarray
-    is_set: np.ndarray
-    data: list[Mapping[str, Any]]
-    by_holder: Adjacency  # rows by holder id: a search's holders find their rows without a scan
-    members: dict[int, np.ndarray]  # set id -> its sensitive members' ids, in set order
-    alike: frozenset[int]  # sets of stores with policies alike (grants.member_grant)
-
-    def grant(self, index: ReachIndex, row: int, store: str) -> Mapping[str, Any]:
-        """Row's grant as the store's own edge would say it (grants.member_grant)."""
-        node = int(self.stores[row])
-        if not self.is_set[row] or node not in self.alike:
-            return self.data[row]
-        return member_grant(index.graph, index.names[node], store, self.data[row])
-
-
-def _sensitive_grants(index: ReachIndex, sensitive: Mapping[str, str]) -> _Grants:
-    rows: list[tuple[int, int, int, bool, bool]] = []
-    data: list[Mapping[str, Any]] = []
-    graph, ids = index.graph, index.ids
-    members: dict[int, np.ndarray] = {}
-    alike: set[int] = set()
-    for node, neighbours in graph._succ.items():
-        for target, keyed in neighbours.items():
-            grant = keyed.get("can")
-            if grant is None:
-                continue
-            if target in sensitive:
-                is_set = False
-            elif is_store_set(graph, target):
-                is_set = True
-                set_id = ids[target]
-                if set_id not in members:
-                    listed = [ids[m] for m in set_members(graph, target) if m in sensitive]
-                    members[set_id] = np.array(listed, dtype=np.int64)
-                    if is_policy_like(graph, target):
-                        alike.add(set_id)
-                if not members[set_id].size:
-                    continue
-            else:
-                continue
-            rank = access_rank(strongest_access(grant.get("access")))
-            rows.append((ids[node], ids[target], rank, bool(grant.get("conditional")), is_set))
-            data.append(grant)
-    table = np.array(rows, dtype=np.int64).reshape(-1, 5)
-    by_holder = Adjacency.build(table[:, 0], np.arange(len(table), dtype=np.int64), index.size)
-    return _Grants(
-        table[:, 0],
-        table[:, 1],
-        table[:, 2],
-        table[:, 3].astype(bool),
-        table[:, 4].astype(bool),
-        data,
-        by_holder,
-        members,
-        frozenset(alike),
-    )
-
-
-def _expanded(grants: _Grants, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, store, position in its set) for each store the rows stand for: a direct row for its
-    store, a set row for each sensitive member its holder has no direct row onto."""
-    direct = rows[~grants.is_set[rows]]
-    set_rows = rows[grants.is_set[rows]]
-    if not set_rows.size:
-        return direct, grants.stores[direct], np.zeros(direct.size, np.int64)
-    lists = [grants.members[s] for s in grants.stores[set_rows].tolist()]
-    sizes = np.fromiter((m.size for m in lists), np.int64, len(lists))
-    members = np.concatenate(lists)
-    owners = np.repeat(set_rows, sizes)
-    position = np.arange(members.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    size = np.int64(len(grants.by_holder.indptr))  # > every node id
-    own = grants.holders[direct] * size + grants.stores[direct]
-    keep = ~np.isin(grants.holders[owners] * size + members, own)
-    return (
-        np.concatenate((direct, owners[keep])),
-        np.concatenate((grants.stores[direct], members[keep])),
-        np.concatenate((np.zeros(direct.size, np.int64), position[keep])),
-    )
-
-
-def _best_grants(grants: _Grants, full: Layers, strict: Layers) -> dict[int, tuple[int, bool]]:
-    """Store id -> (the grant to report, whether its path is unconditional): an unconditional path
-    first, then the strongest access, then the shortest, then the grant first in graph order."""
-    rows, stores, position = _expanded(grants, grants.by_holder.neighbours(full.reached_ids))
-    if not rows.size:
-        return {}
-    holders = grants.holders[rows]
-    hops, sure_hops = full.dist[holders], strict.dist[holders]
-    sure = (sure_hops >= 0) & ~grants.conditional[rows]
-    length = np.where(sure, sure_hops, hops).astype(np.int64) + 1
-    # Per store, smallest first: unsure, weaker access, longer, later in graph order (the row,
-    # then the member's place in its set, as the expanded graph lists them).
-    order = np.lexsort((position, rows, length, _TOP_RANK - grants.ranks[rows], ~sure, stores))
-    first = order[np.r_[True, stores[order][1:] != stores[order][:-1]]]
-    return {
-        int(s): (int(r), bool(ok))
-        for s, r, ok in zip(stores[first].tolist(), rows[first].tolist(), sure[first].tolist(), strict=True)
-    }
-
-
 def _hop_evidence(graph: nx.MultiDiGraph, index: int, step: _Step) -> Evidence:
     data = step.data
     raw = data.get("evidence")
@@ -259,43 +149,60 @@ def public_to_sensitive_findings(
     if not sensitive or not doors:
         return
     index = index_for(graph, _WALK)
-    grants = _sensitive_grants(index, sensitive)
+    grants = sensitive_grants(index, sensitive)
+    best = BestGrants(grants, index)
+    searches = DoorSearch(index)
     names = index.names
+    by_arn = {arn: place for place, arn in enumerate(sorted(sensitive))}  # sorting ints, not ARNs
+
+    def last(reached: _Reached) -> _Step:
+        return _Step(reached.holder, reached.store, "can", grants.grant(index, reached.row, reached.store))
+
     for fn_arn, door in sorted(doors.items()):
         fn = estate.function(fn_arn)
         if fn is None:
             continue
-        full = index.search(fn_arn, "forward", MAX_HOPS, strict=False)
-        strict = index.search(fn_arn, "forward", MAX_HOPS, strict=True) if index.has_conditional else full
-        found = []
-        for store_id, (grant, sure) in _best_grants(grants, full, strict).items():
-            holder, store = names[int(grants.holders[grant])], names[store_id]
-            last = _Step(holder, store, "can", grants.grant(index, grant, store))
-            head = [_Step(*step) for step in (strict if sure else full).steps_to(holder)]
-            found.append((store, [*head, last]))
+        full = searches.search(fn_arn, MAX_HOPS, strict=False)
+        strict = searches.search(fn_arn, MAX_HOPS, strict=True) if index.has_conditional else full
+        heads: dict[tuple[int, bool], tuple[list[_Step], bool]] = {}  # a holder's path, once per door
         by_class: dict[str, list[_Reached]] = {}
-        for store, steps in found:
-            by_class.setdefault(sensitive[store], []).append(_reached(store, steps))
+        for store_id, row, sure in best.best(full, strict):
+            holder = int(grants.holders[row])
+            head = heads.get((holder, sure))
+            if head is None:
+                steps = [_Step(*step) for step in (strict if sure else full).steps_to(names[holder])]
+                head = heads[holder, sure] = (steps, any(s.data.get("conditional") for s in steps))
+            store = names[store_id]
+            data = grants.data[row]  # access and condition as the store's own edge says them
+            by_class.setdefault(sensitive[store], []).append(
+                _Reached(
+                    store,
+                    names[holder],
+                    row,
+                    head[0],
+                    data.get("access"),
+                    head[1] or bool(data.get("conditional")),
+                    len(head[0]) + 1,
+                    by_arn[store],
+                )
+            )
         for classification in sorted(by_class):
-            yield _finding(estate, graph, fn, door, classification, by_class[classification])
+            yield _finding(estate, graph, fn, door, classification, by_class[classification], last)
 
 
 @dataclass(frozen=True, slots=True)
 class _Reached:
-    """One sensitive store a public function reaches: its path, the access it ends with, and the
-    severity that store alone would earn."""
+    """One sensitive store a public function reaches: the grant that reaches it (its holder and
+    row), the path to the holder, the access the grant gives, and whether any hop is conditional."""
 
     store: str
-    steps: list[_Step]
+    holder: str
+    row: int
+    head: list[_Step]
     access: str | None
     conditional: bool
-    severity: Severity
-
-
-def _reached(store: str, steps: list[_Step]) -> _Reached:
-    access = steps[-1].data.get("access")
-    conditional = any(s.data.get("conditional") for s in steps)
-    return _Reached(store, steps, access, conditional, Severity.INFO)
+    hops: int  # the head's hops and the grant's
+    place: int  # the store's place among the sensitive stores by ARN
 
 
 def _finding(
@@ -305,17 +212,24 @@ def _finding(
     door: list[_Step],
     classification: str,
     reached: list[_Reached],
+    last: Callable[[_Reached], _Step],
 ) -> Finding:
     """One finding per function and classification (DESIGN.md section 5, Granularity): the worst
-    store's path hop by hop, every store of that classification listed in the evidence."""
-    graded = sorted(
-        (replace(r, severity=_severity(classification, r.access, r.conditional)) for r in reached),
-        key=lambda r: (-r.severity.rank, -access_rank(r.access), len(r.steps), r.store),
-    )
-    worst = graded[0]
-    hops = [*door, *worst.steps]
+    store's path hop by hop (`last` gives its grant's hop), every store of that classification
+    listed in the evidence."""
+    grades: dict[tuple[str | None, bool], tuple[int, int, Severity]] = {}  # a few per finding
+    for r in reached:
+        if (r.access, r.conditional) not in grades:
+            severity = _severity(classification, r.access, r.conditional)
+            grades[r.access, r.conditional] = (-severity.rank, -access_rank(r.access), severity)
+    # Worst first: severity, access, fewer hops, then the store's ARN (unique: compares no further)
+    ranked = sorted((*grades[r.access, r.conditional][:2], r.hops, r.place, r) for r in reached)
+    graded = [(grades[r.access, r.conditional][2], r) for _sev, _acc, _hops, _place, r in ranked]
+    severity, worst = graded[0]
+    worst_steps = [*worst.head, last(worst)]
+    hops = [*door, *worst_steps]
     store = estate.data_stores[worst.store]
-    via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in worst.steps[:-1])
+    via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in worst.head)
     title = (
         f"{fn.name}: anyone on the internet can invoke it, and through {via} it has {worst.access} "
         f"access to {classification} {store.kind} {store.name}"
@@ -329,12 +243,12 @@ def _finding(
         Evidence("store", {"arn": worst.store, "kind": store.kind, "classification": classification})
     )
     if len(graded) > 1:
-        evidence.append(Evidence("stores reached", [_store_line(estate, r) for r in graded]))
+        evidence.append(Evidence("stores reached", [_store_line(estate, r, s) for s, r in graded]))
     return Finding(
         PUBLIC_TO_SENSITIVE,
         fn.arn,
         title,
-        worst.severity,
+        severity,
         path=(INTERNET, *(s.target for s in hops)),
         evidence=tuple(evidence),
         region=fn.region,
@@ -342,7 +256,7 @@ def _finding(
     )
 
 
-def _store_line(estate: Estate, reached: _Reached) -> dict[str, object]:
+def _store_line(estate: Estate, reached: _Reached, severity: Severity) -> dict[str, object]:
     store = estate.data_stores[reached.store]
     return {
         "arn": reached.store,
@@ -350,8 +264,8 @@ def _store_line(estate: Estate, reached: _Reached) -> dict[str, object]:
         "name": store.name,
         "access": reached.access,
         "conditional": reached.conditional,
-        "hops": len(reached.steps),
-        "severity": str(reached.severity),
+        "hops": reached.hops,
+        "severity": str(severity),
     }
 
 
