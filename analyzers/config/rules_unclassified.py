@@ -10,18 +10,18 @@ whose tags were not read (SSM parameters) are unknown and yield no finding.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 
 from analyzers.config.rules_stores import classification, store_finding
+from analyzers.config.unclassified_reach import StoreReach, can_edges_reach
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from analyzers.reach.grants import grants_onto
 from estate.model import Estate
-from estate.model.stores import DataStore
+from estate.model.store_records import DataStore
 from policy.actions import wildcard_match
 from policy.document import PolicyParseError, parse_policy
 
@@ -55,48 +55,6 @@ def _has_can_edge(estate: Estate, graph: nx.MultiDiGraph) -> bool:
             if any(data.get("kind") == "can" for data in keyed.values()):
                 return True
     return any(data.get("kind") == "can" for _u, _v, data in graph.edges(data=True))
-
-
-def _can_edges_reach(
-    estate: Estate, graph: nx.MultiDiGraph, stores: Collection[str]
-) -> dict[str, dict[str, str]]:
-    """store ARN -> {function name: how}, from the graph's `can` edges (execution role -> store),
-    for the given stores only (the ones a finding may be about).
-
-    Walks each store's in-edges rather than every role's out-edges: at 10,000 functions the roles
-    hold 580,000 `can` edges, a fifth of them to the stores asked about. A name shared by several
-    functions takes the first one's (in `estate.functions` order) role and its first edge."""
-    functions_of: dict[str, list[tuple[int, str]]] = {}  # role -> (index, name) of its functions
-    seen: set[str] = set()
-    shared: set[str] = set()  # names several functions carry (another account or region)
-    for index, fn in enumerate(estate.functions):
-        functions_of.setdefault(fn.role_arn, []).append((index, fn.name))
-        (shared if fn.name in seen else seen).add(fn.name)
-    role_names = {role: role.rsplit("/", 1)[-1] for role in functions_of}
-    hows: dict[tuple[str, Any, Any], str] = {}  # (role, access, conditional) -> how: 126,000 asks
-    out: dict[str, dict[str, str]] = {}
-    for store in stores:
-        first: dict[str, str] = {}  # function name -> how
-        won: dict[str, int] = {}  # shared name -> index of the function that gave its `how`
-        for role, data in grants_onto(graph, store):  # store sets expanded
-            members = functions_of.get(role)
-            if members is None:
-                continue
-            level = data.get("access") or data.get("access_level") or data.get("level") or "access"
-            how_key = (role, level, data.get("conditional"))
-            how = hows.get(how_key)
-            if how is None:
-                how = f"role {role_names[role]} can {level}" + (" (conditionally)" if how_key[2] else "")
-                hows[how_key] = how
-            for index, name in members:
-                if name in shared:
-                    if won.get(name, index) < index:
-                        continue
-                    won[name] = index
-                first[name] = how
-        if first:
-            out[store] = first
-    return out
 
 
 class _StoreIndex:
@@ -196,6 +154,14 @@ LISTED = 50
 and the count (in the title) is what a reviewer acts on; the first ones by name show how."""
 
 
+def _listed(reach: dict[str, dict[str, str]]) -> dict[str, StoreReach]:
+    """The configuration fallback's answers in the `can` edges' form: a count, the first by name."""
+    return {
+        arn: StoreReach(len(functions), [(n, functions[n]) for n in sorted(functions)[:LISTED]])
+        for arn, functions in reach.items()
+    }
+
+
 def unclassified_store_findings(
     estate: Estate, graph: nx.MultiDiGraph, settings: Settings
 ) -> Iterator[Finding]:
@@ -205,23 +171,23 @@ def unclassified_store_findings(
         if store.tags_state in ("present", "absent") and not classification(store, settings)
     }
     has_can = _has_can_edge(estate, graph)
-    reach = _can_edges_reach(estate, graph, unclassified) if has_can else _named_reach(estate)
-    for arn, functions in sorted(reach.items()):
+    reach = can_edges_reach(estate, graph, unclassified, LISTED) if has_can else _listed(_named_reach(estate))
+    for arn, reached in sorted(reach.items()):
         if arn not in unclassified:
             continue
         store = estate.data_stores[arn]
-        names = sorted(functions)
+        count = reached.count
         yield store_finding(
             UNCLASSIFIED_STORE,
             store,
-            f"no {settings.classification_tag_key} tag, reached by {len(names)} function(s)",
+            f"no {settings.classification_tag_key} tag, reached by {count} function(s)",
             UNCLASSIFIED_STORE.severity,
             [
                 Evidence("tag key", settings.classification_tag_key),
                 Evidence("tags", sorted(store.tags)),
                 Evidence(
-                    "reached by" if len(names) <= LISTED else f"reached by (first {LISTED} of {len(names)})",
-                    [f"{n} ({functions[n]})" for n in names[:LISTED]],
+                    "reached by" if count <= LISTED else f"reached by (first {LISTED} of {count})",
+                    [f"{name} ({how})" for name, how in reached.listed],
                 ),
                 Evidence(
                     "reach from", "graph can edges" if has_can else "names in configuration and policies"
