@@ -93,13 +93,16 @@ def requirement_sort_key(compliance_id: str) -> tuple[int, tuple[tuple[int, str 
 
 @dataclass(frozen=True, slots=True)
 class RequirementSummary:
-    """One requirement's standing: open findings by severity, suppressed ones, and the rules checking it."""
+    """One requirement's standing: open findings (`Finding.is_open`) by severity, the triaged ones
+    (risk-accepted, false positive, resolved; `suppressed` of them risk-accepted), and the rules
+    checking it."""
 
     id: str
     title: str
     open_by_severity: dict[str, int]  # severity value -> open findings, worst first
     suppressed: int
     rules: dict[str, int]  # rule id -> open findings (0: the rule checked and found nothing)
+    triaged: int = 0  # not open: risk-accepted (the suppressed), false positive or resolved
 
     @property
     def framework(self) -> str:
@@ -118,16 +121,20 @@ def requirement_summaries(findings: Iterable[Finding], rules: Iterable[Rule]) ->
             checked.setdefault(cid, {})[rule.id] = 0
     by_severity = {cid: {s.value: 0 for s in Severity} for cid in checked}
     suppressed = dict.fromkeys(checked, 0)
+    triaged = dict.fromkeys(checked, 0)
     for finding in findings:
         for cid in finding.compliance:
             if cid not in checked:
                 continue
-            if finding.suppression is not None:
-                suppressed[cid] += 1
+            if not finding.is_open:
+                triaged[cid] += 1
+                suppressed[cid] += finding.suppression is not None
                 continue
             by_severity[cid][finding.severity.value] += 1
             checked[cid][finding.rule.id] = checked[cid].get(finding.rule.id, 0) + 1
     return [
-        RequirementSummary(cid, requirement_title(cid) or "", by_severity[cid], suppressed[cid], checked[cid])
+        RequirementSummary(
+            cid, requirement_title(cid) or "", by_severity[cid], suppressed[cid], checked[cid], triaged[cid]
+        )
         for cid in sorted(checked, key=requirement_sort_key)
     ]

@@ -170,7 +170,7 @@ class Suppression:
 
 TRIAGE_STATES = ("open", "acknowledged", "investigating", "false-positive", "risk-accepted", "resolved")
 """DESIGN.md section 5's statuses. `risk-accepted` is a suppression (lambdascope.toml, with its
-expiry), whose finding's status reads `suppressed`; the others are kept in the triage file."""
+expiry), and a suppressed finding's status reads so; the others are kept in the triage file."""
 OPEN_STATUSES = frozenset({"open", "acknowledged", "investigating"})
 
 
@@ -246,16 +246,18 @@ class Finding:
 
     @property
     def status(self) -> str:
-        """`suppressed` (risk accepted in lambdascope.toml) wins over a triage state; else the
+        """`risk-accepted` (a suppression in lambdascope.toml) wins over a triage state; else the
         triage state, else `open`."""
         if self.suppression is not None:
-            return "suppressed"
+            return "risk-accepted"
         return "open" if self.triage is None else self.triage.status
 
     @property
     def is_open(self) -> bool:
         """Still to act on: open, acknowledged or investigating (a re-opened one too); not
-        suppressed, a false positive or resolved. What counts and what `--fail-on` sees."""
+        risk-accepted (suppressed), a false positive or resolved. The one rule every count of
+        "open" follows (`Analysis.open_findings`, the tables, the home view, the Posture pane,
+        the reports) and what `--fail-on` sees."""
         return self.status in OPEN_STATUSES
 
     def to_json(self) -> dict[str, JSONValue]:
@@ -297,7 +299,7 @@ class Finding:
         suppression = None if suppressed is None else Suppression.from_json(suppressed)
         marked = fields.get("triage")  # absent in files written before triage states
         triage = None if marked is None else Triage.from_json(marked)
-        status = "suppressed" if suppression else (triage.status if triage else "open")
+        status = "risk-accepted" if suppression else (triage.status if triage else "open")
         if fields.get("status") != status:
             raise ValueError("finding: status disagrees with its suppression or triage")
         fid = _text(fields, "id")

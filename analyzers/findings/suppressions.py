@@ -1,6 +1,6 @@
 """Suppressions and severity overrides: a reviewer's accepted risks, applied after every rule ran.
 
-A suppressed finding is still listed (status `suppressed`, with the suppression that matched), so
+A suppressed finding is still listed (status `risk-accepted`, with the suppression that matched), so
 nothing disappears from an audit trail; an expired suppression no longer applies and its finding
 is open again. Overrides change a finding's severity and keep the original in its evidence.
 The `Suppression` record itself is part of the finding model (a finding carries the one that matched).

@@ -12,8 +12,8 @@ PATH`), one table per finding id, so it can be reviewed, committed and shared:
     resource = "arn:aws:lambda:..."
 
 Risk accepted is not kept here: it is a suppression in `lambdascope.toml` (with its expiry,
-`analyzers.findings.suppressions`), and a suppressed finding reads `suppressed` whatever its
-triage. Findings ids are stable across snapshots, so states carry over; a finding marked
+`analyzers.findings.suppressions`), and a suppressed finding's status reads `risk-accepted`
+whatever its triage. Findings ids are stable across snapshots, so states carry over; a finding marked
 `resolved` before a snapshot was collected that the snapshot still has is re-opened, visibly
 (`Triage.reopened`, status `open`).
 
@@ -266,9 +266,8 @@ def apply_triage(
 
 
 def count_by_status(findings: Iterable[Finding]) -> dict[str, int]:
-    """How many findings have each status, in TRIAGE_STATES order (with `suppressed` for
-    risk-accepted), zeros left out."""
-    order = ["open", "acknowledged", "investigating", "false-positive", "suppressed", "resolved"]
+    """How many findings have each status, in TRIAGE_STATES order, zeros left out."""
+    order = list(TRIAGE_STATES)
     counts = dict.fromkeys(order, 0)
     for finding in findings:
         counts[finding.status] = counts.get(finding.status, 0) + 1

@@ -43,13 +43,12 @@ WORKFLOW_STATUS: Mapping[str, str] = {
     "open": "NEW",
     "acknowledged": "NOTIFIED",
     "investigating": "NOTIFIED",
-    "suppressed": "SUPPRESSED",
     "false-positive": "SUPPRESSED",
     "risk-accepted": "SUPPRESSED",
     "resolved": "RESOLVED",
 }
-"""Our status -> Security Hub's Workflow.Status (NEW, NOTIFIED, SUPPRESSED, RESOLVED); the
-triage states of DESIGN.md section 5 are listed ahead of their arrival. Missing: NEW."""
+"""Our status (DESIGN.md section 5's triage states) -> Security Hub's Workflow.Status (NEW,
+NOTIFIED, SUPPRESSED, RESOLVED). Missing: NEW."""
 
 _TYPES = {
     "reachability": "Software and Configuration Checks/AWS Security Best Practices/Network Reachability",

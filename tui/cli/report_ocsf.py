@@ -53,13 +53,12 @@ OCSF_STATUS: Mapping[str, StatusID] = {
     "open": StatusID.New,
     "acknowledged": StatusID.InProgress,
     "investigating": StatusID.InProgress,
-    "suppressed": StatusID.Suppressed,
     "false-positive": StatusID.Suppressed,
     "risk-accepted": StatusID.Suppressed,
     "resolved": StatusID.Resolved,
 }
-"""Our status -> OCSF status_id. DESIGN.md section 5's triage states are listed ahead of their
-arrival; a status missing here is written as `Other` (99) with our string in `status`."""
+"""Our status (DESIGN.md section 5's triage states) -> OCSF status_id; a status missing here is
+written as `Other` (99) with our string in `status`."""
 
 
 def compliance_by_framework(ids: Iterable[str]) -> dict[str, list[str]]:
@@ -159,6 +158,7 @@ def ocsf_finding(finding: Finding, snapshot: Mapping[str, Any]) -> DetectionFind
             "compliance": compliance,
             "rule": finding.rule.id,
             "analyzer": finding.analyzer,
+            "status": finding.status,  # ours (status_id is OCSF's coarser one: risk-accepted -> Suppressed)
             "path": list(finding.path),
             "evidence": [e.to_json() for e in finding.evidence],
             **({"suppression": suppression.to_json()} if suppression else {}),

@@ -189,7 +189,7 @@ def _suppressed_line(report: FindingsReport) -> str:
     source = report.config
     where = f" by {_md(str(source))}" if source else ""
     return (
-        f"Suppressed: {report.suppressed} findings{where}; "
+        f"Risk accepted (suppressed): {report.suppressed} findings{where}; "
         f"{len(report.expired_suppressions)} suppressions expired, "
         f"{len(report.unused_suppressions)} in force but matching nothing."
     )
@@ -278,7 +278,7 @@ def findings_markdown(report: FindingsReport) -> str:
         if rule.compliance:
             out += ["Compliance: " + ", ".join(rule.compliance), ""]
         for finding in rule_findings:
-            mark = f" (suppressed: {_suppression_md(finding.suppression)})" if finding.suppression else ""
+            mark = f" (risk-accepted: {_suppression_md(finding.suppression)})" if finding.suppression else ""
             if finding.triage is not None:
                 mark += f" ({_triage_md(finding.triage)})"
             out.append(f"- **{finding.severity.value}**{mark} {_md(finding.title)}  ")
@@ -301,13 +301,13 @@ def _compliance_summary(report: FindingsReport) -> list[str]:
         out += [
             f"### {_md(framework.title)}",
             "",
-            "| Requirement | Title | " + " | ".join(s.value for s in Severity) + " | Suppressed | Rules |",
+            "| Requirement | Title | " + " | ".join(s.value for s in Severity) + " | Triaged | Rules |",
             "| --- | --- | " + " | ".join("---" for _ in Severity) + " | --- | --- |",
         ]
         for r in rows:
             counts = " | ".join(str(r.open_by_severity[s.value]) for s in Severity)
             rules = ", ".join(f"{rule_id} ({n})" for rule_id, n in sorted(r.rules.items()))
-            out.append(f"| {_md(r.id)} | {_md(r.title)} | {counts} | {r.suppressed} | {_md(rules)} |")
+            out.append(f"| {_md(r.id)} | {_md(r.title)} | {counts} | {r.triaged} | {_md(rules)} |")
         out.append("")
     return out
 

@@ -58,7 +58,8 @@ def test_json_counts_and_marks_suppressed(
     assert out["suppressed"] == 1
     by_rule = {f["rule"]: f for f in out["findings"]}
     public = by_rule["reach.public-invoke"]
-    assert public["status"] == "suppressed" and public["suppressed"]["author"] == "alice"
+    # the status is the triage state risk-accepted (DESIGN section 5); the details stay under "suppressed"
+    assert public["status"] == "risk-accepted" and public["suppressed"]["author"] == "alice"
     assert public["suppressed"]["expires"] == "2026-12-31"
     reopened = by_rule["config.env-no-cmk"]
     assert reopened["status"] == "open" and reopened["suppressed"] is None
@@ -101,7 +102,7 @@ def test_csv_has_status_and_suppression_columns(
 ) -> None:
     rows = list(csv.DictReader(io.StringIO(_run(snap_file, config, "csv", capsys))))
     by_rule = {r["rule"]: r for r in rows}
-    assert by_rule["reach.public-invoke"]["status"] == "suppressed"
+    assert by_rule["reach.public-invoke"]["status"] == "risk-accepted"  # DESIGN section 5's state
     assert (
         by_rule["reach.public-invoke"]["suppression"]
         == "alice until 2026-12-31: partner webhook, signed payloads"
@@ -115,15 +116,16 @@ def test_markdown_says_suppressed_and_summarises_requirements(
     snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = _run(snap_file, config, "markdown", capsys)
-    assert f"Suppressed: 1 findings by {config}" in out.replace("\\", "")
+    # risk-accepted is DESIGN section 5's name for a suppression, in the summary and on the finding
+    assert f"Risk accepted (suppressed): 1 findings by {config}" in out.replace("\\", "")
     assert "1 suppressions expired" in out and "## Expired suppressions" in out
-    assert "(suppressed: reach.public-invoke on" in out.replace("\\", "")
+    assert "(risk-accepted: reach.public-invoke on" in out.replace("\\", "")
     assert "| critical | 0 |" in out  # the only critical finding is suppressed
     summary = out[out.index("## Compliance summary") :]
     assert "### PCI DSS v4.0" in summary and "### SOX IT general controls" in summary
     lambda1 = next(line for line in summary.splitlines() if line.startswith("| AWS-FSBP:Lambda.1 |"))
     cells = [c.strip() for c in lambda1.strip("|").split("|")]
-    assert cells[2:7] == ["0", "0", "0", "0", "0"] and cells[7] == "1"  # open by severity, suppressed
+    assert cells[2:7] == ["0", "0", "0", "0", "0"] and cells[7] == "1"  # open by severity, triaged
     assert "reach.public-invoke (0)" in cells[8]
     cmk = next(line for line in summary.splitlines() if line.startswith("| PCI-DSS-4.0:3.6.1 |"))
     assert "config.env-no-cmk (1)" in cmk
@@ -148,3 +150,53 @@ def test_bad_config_is_one_line_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("lambdascope: error:") and err.count("\n") == 1
     assert "bad.toml" in err and "severity_overrides.reach.public-invoke" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "sarif", "ocsf", "asff"])
+def test_every_format_reports_a_suppression_as_risk_accepted(
+    snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """DESIGN section 5: a suppression in lambdascope.toml is the triage state risk-accepted, in every
+    format, with its reason; the finding only a lapsed suppression matched is open, and no format
+    says `suppressed` as a status any more."""
+    out = _run(snap_file, config, fmt, capsys)
+    public, lapsed = "reach.public-invoke", "config.env-no-cmk"
+    if fmt == "csv":
+        rows = {r["rule"]: r for r in csv.DictReader(io.StringIO(out))}
+        statuses = {rule: rows[rule]["status"] for rule in (public, lapsed)}
+        reason = rows[public]["suppression"]
+    elif fmt == "markdown":
+        line = next(
+            ln for ln in out.replace("\\", "").splitlines() if "risk-accepted: reach.public-invoke" in ln
+        )
+        statuses = {public: "risk-accepted", lapsed: "open"}
+        assert "(risk-accepted" not in next(
+            ln for ln in out.splitlines() if "env" in ln and ln.startswith("- **")
+        )
+        reason = line
+    else:
+        data = json.loads(out)
+        if fmt == "json":
+            found = {f["rule"]: (f["status"], f["suppressed"]) for f in data["findings"]}
+            statuses = {rule: found[rule][0] for rule in (public, lapsed)}
+            reason = found[public][1]["reason"]
+        elif fmt == "sarif":
+            results = {r["ruleId"]: r for r in data["runs"][0]["results"]}
+            statuses = {rule: results[rule]["properties"]["status"] for rule in (public, lapsed)}
+            reason = results[public]["suppressions"][0]["justification"]
+        elif fmt == "ocsf":
+            found_ocsf = {f["unmapped"]["rule"]: f for f in data}
+            statuses = {rule: found_ocsf[rule]["unmapped"]["status"] for rule in (public, lapsed)}
+            assert found_ocsf[public]["status_id"] == 3 and found_ocsf[lapsed]["status_id"] == 1
+            reason = found_ocsf[public]["status_detail"]
+        else:
+            found_asff = {f["ProductFields"]["lambdascope/rule"]: f for f in data}
+            statuses = {
+                rule: found_asff[rule]["ProductFields"]["lambdascope/status"] for rule in (public, lapsed)
+            }
+            assert found_asff[public]["Workflow"]["Status"] == "SUPPRESSED"
+            assert found_asff[lapsed]["Workflow"]["Status"] == "NEW"
+            reason = found_asff[public]["ProductFields"]["lambdascope/suppression"]
+    assert statuses == {public: "risk-accepted", lapsed: "open"}
+    assert "partner webhook, signed payloads" in reason
+    assert '"suppressed"' not in out.replace('"suppressed": ', "")  # the key stays; no status says it

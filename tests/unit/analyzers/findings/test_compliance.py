@@ -157,3 +157,23 @@ def test_requirement_summary_counts_open_by_severity_and_suppressed_apart() -> N
     lambda1 = by_id["AWS-FSBP:Lambda.1"]
     assert lambda1.open == 0 and lambda1.suppressed == 1
     assert "SOX:ITGC-OP-01" not in by_id  # neither rule maps to it
+
+
+def test_requirement_summary_leaves_false_positive_and_resolved_out_of_open() -> None:
+    """`Finding.is_open` is the one rule: a false positive or resolved finding is triaged, not open;
+    an acknowledged one is still open (the Markdown compliance table's `Triaged` column)."""
+    import datetime as dt
+
+    from analyzers.findings.model import Triage
+
+    admin = RULES.get("iam.admin")
+    at = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    findings = [
+        Finding(admin, "arn:role/a", "a", Severity.CRITICAL, triage=Triage("false-positive", "al", at)),
+        Finding(admin, "arn:role/b", "b", Severity.CRITICAL, triage=Triage("resolved", "bo", at)),
+        Finding(admin, "arn:role/c", "c", Severity.HIGH, triage=Triage("acknowledged", "cy", at)),
+    ]
+    summary = next(s for s in requirement_summaries(findings, [admin]) if s.id == "PCI-DSS-4.0:7.2.1")
+    assert summary.open_by_severity["critical"] == 0 and summary.open_by_severity["high"] == 1
+    assert (summary.open, summary.triaged, summary.suppressed) == (1, 2, 0)
+    assert summary.rules == {"iam.admin": 1}

@@ -43,7 +43,8 @@ def test_a_suppressed_finding_keeps_its_suppression() -> None:
     for suppression in (until, forever):
         finding = _finding(suppression=suppression)
         back = Finding.from_json(finding.to_json(), BY_ID)
-        assert back == finding and back.status == "suppressed"
+        # DESIGN section 5: a suppression is the triage state risk-accepted (no longer `suppressed`)
+        assert back == finding and back.status == "risk-accepted"
         assert Suppression.from_json(suppression.to_json()) == suppression
 
 
@@ -77,15 +78,20 @@ def test_the_id_is_kept_as_written() -> None:
         {"resource": ["arn"]},
         {"region": None},
         {"id": ""},
-        {"status": "suppressed"},  # but no suppression
+        {"status": "risk-accepted"},  # but no suppression
         {"status": "open", "suppressed": {"rule": "reach.*", "resource": "*", "reason": "r", "author": "a"}},
-        {"status": "suppressed", "suppressed": {"rule": "reach.*", "reason": "r", "author": "a"}},
+        # the status before DESIGN section 5's states: a suppression reads risk-accepted now
         {
             "status": "suppressed",
+            "suppressed": {"rule": "reach.*", "resource": "*", "reason": "r", "author": "a"},
+        },
+        {"status": "risk-accepted", "suppressed": {"rule": "reach.*", "reason": "r", "author": "a"}},
+        {
+            "status": "risk-accepted",
             "suppressed": {"rule": "Bad Rule", "resource": "*", "reason": "r", "author": "a"},
         },
         {
-            "status": "suppressed",
+            "status": "risk-accepted",
             "suppressed": {
                 "rule": "r.*",
                 "resource": "*",

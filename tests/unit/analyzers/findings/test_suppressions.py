@@ -39,9 +39,11 @@ def test_suppressed_findings_stay_listed_with_their_suppression() -> None:
     s = Suppression("reach.public-invoke", "partner webhook", "alice", expires=TODAY)
     outcome = apply_suppressions([_finding(), _finding("iam.admin", "arn:aws:iam::1:role/x")], [s], TODAY)
     suppressed, other = outcome.findings
-    assert suppressed.suppression is s and suppressed.status == "suppressed"
+    # a suppression is DESIGN section 5's risk-accepted state; its details stay under "suppressed"
+    assert suppressed.suppression is s and suppressed.status == "risk-accepted"
     assert (
-        suppressed.to_json()["suppressed"] == s.to_json() and suppressed.to_json()["status"] == "suppressed"
+        suppressed.to_json()["suppressed"] == s.to_json()
+        and suppressed.to_json()["status"] == "risk-accepted"
     )
     assert other.suppression is None and other.to_json()["suppressed"] is None
     assert outcome.suppressed == 1 and outcome.expired == () and outcome.unused == ()

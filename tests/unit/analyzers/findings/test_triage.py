@@ -185,8 +185,9 @@ def test_a_suppression_wins_over_a_triage_state() -> None:
         triage=TriageBook().merged([_entry(f, "investigating", T0)]),
     )
     settled = settle([f], settings, TODAY, T0).findings[0]
-    assert settled.status == "suppressed" and settled.triage is not None
-    assert count_by_status([settled, _finding(fn_arn("z"))]) == {"open": 1, "suppressed": 1}
+    # a suppression is DESIGN section 5's risk-accepted state (the status read `suppressed` before)
+    assert settled.status == "risk-accepted" and settled.triage is not None
+    assert count_by_status([settled, _finding(fn_arn("z"))]) == {"open": 1, "risk-accepted": 1}
 
 
 def test_mark_refuses_what_the_file_cannot_hold() -> None:
