@@ -1,13 +1,14 @@
 """Render every pane of the TUI on the demo estate to screenshots/<pane>.svg.
 
-    python screenshots/generate.py [SNAPSHOT] [--today YYYY-MM-DD] [--size 160x48]
+    python screenshots/generate.py [SNAPSHOT] [--today YYYY-MM-DD] [--size 160x48] [--only NAME ...]
 
 SNAPSHOT defaults to the bundled demo (estate/sources/demo/demo.lsnap). The app is built with
 `create_app`, the same factory the CLI and the tests use, and driven with real key presses: the
 home view as the CLI opens it, then every pane reached from the functions table. With the bundled
 demo, its later snapshot (demo-later.lsnap) is also shown against it as the baseline: the home
 view's "changed" panel and the Changes view. `--today` defaults to the snapshot's creation date,
-so the same snapshot always gives the same pictures.
+so the same snapshot always gives the same pictures. `--only` renders just the named pictures
+(e.g. `--only functions posture`), for a change that alters a few panes.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def panes(analysis: Analysis) -> dict[str, list[str]]:
     """Pane name -> the keys that reach it from the functions table."""
     shots: dict[str, list[str]] = {
         "functions": [],
-        "findings": ["f"],
-        "triage": ["f", "space", "space", "t", "down"],
+        "findings": ["F"],
+        "triage": ["F", "space", "space", "t", "down"],
         "help": ["question_mark"],
         "iam": ["i"],
         "coverage": ["c"],
@@ -100,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("snapshot", nargs="?", type=Path, default=DEMO)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
     parser.add_argument("--size", default="160x48", help="terminal size, COLUMNSxROWS")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="render only these pictures (file stems)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.lower().split("x"))
     try:
@@ -111,13 +113,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["USER"] = AUTHOR
     size = (width, height)
     analysis = analyze_snapshot(snapshot, today)
-    shots = [asyncio.run(shoot(analysis, "home", [], size, first_view="home"))]
-    shots += [asyncio.run(shoot(analysis, name, press, size)) for name, press in panes(analysis).items()]
-    if args.snapshot == DEMO and DEMO_LATER.exists():
+    plan = {"home": [], **panes(analysis)}
+    later_views = {"home-baseline": "home", "changes": "changes"}
+    wanted = set(args.only or (*plan, *later_views))
+    unknown = wanted - set(plan) - set(later_views)
+    if unknown:
+        print(f"screenshots: no picture named {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    shots = [
+        asyncio.run(shoot(analysis, name, press, size, first_view="home" if name == "home" else "functions"))
+        for name, press in plan.items()
+        if name in wanted
+    ]
+    if args.snapshot == DEMO and DEMO_LATER.exists() and wanted & set(later_views):
         later = load_snapshot(DEMO_LATER)
         later_analysis = analyze_snapshot(later, dt.datetime.fromisoformat(later.manifest.created_at).date())
-        for name, view in (("home-baseline", "home"), ("changes", "changes")):
-            shots.append(asyncio.run(shoot(later_analysis, name, [], size, first_view=view, baseline=DEMO)))
+        for name, view in later_views.items():
+            if name in wanted:
+                shot = shoot(later_analysis, name, [], size, first_view=view, baseline=DEMO)
+                shots.append(asyncio.run(shot))
     for path in shots:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

@@ -17,6 +17,12 @@ the views that draw from the model alone are built from it and the others are an
 metrics refresh) and post `AnalysisChanged`; the app adopts it the same way. Every worker's
 failure, the app's and the screens', is reported by one handler, `on_worker_state_changed`.
 
+Opened with `use_cache` (the CLI's `open` and `demo`), a snapshot analysed before shows its
+findings from the analysis cache as soon as the model is painted (tui/viewmodels/cached_open.py),
+while the worker builds the graph behind them (`building` names the stage; the views that need
+the whole graph, `GRAPH_VIEWS`, wait for it); a snapshot not in the cache is analysed as above,
+then kept there in a worker of its own.
+
 Quitting while the estate loads is prompt: the load runs in a daemon thread the worker waits on
 (`run_abandonable`), and the analysis stops at its next stage (its progress callback raises).
 """
@@ -28,7 +34,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import work
@@ -40,12 +46,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, LoadingIndicator
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from analyzers.analysis import Analysis, analyze
 from analyzers.findings.settings import Settings
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from estate.model import Estate, MetricsUpdate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot, load_snapshot
+from tui.cache.slot import CacheSlot
 from tui.commands import LambdascopeCommands
 from tui.messages import AnalysisChanged
 from tui.safe_text import clean, literal
@@ -56,15 +62,17 @@ from tui.screens.detail import FunctionDetailScreen
 from tui.screens.help import HelpScreen, key_help
 from tui.screens.home import HomeScreen
 from tui.screens.principal import PrincipalDetailScreen
-from tui.screens.views import VIEWS, view_screen
+from tui.screens.views import GRAPH_VIEWS, VIEWS, view_screen
 from tui.viewmodels.actions_mode import ACTIONS_TITLE, ActionsMode
 from tui.viewmodels.baseline import Baseline, compare
 from tui.viewmodels.loading import (
+    CACHED_STAGES,
     AnalysisCancelled,
     EstateState,
     Pending,
     StageProgress,
     freeze_long_lived,
+    is_analysed,
     long_lived,
     release_long_lived,
     run_abandonable,
@@ -72,6 +80,10 @@ from tui.viewmodels.loading import (
 )
 from tui.widgets.collect_progress import CollectProgress
 from tui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:  # the analyzers load in the worker, after the first paint
+    from analyzers.analysis import Analysis
+    from tui.cache.store import Verified
 
 Progress = Callable[[str, int, int], None]
 # `lambdascope live`: collects with the given progress callback (called from worker threads),
@@ -83,6 +95,9 @@ MetricsRefresh = Callable[[Estate], MetricsUpdate]
 
 # How long the analysis waits for the functions table's first paint before it starts anyway (s).
 FIRST_PAINT_WAIT = 5.0
+
+# The workers that re-read metrics (the app's timer, the Anomalies pane's): one at a time.
+_REFRESH_GROUPS = frozenset({"metrics-refresh", "anomaly-refresh"})
 
 # A blank mode the app steps through to re-register the mode on show (see `_show_on_screen`).
 _SWAP_MODE = "_swap"
@@ -98,6 +113,7 @@ FAILURE_TITLES = {
     "triage": "Triage state not saved",
     "home-board": "Home view not computed",
     "baseline": "Cannot compare with the baseline",
+    "cache-store": "Analysis not cached",
 }
 
 
@@ -155,6 +171,7 @@ class LambdascopeApp(App[None]):
         baseline: Path | None = None,
         baseline_snapshot: Snapshot | None = None,
         actions: ActionsMode | None = None,
+        use_cache: bool = False,
     ) -> None:
         super().__init__()
         # `--allow-actions`: isolate / restore in the function detail; the header says so
@@ -176,6 +193,11 @@ class LambdascopeApp(App[None]):
         self.today = today
         # None until the model exists; then Pending (the analysis runs) or the Analysis
         self.state: EstateState | None = None
+        # Opened from the analysis cache: the findings are shown, the graph is still being built
+        # (the stage it is at); None otherwise. The views that need the graph wait meanwhile.
+        self.building: StageProgress | None = None
+        self._use_cache = use_cache
+        self._cache_slot: CacheSlot | None = None  # a miss: where to keep the analysis once shown
         self._preloaded = analysis
         self._collection = collection
         self._cancel_collection = threading.Event()
@@ -186,7 +208,7 @@ class LambdascopeApp(App[None]):
     @property
     def analysis(self) -> Analysis | None:
         """The analysis once it is done (None while the estate loads or is being analysed)."""
-        return self.state if isinstance(self.state, Analysis) else None
+        return self.state if is_analysed(self.state) else None
 
     @property
     def settings(self) -> Settings | None:
@@ -224,7 +246,9 @@ class LambdascopeApp(App[None]):
             self._load(self.snapshot_path, self._snapshot)
 
     # Loading (in the "load" worker) --------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    # Every worker here names its `description`: Textual's default is the repr of the arguments,
+    # made on the UI thread, and the repr of a 10,000-function snapshot took 1.8 s.
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def _load(self, path: Path | None, snapshot: Snapshot | None) -> Analysis:
         def read() -> Snapshot:
             if snapshot is not None:
@@ -232,19 +256,19 @@ class LambdascopeApp(App[None]):
             assert path is not None
             return load_snapshot(path)
 
-        return self._model_then_analysis(read)
+        return self._model_then_analysis(read, path if self._use_cache else None)
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="collect")
     def _collect(self, collection: Collection) -> Analysis:
         def progress(label: str, advance: int, total: int) -> None:
             self.call_from_thread(self._show_progress, label, advance, total)
 
         return self._model_then_analysis(partial(collection, progress, self._cancel_collection))
 
-    def _model_then_analysis(self, read: Callable[[], Snapshot]) -> Analysis:
+    def _model_then_analysis(self, read: Callable[[], Snapshot], cached: Path | None = None) -> Analysis:
         """(In the load worker.) Read the snapshot, show its model, then analyse it, forwarding
         each stage to the UI; cancelling the worker ends the wait at once and the analysis at its
-        next stage."""
+        next stage. `cached`: the snapshot's file, whose analysis the cache may hold."""
         worker = get_current_worker()
 
         def forward(callback: Callable[..., object], *args: object) -> None:
@@ -258,14 +282,43 @@ class LambdascopeApp(App[None]):
                 forward(self._show_loading, "Building the model …")
                 estate = load_estate(snapshot)
             forward(self._show, Pending(estate))
-            # Let the table paint before the analysis competes with the UI thread for the GIL.
+            # Let the table paint before the analysis competes with the UI thread for the GIL;
+            # meanwhile read the cache entry, if any (file and hash work leave the GIL free).
             painted = threading.Event()
             forward(self.call_after_refresh, painted.set)
+            slot = CacheSlot.of(cached, self.today, self._settings) if cached is not None else None
+            verified = slot.fetch() if slot is not None else None
             painted.wait(FIRST_PAINT_WAIT)
             with long_lived():
+                if slot is not None:
+                    return self._analyse_via_cache(estate, slot, verified, forward)
+                from analyzers.analysis import analyze
+
                 return analyze(estate, self.today, self._settings, partial(forward, self._show_stage))
 
         return run_abandonable(run, worker.cancelled_event)
+
+    def _analyse_via_cache(
+        self, estate: Estate, slot: CacheSlot, verified: Verified | None, forward: Callable[..., None]
+    ) -> Analysis:
+        """(In the load worker.) The analysis from the cache when it holds this snapshot's (the
+        entry `verified`, read while the model painted): the findings shown at once, then the
+        graph built behind them (its stages named); else analysed, and kept in the cache once
+        shown (`_complete`)."""
+        from analyzers.analysis import analyze
+        from tui.viewmodels.cached_open import findings_first, with_graph
+
+        entry = slot.load(estate, verified) if verified is not None else None
+        del verified
+        if entry is None:
+            analysis = analyze(estate, self.today, self._settings, partial(forward, self._show_stage))
+            self._cache_slot = slot
+            return analysis
+        forward(self._show_stage, CACHED_STAGES[0], 0, 1)
+        first = findings_first(estate, entry, slot.key.today, self._settings)
+        del entry
+        forward(self._show_findings_first, first)
+        return with_graph(first, self.today, partial(forward, self._show_building))
 
     def _show_progress(self, label: str, advance: int, total: int) -> None:
         self.query_one("#collect-progress", CollectProgress).update_progress(label, advance, total)
@@ -276,9 +329,42 @@ class LambdascopeApp(App[None]):
 
     def _show_stage(self, stage: str, done: int, total: int) -> None:
         if isinstance(self.state, Pending):
-            self.state = self.state.at(stage, done, total)
+            stages = CACHED_STAGES if stage == CACHED_STAGES[0] else self.state.progress.stages
+            self.state = Pending(self.state.estate, StageProgress(stage, done, total, stages))
             self.analysis_progress = self.state.progress
             self.sub_title = sub_title(self.state)
+
+    async def _show_findings_first(self, analysis: Analysis) -> None:
+        """The findings from the cache, while the graph is built: every view but those that need
+        the whole graph (`GRAPH_VIEWS`) shows them."""
+        self.building = StageProgress(CACHED_STAGES[1], 0, 1, CACHED_STAGES)
+        await self._show(analysis)
+
+    def _show_building(self, stage: str, done: int, total: int) -> None:
+        if self.building is not None and self.state is not None:
+            self.building = StageProgress(stage, done, total, CACHED_STAGES)
+            self.analysis_progress = self.building
+            self.sub_title = sub_title(self.state, self.building)
+
+    async def _complete(self, analysis: Analysis) -> None:
+        """The load worker's analysis, complete: shown (under the settings in force, if a
+        suppression or triage changed them while the graph was built), compared with the
+        baseline, and kept in the analysis cache if it was analysed afresh."""
+        current = self.analysis
+        self.building = None
+        if current is not None and current.settings != analysis.settings:
+            analysis = analysis.with_settings(current.settings)
+        await self._show(analysis)
+        self._start_compare(analysis)
+        slot, self._cache_slot = self._cache_slot, None
+        if slot is not None:
+            self._store_analysis(slot, analysis)
+
+    @work(thread=True, exclusive=True, group="cache-store", exit_on_error=False, description="cache store")
+    def _store_analysis(self, slot: CacheSlot, analysis: Analysis) -> None:
+        """(In a worker, after the analysis is on show.) Keep it for the next open: 1 to 2 s at
+        10,000 functions, abandoned if the user quits (a half-written entry is never read)."""
+        run_abandonable(partial(slot.store, analysis), get_current_worker().cancelled_event)
 
     # The state and the views ---------------------------------------------------------------
     async def _show(self, state: EstateState) -> None:
@@ -288,11 +374,12 @@ class LambdascopeApp(App[None]):
         in place (a view that waited for the analysis is replaced by itself)."""
         first = self.state is None
         self.state = state
-        self.analysis_progress = state.progress if isinstance(state, Pending) else None
-        self.sub_title = sub_title(state)
+        self.analysis_progress = state.progress if isinstance(state, Pending) else self.building
+        self.sub_title = sub_title(state, None if isinstance(state, Pending) else self.building)
+        building = self.building is not None
         if first:
             for view in VIEWS:
-                self.add_mode(view, partial(view_screen, view, state))
+                self.add_mode(view, partial(view_screen, view, state, building))
             self.add_mode(_SWAP_MODE, Screen)
             await self.switch_mode(self.first_view)
             self._start_metrics_timer()
@@ -300,8 +387,8 @@ class LambdascopeApp(App[None]):
         for view in VIEWS:
             if view != self.current_mode:
                 await self.remove_mode(view)
-                self.add_mode(view, partial(view_screen, view, state))
-        if isinstance(state, Analysis):
+                self.add_mode(view, partial(view_screen, view, state, building))
+        if is_analysed(state):
             await self._show_on_screen(state)
 
     async def _show_on_screen(self, analysis: Analysis) -> None:
@@ -314,10 +401,12 @@ class LambdascopeApp(App[None]):
         # The view on show waited for the analysis: re-register its mode with the view itself.
         # Textual removes only a mode not on show, so the app steps through a blank one.
         mode = self.current_mode
+        if self.building is not None and mode in GRAPH_VIEWS:
+            return  # it waits for the graph: it stays as it is until then
         with self.batch_update():
             await self.switch_mode(_SWAP_MODE)
             await self.remove_mode(mode)
-            self.add_mode(mode, partial(view_screen, mode, analysis))
+            self.add_mode(mode, partial(view_screen, mode, analysis, self.building is not None))
             await self.switch_mode(mode)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -327,9 +416,8 @@ class LambdascopeApp(App[None]):
         worker = event.worker
         if worker.group == "load" and event.state is WorkerState.SUCCESS:
             result = worker.result
-            assert isinstance(result, Analysis)
-            await self._show(result)
-            self._start_compare(result)
+            assert is_analysed(result)
+            await self._complete(result)
         if worker.group == "baseline" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             await self._baseline_done(worker)
         if event.state is not WorkerState.ERROR:
@@ -379,6 +467,7 @@ class LambdascopeApp(App[None]):
         next stage) instead of waiting for them."""
         self._cancel_collection.set()
         self.workers.cancel_group(self, "load")
+        self.workers.cancel_group(self, "cache-store")
         super().exit(*args, **kwargs)
 
     def on_unmount(self) -> None:
@@ -386,22 +475,29 @@ class LambdascopeApp(App[None]):
 
     # Live metrics ------------------------------------------------------------------------
     def _start_metrics_timer(self) -> None:
-        """`lambdascope live`: re-read the metrics every `anomaly_refresh_seconds` while the home
-        view is on show (the Anomalies pane runs its own timer and shows its status; no other view
-        re-reads). The result is adopted like any change, so the home view, the header, the
-        functions' counts, the findings and the Anomalies pane move together."""
+        """`lambdascope live`: re-read the metrics every `anomaly_refresh_seconds`, whatever view
+        is on show (but the Anomalies pane, whose own timer re-reads and shows its status: one read
+        a period). The result is adopted like any change, so the home view, the header, the
+        functions' counts (and reserved concurrency), the findings and the Anomalies pane move
+        together: the views on show at once, the others when next shown."""
         if self.refresh_metrics is not None and self.anomaly_refresh_seconds > 0:
             self.set_interval(self.anomaly_refresh_seconds, self._metrics_tick, name="metrics-refresh")
 
     def _metrics_tick(self) -> None:
         analysis = self.analysis
-        if analysis is None or not isinstance(self.screen, HomeScreen):
-            return
-        if any(w.group == "metrics-refresh" and not w.is_finished for w in self.workers):
+        if analysis is None or self.current_mode in ("anomalies", _SWAP_MODE):
+            return  # the Anomalies pane's own timer re-reads there (and shows its status)
+        if any(w.group in _REFRESH_GROUPS and not w.is_finished for w in self.workers):
             return  # the previous refresh is still waiting on AWS: never pile calls up
         self._refresh_metrics(analysis)
 
-    @work(thread=True, exclusive=True, group="metrics-refresh", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="metrics-refresh",
+        exit_on_error=False,
+        description="metrics refresh",
+    )
     def _refresh_metrics(self, analysis: Analysis) -> None:
         """The re-read metrics, re-analysed (the anomaly rules only), adopted like any change."""
         assert self.refresh_metrics is not None
@@ -427,7 +523,7 @@ class LambdascopeApp(App[None]):
             self._compare(path, self.analysis)
         self.call_later(self._baseline_changed)
 
-    @work(thread=True, exclusive=True, group="baseline", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="baseline", exit_on_error=False, description="baseline compare")
     def _compare(self, path: Path, analysis: Analysis) -> Baseline:
         """(In a worker.) The baseline analysed and compared; abandoned at once if the user quits
         (at 10,000 functions its analysis takes as long as the open snapshot's)."""
@@ -542,6 +638,7 @@ def create_app(
     baseline: Path | None = None,
     baseline_snapshot: Snapshot | None = None,
     actions: ActionsMode | None = None,
+    use_cache: bool = False,
 ) -> LambdascopeApp:
     """The app for a snapshot file (read in a worker; pass `snapshot` too if it is already
     read), an analysis already in hand, or a live collection (run in a worker behind
@@ -556,7 +653,8 @@ def create_app(
     only re-scores what was collected. `first_view` is the view shown first: the CLI opens on
     "home"; tests that are about another view start there. `baseline` (with its snapshot if
     already read) is compared with once the analysis is done: the Changes view and the tables'
-    marks of new rows.
+    marks of new rows. `use_cache` (the CLI's default; not `--no-cache`): a snapshot file's
+    findings come from the analysis cache when it holds them, and an analysis is kept there.
     """
     return LambdascopeApp(
         snapshot_path,
@@ -571,4 +669,5 @@ def create_app(
         baseline=baseline,
         baseline_snapshot=baseline_snapshot,
         actions=actions,
+        use_cache=use_cache,
     )

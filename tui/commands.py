@@ -12,19 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.markup import escape
 
-from analyzers.analysis import Analysis
 from tui.safe_text import clean, literal
 from tui.screens.posture import PostureScreen
 from tui.screens.reach import ReachScreen
-from tui.viewmodels.loading import EstateState
+from tui.viewmodels.loading import EstateState, is_analysed
 from tui.viewmodels.posture_groups import Grouping
+
+if TYPE_CHECKING:
+    pass
 
 _MATCH_STYLE = Style(reverse=True)
 BASELINE_CANDIDATES = 50
@@ -163,7 +165,7 @@ class LambdascopeCommands(Provider):
                     text=candidate,
                     help=escape(clean(fn.arn)),
                 )
-        if not isinstance(state, Analysis) or state.iam is None:
+        if not is_analysed(state) or state.iam is None:
             return
         for arn, principal in state.iam.model.actors.items():
             candidate = f"open: principal {principal.name}"

@@ -10,17 +10,21 @@ stay nested in their widget classes, the Textual convention for a widget's publi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from textual.message import Message
 from textual.widgets.tree import TreeNode
 
-from analyzers.analysis import Analysis
-from analyzers.reach.types import Hop
-from tui.viewmodels.anomaly_board import AnomalyBoard, PreparedSeries
-from tui.viewmodels.principal_risk import PrincipalRisk
-from tui.widgets.path_tree import NodeFacts, PathStep
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.reach.types import Hop
+    from tui.viewmodels.anomaly_board import AnomalyBoard, PreparedSeries
+    from tui.viewmodels.principal_risk import PrincipalRisk
+    from tui.widgets.path_tree import NodeFacts, PathStep
 
-HopList = list[tuple[Hop, NodeFacts]]
-SeriesMap = dict[str, PreparedSeries]
+
+HopList: TypeAlias = "list[tuple[Hop, NodeFacts]]"
+SeriesMap: TypeAlias = "dict[str, PreparedSeries]"
 
 
 class AnalysisChanged(Message):

@@ -60,7 +60,7 @@ async def test_i_opens_the_principals_riskiest_first(snapshot_path: Path, analys
         await pilot.press("f")  # back to the functions, and `i` from the findings too
         await pilot.pause()
         assert isinstance(app.screen, FunctionsScreen)
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         assert isinstance(app.screen, FindingsScreen)
         await pilot.press("i")

@@ -157,7 +157,7 @@ async def test_findings_table_and_back(analysis: Analysis) -> None:
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, FindingsScreen)
@@ -188,7 +188,7 @@ async def test_findings_filter(analysis: Analysis) -> None:
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("f", "slash")
+        await pilot.press("F", "slash")
         await type_text(pilot, rule)
         await pilot.press("enter")
         await pilot.pause()
@@ -317,7 +317,7 @@ async def test_a_finding_on_another_resource_opens_its_own_detail(analysis: Anal
     app = create_app(analysis=moved)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("f", "enter")
+        await pilot.press("F", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FindingDetailScreen)
         text = screen_text(app)

@@ -32,7 +32,7 @@ from tui.widgets.resource_table import ResourceTable
 pytestmark = pytest.mark.tui
 
 COUNT_COLUMNS = {s: 2 + i for i, s in enumerate(Severity)}  # after Group and Title
-SUPP_COLUMN = 2 + len(Severity)
+TRIAGED_COLUMN = 2 + len(Severity)
 
 
 async def open_posture(pilot: Pilot[Any]) -> PostureScreen:
@@ -58,7 +58,7 @@ def counts_row(table: ResourceTable, row: int) -> dict[Severity, int]:
 def open_counts(findings: list[Finding]) -> dict[Severity, int]:
     counts = dict.fromkeys(Severity, 0)
     for f in findings:
-        if f.suppression is None:
+        if f.is_open:
             counts[f.severity] += 1
     return counts
 
@@ -105,7 +105,7 @@ def test_rule_groups_put_config_first_and_count_open_findings(analysis: Analysis
     for group in found:
         members = [f for f in analysis.findings if f.rule.id == group.label]
         assert group.open_by_severity == open_counts(members)
-        assert group.suppressed == 0
+        assert group.suppressed == 0 and group.triaged == 0
 
 
 def test_requirement_groups_include_checked_requirements_without_findings() -> None:
@@ -151,9 +151,10 @@ async def test_o_opens_posture_by_rule_with_counts(snapshot_path: Path, analysis
             assert counts_row(screen.groups_table, row) == open_counts(members)
             assert screen.groups_table.cell_text(row, 1) == members[0].rule.title
         text = screen_text(app)
-        assert f"{len(rule_ids)} rule groups · {len(analysis.findings)} open · 0 suppressed" in text
+        # open and triaged apart (nothing is triaged in the demo as collected)
+        assert f"{len(rule_ids)} rule groups · {len(analysis.findings)} open · 0 triaged · " in text
         assert "0 expired suppressions" in text
-        for key in ("Group by", "Suppress", "Suppressed", "Filter"):
+        for key in ("Group by", "Suppress", "Triaged", "Filter"):
             assert key in text  # the footer
         assert all(SHORT[s] in text for s in Severity)
 
@@ -263,14 +264,17 @@ async def test_suppress_writes_the_file_and_updates_every_count(
         assert app.analysis.suppressed == 1 and analysis.suppressed == 0
         assert app.settings is not None and app.settings.source == tmp_path / "lambdascope.toml"
         text = screen_text(app)
-        assert f"{len(analysis.findings) - 1} open · 1 suppressed (shown dimmed, S hides)" in text
-        assert "suppressed: tracing" in text  # the findings table (the reason is cut to fit)
-        assert "Status: suppressed by auditor until 2027-01-31" in text  # the detail
+        # a suppression is triaged (risk-accepted), not open: the status line counts it apart
+        assert (
+            f"{len(analysis.findings) - 1} open · 1 triaged (1 risk-accepted; shown dimmed, S hides)" in text
+        )
+        assert "risk-accepted: tracing" in text  # the findings table (the reason is cut to fit)
+        assert "Status: risk-accepted by auditor until 2027-01-31" in text  # the detail
         assert "1 suppressed" in app.sub_title
         row = screen.groups_table.visible_rows.index(
             next(r for r in screen.groups_table.visible_rows if r.key == "rule:config.no-tracing")
         )
-        assert screen.groups_table.cell_text(row, SUPP_COLUMN).strip() == "1"
+        assert screen.groups_table.cell_text(row, TRIAGED_COLUMN).strip() == "1"
         shown = screen.findings_table.row_count
         assert target.id in [r.key for r in screen.findings_table.visible_rows]
 
@@ -278,7 +282,7 @@ async def test_suppress_writes_the_file_and_updates_every_count(
         await pilot.pause()
         assert screen.findings_table.row_count == shown - 1
         assert target.id not in [r.key for r in screen.findings_table.visible_rows]
-        assert "1 suppressed (hidden, S shows)" in screen_text(app)
+        assert "1 triaged (1 risk-accepted; hidden, S shows)" in screen_text(app)
         await pilot.press("S")
         await pilot.pause()
         assert screen.findings_table.row_count == shown
@@ -353,7 +357,7 @@ async def test_expired_suppression_reopens_its_finding(analysis: Analysis) -> No
         screen = await open_posture(pilot)
         await focus_finding(pilot, screen, target)
         text = screen_text(app)
-        assert "0 suppressed · 1 expired suppression (1 finding open again)" in text
+        assert "0 triaged · 1 expired suppression (1 finding open again)" in text
         assert "open (expired)" in text
         assert f"open again: the suppression expired on {lapsed.expires} (was a pilot)" in text
 

@@ -118,7 +118,7 @@ async def test_views_that_need_the_analysis_name_the_stage_then_open(
         assert app.screen.query_one(ResourceTable).row_count == len(analysis.estate.gaps)
         await pilot.press("f")  # back to the functions, the table as it was
         assert isinstance(app.screen, FunctionsScreen)
-        await pilot.press("f")  # the findings wait...
+        await pilot.press("F")  # the findings wait...
         assert isinstance(app.screen, AnalysisPendingScreen)
         assert app.current_mode == "findings"
         held_analysis.release()

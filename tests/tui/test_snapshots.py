@@ -65,7 +65,7 @@ def test_function_detail(snap_compare: SnapCompare, snapshot_path: Path, analysi
 
 def test_findings_table(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:
     app = create_app(snapshot_path, analysis=analysis, today=TODAY)
-    assert snap_compare(app, press=["f"], terminal_size=SIZE, run_before=wait_loaded)
+    assert snap_compare(app, press=["F"], terminal_size=SIZE, run_before=wait_loaded)
 
 
 def test_help(snap_compare: SnapCompare, snapshot_path: Path, analysis: Analysis) -> None:

@@ -163,6 +163,15 @@ async def test_risk_accepted_is_a_suppression_with_its_expiry(
         assert saved.matches(finding) and saved.reason == "partner webhook, signed"
         await until(pilot, lambda: app.analysis is not None and app.analysis.suppressed == 1, "applied")
         assert not (tmp_path / "triage.toml").exists()
+        # the TUI says DESIGN section 5's state (the status read `suppressed` before), and `v` finds it
+        await pilot.pause()
+        table = _shown(app).table
+        row = next(i for i, r in enumerate(table.visible_rows) if r.key == key)
+        assert "risk-accepted" in table.visible_rows[row].cells[1].plain
+        for _ in range(STATE_FILTERS.index("risk-accepted")):
+            await pilot.press("v")
+        await pilot.pause()
+        assert [r.key for r in _shown(app).table.visible_rows] == [key]
 
 
 async def test_a_resolved_finding_still_there_reads_reopened(

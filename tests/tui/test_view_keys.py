@@ -19,8 +19,6 @@ from tui.widgets.view_bar import ViewBar
 pytestmark = pytest.mark.tui
 
 KEYS = {view: key for view, (_screen, key, _label) in VIEWS.items()}
-# The functions table keeps its own `f`: it toggles to the findings (the only exception).
-TOGGLES = {("functions", "f"): "findings"}
 
 
 async def _settle(app: LambdascopeApp) -> None:
@@ -41,9 +39,40 @@ async def test_from_each_view_each_view_key_reaches_its_view(
             await pilot.press(key)
             await _settle(app)
             await pilot.pause()
-            expected = TOGGLES.get((start, key), target)
-            assert app.current_mode == expected, f"{key!r} from {start} went to {app.current_mode}"
+            assert app.current_mode == target, f"{key!r} from {start} went to {app.current_mode}"
             assert len(app.screen_stack) == 1
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+async def test_a_views_own_key_stays_on_it(snapshot_path: Path, analysis: Analysis, view: str) -> None:
+    """No key toggles: pressing the key of the view on show, twice, leaves the same screen there."""
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY, first_view=view)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = app.screen
+        for _ in range(2):
+            await pilot.press(KEYS[view])
+            await _settle(app)
+            await pilot.pause()
+            assert app.current_mode == view and app.screen is screen
+
+
+async def test_f_on_the_functions_table_is_not_the_findings(snapshot_path: Path, analysis: Analysis) -> None:
+    """The functions table offers the findings on `F` (the app-wide key), and `f` keeps the table:
+    from a function's detail on top it goes back to the table, not to the findings."""
+    app = create_app(snapshot_path, analysis=analysis, today=TODAY, first_view="functions")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "F Findings" in screen_text(app) and "f Findings" not in screen_text(app)
+        await app.open_function(showcase_function(analysis).arn)
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
+        await pilot.press("f")
+        await _settle(app)
+        assert app.current_mode == "functions" and len(app.screen_stack) == 1
+        await pilot.press("F")
+        await _settle(app)
+        assert app.current_mode == "findings"
 
 
 async def test_view_keys_work_from_a_detail_screen_and_the_reachability_tree(

@@ -1,24 +1,15 @@
-"""What an analysis cache entry holds, and the findings report made from it without the analysis.
-
-`CachedAnalysis` is an analysis's raw findings, the rules that ran and the report header, with
-its stored form (`payload`: one line of JSON, then every finding's text); `cached_report`
-settles those findings under the current settings (overrides, suppressions) as the analysis
-itself would, so a cached report equals an uncached one, format by format.
+"""The findings report made from an analysis cache entry without the analysis: `cached_report`
+settles the entry's findings under the current settings (overrides, suppressions) as the
+analysis itself would, so a cached report equals an uncached one, format by format. (The entry
+itself, `CachedAnalysis`, is in tui/cache/entry.py, shared with the app.)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import itertools
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from analyzers.findings.model import Finding, Rule, Severity, sort_findings
+from analyzers.findings.model import Finding, sort_findings
 from analyzers.findings.settings import Settings
 from analyzers.findings.suppressions import (
     SuppressionOutcome,
@@ -28,137 +19,11 @@ from analyzers.findings.suppressions import (
 )
 from analyzers.findings.triage import apply_triage, collected_at
 from analyzers.gc_pause import cyclic_gc_paused
-from tui.cli.reports import FindingsReport, Text, finding_text
+from tui.cache.entry import CachedAnalysis
+from tui.cache.finding_text import Text
+from tui.cli.reports import FindingsReport
 
-if TYPE_CHECKING:
-    from analyzers.analysis import Analysis
-
-ENTRY_FORMAT = "lambdascope.analysis-cache"
-
-
-@dataclass(frozen=True, eq=False)
-class CachedAnalysis:
-    """What an entry holds: a snapshot's raw findings, the rules that ran, the report header.
-
-    Each raw finding is kept twice over: `bare`, the finding without its evidence (enough to sort,
-    count, re-rate and suppress it), and `texts`, the whole finding as the findings JSON prints it.
-    Evidence is most of the bulk (at 10,000 functions, a million strings); the JSON report copies
-    the text of every finding its settings leave untouched, and nothing parses the evidence
-    unless a finding is re-rated or suppressed, or a format needs it (`raw_findings`)."""
-
-    snapshot: Mapping[str, Any]  # `Manifest.summary()`
-    functions: int
-    rules: tuple[Rule, ...]  # every registered rule, by id
-    bare: tuple[Finding, ...]  # the raw findings (no overrides, no suppressions), evidence left out
-    texts: tuple[Text, ...]  # the same findings, evidence included, as `finding_text` writes them
-
-    @classmethod
-    def of(cls, analysis: Analysis) -> CachedAnalysis:
-        from analyzers.findings.registry import RULES  # complete: the analysis imported every rule
-
-        raw = analysis.raw_findings
-        with cyclic_gc_paused():  # 100,000s of short-lived dicts beside a graph of millions of objects
-            return cls(
-                snapshot=analysis.estate.manifest.summary(),
-                functions=len(analysis.estate.functions),
-                rules=tuple(RULES),
-                bare=tuple(dataclasses.replace(f, evidence=()) for f in raw),
-                texts=tuple(finding_text(f) for f in raw),
-            )
-
-    def finding(self, index: int) -> Finding:
-        """Raw finding `index`, evidence included (parsed from its text)."""
-        return Finding.from_json(orjson.loads(self.texts[index]), self._rules_by_id)
-
-    @functools.cached_property
-    def raw_findings(self) -> tuple[Finding, ...]:
-        """Every raw finding, evidence included: `Analysis.raw_findings` (about 1 s at 10,000)."""
-        with cyclic_gc_paused():
-            return tuple(self.finding(i) for i in range(len(self.texts)))
-
-    @functools.cached_property
-    def _rules_by_id(self) -> dict[str, Rule]:
-        return {rule.id: rule for rule in self.rules}
-
-    def payload(self, key: Mapping[str, Any]) -> list[Text]:
-        """The entry as stored, in parts to be joined once: one line of JSON (key, header, rules,
-        and the bare findings column by column, with the length of each one's text), then the
-        texts back to back. TypeError if something is not JSON."""
-        bare = self.bare
-        head = {
-            "format": ENTRY_FORMAT,
-            "key": key,
-            "snapshot": self.snapshot,
-            "functions": self.functions,
-            "rules": [r.to_json() for r in self.rules],
-            "findings": {
-                "id": [f.id for f in bare],
-                "rule": [f.rule.id for f in bare],
-                "severity": [f.severity.value for f in bare],
-                "resource": [f.resource for f in bare],
-                "region": [f.region for f in bare],
-                "title": [f.title for f in bare],
-                "path": [list(f.path) for f in bare],
-                "size": [len(t) for t in self.texts],
-            },
-        }
-        return [orjson.dumps(head), b"\n", *self.texts]
-
-    @classmethod
-    def from_payload(cls, data: bytes, key: Mapping[str, Any], start: int = 0) -> CachedAnalysis:
-        """The entry whose payload is `data` from `start` on; ValueError unless it is an entry of
-        this format, for exactly this key. The texts are views into `data`, not copies (over
-        100 MB at 10,000 functions)."""
-        split = data.find(b"\n", start)
-        head = orjson.loads(memoryview(data)[start:split]) if split > start else None
-        if not isinstance(head, dict) or head.get("format") != ENTRY_FORMAT:
-            raise ValueError("not an analysis cache entry")
-        if head.get("key") != key:
-            raise ValueError("an entry for another key")
-        snapshot, functions, rules_data = head.get("snapshot"), head.get("functions"), head.get("rules")
-        if not isinstance(snapshot, dict) or type(functions) is not int or not isinstance(rules_data, list):
-            raise ValueError("no report header or rules")
-        rules = tuple(Rule.from_json(r) for r in rules_data)
-        bare, sizes = _bare_findings(head.get("findings"), {r.id: r for r in rules})
-        ends = list(itertools.accumulate(sizes, initial=split + 1))
-        if ends[-1] != len(data):
-            raise ValueError("texts and findings disagree")
-        texts = tuple(map(memoryview(data).__getitem__, map(slice, ends, ends[1:])))
-        return cls(snapshot, functions, rules, bare, texts)
-
-
-_COLUMNS = ("id", "rule", "severity", "resource", "region", "title", "path", "size")
-_SEVERITIES = {s.value: s for s in Severity}
-
-
-def _bare_findings(columns: Any, rules: Mapping[str, Rule]) -> tuple[tuple[Finding, ...], list[int]]:
-    """The bare findings from their columns in an entry, and the length of each one's text.
-    Checked column-wise (C loops): this runs over every finding of every cache hit."""
-    if not isinstance(columns, dict) or set(columns) != set(_COLUMNS):
-        raise ValueError("no finding columns")
-    lists: list[list[Any]] = [columns[name] for name in _COLUMNS]
-    if not set(map(type, lists)) <= {list} or len(set(map(len, lists))) != 1:
-        raise ValueError("finding columns are not lists of one length")
-    ids, rule_ids, severities, resources, regions, titles, paths, sizes = lists
-    strings = itertools.chain(ids, rule_ids, severities, resources, regions, titles, *paths)
-    if not set(map(type, strings)) <= {str} or not all(ids):
-        raise ValueError("finding fields are not strings")
-    if not set(map(type, paths)) <= {list} or not set(map(type, sizes)) <= {int} or min(sizes, default=0) < 0:
-        raise ValueError("finding paths or sizes are malformed")
-    if not set(rule_ids) <= rules.keys() or not set(severities) <= _SEVERITIES.keys():
-        raise ValueError("a finding names no rule or no severity")
-    bare = map(
-        Finding,
-        map(rules.__getitem__, rule_ids),
-        resources,
-        titles,
-        map(_SEVERITIES.__getitem__, severities),
-        map(tuple, paths),
-        itertools.repeat(()),
-        regions,
-        ids,
-    )
-    return tuple(bare), sizes
+__all__ = ["CachedAnalysis", "cached_report"]
 
 
 def cached_report(

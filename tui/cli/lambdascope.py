@@ -305,15 +305,19 @@ def _live(args: argparse.Namespace) -> int:
             export_snapshot(snapshot, args.output)
         return snapshot
 
+    from tui.viewmodels.actions_mode import rereading_acted
+
     refresher = MetricsRefresher(options)
     refresh = args.refresh_seconds > 0 and options.metrics_days > 0
+    actions = actions_mode(args)
     app = create_app(
         collection=collection,
         settings=settings,
-        refresh_metrics=refresher.refresh if refresh else None,
+        # each refresh also re-reads the reserved concurrency of the functions isolated or restored
+        refresh_metrics=rereading_acted(refresher.refresh, actions) if refresh else None,
         refresh_seconds=args.refresh_seconds,
         first_view="home",
-        actions=actions_mode(args),
+        actions=actions,
     )
     app.run()
     refresher.cancel()  # a refresh still waiting on AWS stops instead of holding the exit
@@ -329,9 +333,11 @@ def _run_tui(
     settings: Settings | None = None,
     baseline: Path | None = None,
     actions: ActionsMode | None = None,
+    use_cache: bool = True,
 ) -> int:
-    """The TUI on a snapshot file; given the snapshot already loaded, the app only analyses it.
-    A baseline is read and checked against it first: a bad one fails before the screen."""
+    """The TUI on a snapshot file; given the snapshot already loaded, the app only analyses it
+    (or takes its findings from the analysis cache, unless `--no-cache`). A baseline is read and
+    checked against it first: a bad one fails before the screen."""
     from tui.app import create_app
 
     old = None
@@ -349,6 +355,7 @@ def _run_tui(
         baseline=baseline,
         baseline_snapshot=old,
         actions=actions,
+        use_cache=use_cache,
     )
     app.run()
     return int(app.return_code or 0)
@@ -368,9 +375,14 @@ def run(argv: Sequence[str] | None = None) -> int:
                 settings=_settings(args),
                 baseline=demo_snapshot_path(),
                 actions=actions_mode(args),
+                use_cache=not args.no_cache,
             )
         return _run_tui(
-            demo_snapshot_path(), today=args.as_of, settings=_settings(args), actions=actions_mode(args)
+            demo_snapshot_path(),
+            today=args.as_of,
+            settings=_settings(args),
+            actions=actions_mode(args),
+            use_cache=not args.no_cache,
         )
     if args.command == "open":
         from estate.snapshot import load_snapshot
@@ -383,6 +395,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             settings=_settings(args),
             baseline=args.baseline,
             actions=actions_mode(args),
+            use_cache=not args.no_cache,
         )
     if args.command == "collect":
         from estate.snapshot import export_snapshot

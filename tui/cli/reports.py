@@ -18,17 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import orjson
-
 from analyzers.findings.compliance import frameworks, requirement_summaries
 from analyzers.findings.model import Finding, Rule, Severity, Suppression, Triage, count_by_severity
 from analyzers.findings.triage import count_by_status
 from estate.text import escape_control
+from tui.cache.finding_text import Text, finding_text
 
 if TYPE_CHECKING:
     from analyzers.analysis import Analysis
 
-Text = bytes | memoryview  # a finding's JSON text: made here, or a view into an analysis cache entry
 FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif", "ocsf", "asff")
 STREAMED = ("json", "ocsf", "asff")  # written as they are made (`write_report`), never one string
@@ -164,25 +162,6 @@ def json_chunks(report: FindingsReport) -> Iterator[Text]:
         yield text if text is not None else finding_text(finding)
         separator = b",\n    "
     yield b"\n  ]\n}" if report.findings else b"]\n}"
-
-
-def finding_text(finding: Finding) -> bytes:
-    """One finding as the findings document holds it: `json.dumps(finding.to_json(), indent=2,
-    ensure_ascii=True)`, indented for its place in the list (ASCII only).
-
-    orjson writes it where the two agree; on anything but plain ASCII or on DEL (orjson writes
-    both raw, json escapes them), or on a value orjson does not take, json.dumps writes it.
-    orjson spells floats between 1e-9 and 1e-4 without an exponent (0.00001, not 1e-05: the same
-    number, parsed) and NaN or infinity, which are not JSON, as null (json.dumps: NaN)."""
-    data = finding.to_json()
-    try:
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        plain = text.isascii() and b"\x7f" not in text
-    except (TypeError, orjson.JSONEncodeError):
-        plain = False
-    if not plain:
-        text = json.dumps(data, indent=2, ensure_ascii=True).encode("ascii")
-    return text.replace(b"\n", b"\n    ")
 
 
 def _suppressed_line(report: FindingsReport) -> str:

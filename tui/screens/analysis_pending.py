@@ -1,7 +1,8 @@
 """A view that needs the analysis, shown while it runs: it names the stage the analysis is at.
 
 The app builds one for each such view (findings, IAM, posture, reachability, anomalies) while its
-state is `Pending`, and puts the view itself in its place when the analysis completes. Its keys
+state is `Pending`, and puts the view itself in its place when the analysis completes (opened from
+the analysis cache, the views that need the whole graph wait on one while it is built). Its keys
 are the app's (quit, help, the view keys, named by its view bar) plus `f`/`esc` back to the
 functions table, which shows the model meanwhile.
 """
@@ -30,9 +31,9 @@ class AnalysisPendingScreen(Screen[None]):
         Binding("escape", "app.show_view('functions')", "Back", show=False),
     ]
 
-    def __init__(self, view: str, label: str) -> None:
+    def __init__(self, view: str, label: str, needs: str = "the analysis") -> None:
         super().__init__(classes="analysis-pending-screen")
-        self.view, self.label = view, label
+        self.view, self.label, self.needs = view, label, needs
         self.help_name = f"{label} (waiting for the analysis)"
 
     def compose(self) -> ComposeResult:
@@ -42,7 +43,7 @@ class AnalysisPendingScreen(Screen[None]):
             yield Static(Text(self.label, "bold"), id="pending-title")
             yield AnalysisProgress(id="pending-progress")
             yield Static(
-                f"{self.label} needs the analysis: it opens here as soon as the analysis is done. "
+                f"{self.label} needs {self.needs}: it opens here as soon as {self.needs} is done. "
                 "Meanwhile the functions table (f) shows the estate's model.",
                 id="pending-note",
                 markup=False,

@@ -14,17 +14,21 @@ view is an `AnalysisPendingScreen` until then.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
+from textual.containers import ScrollableContainer
+from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
-from analyzers.analysis import Analysis
 from estate.model import Estate
 from tui.viewmodels.loading import EstateState, Pending
 from tui.widgets.view_bar import ViewBar
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 
 class AnalysisScreen(Screen[None]):
@@ -62,11 +66,22 @@ class AnalysisScreen(Screen[None]):
         return self.state.estate
 
     async def show_analysis(self, analysis: Analysis) -> None:
-        """Show `analysis` from now on. The default recomposes the screen (detail screens); the
-        panes override it to refresh in place and keep the user's cursor, filter and sort."""
+        """Show `analysis` from now on. The default recomposes the screen (detail screens) where
+        the reader was: each scrolled container (by id) scrolls back once the new content is laid
+        out, so a live refresh every minute does not throw the reader to the top. The panes
+        override it to refresh in place and keep the user's cursor, filter and sort."""
         self.analysis = analysis
+        offsets = {w.id: w.scroll_offset for w in self.query(ScrollableContainer) if w.id}
         await self.recompose()
         await self._mount_view_bar()
+        if any(offset.y or offset.x for offset in offsets.values()):
+            self.call_after_refresh(self._scroll_back, offsets)
+
+    def _scroll_back(self, offsets: dict[str, Offset]) -> None:
+        for container in self.query(ScrollableContainer):
+            offset = offsets.get(container.id or "")
+            if offset is not None:
+                container.scroll_to(offset.x, offset.y, animate=False)
 
     @on(events.Mount)
     async def _view_bar_on_mount(self) -> None:

@@ -14,7 +14,7 @@ at start.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -26,8 +26,6 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from analyzers.analysis import Analysis
-from analyzers.anomaly.windows import METRIC_KINDS
 from estate.model import LambdaFunction, MetricsUpdate
 from estate.model.audit import Alarm
 from tui.messages import AnalysisChanged, BoardReady, SeriesMap, SeriesReady
@@ -35,22 +33,19 @@ from tui.safe_text import clean, literal
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.severity import SeverityPalette
-from tui.viewmodels.anomaly_board import (
-    DEFAULT_RANGE,
-    RANGES,
-    AnomalyBoard,
-    WindowView,
-    bucketize,
-    data_basis,
-    prepare_function,
-    score_board,
-)
 from tui.viewmodels.anomaly_posture import alarm_coverage, alarms_on, function_posture, internet_invocable
 from tui.viewmodels.summary import role_name
 from tui.widgets.anomaly_chart import AnomalyChart, ChartData, compact
 from tui.widgets.metric_row import MetricRow
 from tui.widgets.posture_card import PostureCard
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from tui.viewmodels.anomaly_board import (
+        AnomalyBoard,
+        WindowView,
+    )
 
 SPARK_COLUMNS = 40  # one sparkline bar per column (the marks line up with them)
 DEFAULT_REFRESH_SECONDS = 60.0
@@ -80,6 +75,8 @@ class AnomaliesScreen(AnalysisScreen):
     selected_arn: reactive[str | None] = reactive(None)
 
     def __init__(self, analysis: Analysis) -> None:
+        from tui.viewmodels.anomaly_board import DEFAULT_RANGE
+
         super().__init__(analysis, id="anomalies-screen")
         self.board: AnomalyBoard | None = None
         self.range_index = DEFAULT_RANGE
@@ -95,6 +92,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     @property
     def span_label(self) -> str:
+        from tui.viewmodels.anomaly_board import RANGES
+
         return RANGES[self.range_index][0]
 
     def compose(self) -> ComposeResult:
@@ -134,6 +133,8 @@ class AnomaliesScreen(AnalysisScreen):
     # Scoring -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="anomaly-board", exit_on_error=False)
     def _score(self, generation: int, analysis: Analysis) -> None:
+        from tui.viewmodels.anomaly_board import score_board
+
         board = score_board(analysis)
         if not get_current_worker().is_cancelled:
             self.post_message(BoardReady(generation, board))
@@ -203,6 +204,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     # The table -----------------------------------------------------------------------------
     def _fill_table(self) -> None:
+        from tui.viewmodels.anomaly_board import RANGES
+
         board = self.board
         if board is None:
             return
@@ -259,6 +262,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     # The selected function -----------------------------------------------------------------
     def _show_selected(self) -> None:
+        from tui.viewmodels.anomaly_board import RANGES
+
         fn = self.analysis.estate.function(self.selected_arn) if self.selected_arn else None
         card = self.query_one("#anomaly-posture-card", PostureCard)
         if fn is None or self.board is None:
@@ -277,6 +282,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     @work(thread=True, exclusive=True, group="anomaly-series", exit_on_error=False)
     def _prepare(self, generation: int, fn: LambdaFunction) -> None:
+        from tui.viewmodels.anomaly_board import prepare_function
+
         assert self.board is not None
         series = prepare_function(self.analysis.estate, fn, self.board.now)
         if not get_current_worker().is_cancelled:
@@ -295,6 +302,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     def chart_metric(self, series: SeriesMap) -> str | None:
         """The user's metric if this function has it, else its worst window's, else the first."""
+        from tui.viewmodels.anomaly_board import RANGES
+
         if self.metric_choice in series:
             return self.metric_choice
         assert self.board is not None
@@ -304,6 +313,8 @@ class AnomaliesScreen(AnalysisScreen):
         return next(iter(series), None)
 
     def _draw(self, fn: LambdaFunction, series: SeriesMap) -> None:
+        from tui.viewmodels.anomaly_board import RANGES, bucketize, data_basis
+
         assert self.board is not None
         label, span = RANGES[self.range_index]
         windows = tuple(v.window for v in self.board.windows.get(fn.arn, ()))
@@ -334,6 +345,8 @@ class AnomaliesScreen(AnalysisScreen):
 
     # Status --------------------------------------------------------------------------------
     def _update_status(self) -> None:
+        from tui.viewmodels.anomaly_board import RANGES
+
         text = Text.assemble(("Range ", "dim"), (self.span_label, "bold"), ("  (t)", "dim"))
         series = self._series.get(self.selected_arn or "")
         shown = self.chart_metric(series) if series and self.board is not None else None
@@ -383,11 +396,15 @@ class AnomaliesScreen(AnalysisScreen):
 
     # Actions -------------------------------------------------------------------------------
     def action_cycle_range(self) -> None:
+        from tui.viewmodels.anomaly_board import RANGES
+
         self.range_index = (self.range_index + 1) % len(RANGES)
         self._fill_table()
         self._show_selected()
 
     def action_cycle_metric(self) -> None:
+        from analyzers.anomaly.windows import METRIC_KINDS
+
         series = self._series.get(self.selected_arn or "")
         if not series:
             return

@@ -10,12 +10,12 @@ baseline the view says how to pick one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Static
 
-from analyzers.diff.change_rows import ChangeRow, change_rows, subjects_text
 from analyzers.findings.model import Severity
 from tui.safe_text import clean, literal
 from tui.screens.table_screen import TableScreen
@@ -24,6 +24,9 @@ from tui.viewmodels.baseline import Baseline
 from tui.viewmodels.loading import EstateState
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
+
+if TYPE_CHECKING:
+    from analyzers.diff.change_rows import ChangeRow
 
 COLUMNS = (
     ColumnSpec("change", "Change"),
@@ -53,6 +56,8 @@ NO_BASELINE = (
 
 
 def change_row(index: int, row: ChangeRow, palette: SeverityPalette) -> TableRow:
+    from analyzers.diff.change_rows import subjects_text
+
     resources = subjects_text(row, SHOWN)
     severity = row.severity or ""
     cells = (
@@ -120,6 +125,8 @@ class ChangesScreen(TableScreen):
         return COLUMNS
 
     def rows(self) -> Sequence[TableRow]:
+        from analyzers.diff.change_rows import change_rows
+
         baseline = self.baseline
         self._rows = change_rows(baseline.diff) if baseline is not None and baseline.diff is not None else []
         palette = SeverityPalette(self.app.get_css_variables())

@@ -19,7 +19,6 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from estate.graph.builder import invokers_of
 from estate.model import EnvVar, Estate, LambdaFunction
 from estate.model.invoke_grants import grants_from_policy
 from estate.secrets import mask
@@ -214,6 +213,8 @@ class FunctionDetailScreen(IsolationKeys, AnalysisScreen):
         yield self._findings(fn)
 
     def _invokers(self, fn: LambdaFunction) -> Vertical:
+        from estate.graph.builder import invokers_of  # loaded with the analysis, not before
+
         graph = self.analysis.graph
         palette = SeverityPalette(self.app.get_css_variables())
         invokers = invokers_of(graph, fn.arn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -21,8 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from analyzers.analysis import Analysis
-from analyzers.findings.model import Finding
+from analyzers.findings.model import TRIAGE_STATES, Finding
 from tui.messages import AnalysisChanged
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
@@ -34,6 +33,9 @@ from tui.viewmodels.summary import finding_search_text, resource_name
 from tui.widgets.finding_card import FindingCard
 from tui.widgets.resource_table import ColumnSpec, TableRow
 
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+
 COLUMNS = (
     ColumnSpec("severity", "Severity", descending_first=True),
     ColumnSpec("status", "Status", max_width=16),
@@ -44,7 +46,7 @@ COLUMNS = (
 )
 
 
-STATE_FILTERS = (None, "open", "acknowledged", "investigating", "false-positive", "suppressed", "resolved")
+STATE_FILTERS = (None, *TRIAGE_STATES)
 """What `v` cycles through: every finding, then one status at a time."""
 MARK = "● "
 

@@ -2,7 +2,9 @@
 
 It is the first thing painted: built from the model alone while the analysis is pending (the
 invokers and the finding counts show `PENDING_MARK`, the stage is named above the table), and
-filled in, in place, when the analysis completes.
+filled in, in place, when the analysis completes. The last column is the function's reserved
+concurrency as the model has it (`0 (isolated)`: every invocation throttled, as `I` in the detail
+leaves it); `lambdascope live` re-reads it for the functions acted on, so the row follows.
 """
 
 from __future__ import annotations
@@ -37,12 +39,28 @@ COLUMNS = (
     ColumnSpec("invokers", "Invokers", descending_first=True),
     ColumnSpec("role", "Role"),
     *(ColumnSpec(s.value, SHORT[s], descending_first=True, justify="right") for s in TABLE_SEVERITIES),
+    ColumnSpec("reserved", "Reserved", justify="right"),
 )
 
 
 _IMAGE = Text("image", Style(dim=True, italic=True))
 _PENDING = Text(PENDING_MARK, Style(dim=True))
 _PENDING_COUNT = Text(PENDING_MARK, Style(dim=True), justify="right")
+ISOLATED = "0 (isolated)"
+_ISOLATED = Text(ISOLATED, Style(bold=True, reverse=True), justify="right")
+_NOT_RESERVED = Text("–", Style(dim=True), justify="right")  # read: none (the unreserved pool)
+_NOT_READ = Text("?", Style(dim=True), justify="right")  # GetFunctionConcurrency not read or refused
+
+
+def reserved_cell(fn: LambdaFunction, shared: SharedCells) -> tuple[Text, tuple[int, int]]:
+    """The Reserved cell and its sort key: isolated (0) first, then the smallest reservations,
+    then none reserved, then not read."""
+    state, value = fn.reserved_concurrency_state, fn.reserved_concurrency
+    if state == "present" and value is not None:
+        return (_ISOLATED if value == 0 else shared.number(value)), (0, value)
+    if state == "absent":
+        return _NOT_RESERVED, (1, 0)
+    return _NOT_READ, (2, 0)
 
 
 class SharedCells:
@@ -64,6 +82,13 @@ class SharedCells:
     def runtime(self, fn: LambdaFunction) -> Text:
         return self.literal(fn.runtime) if fn.runtime else _IMAGE
 
+    def number(self, value: int) -> Text:
+        key = f"#{value}"
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = Text(str(value), justify="right")
+        return cell
+
 
 def function_row(summary: FunctionSummary, palette: SeverityPalette, shared: SharedCells) -> TableRow:
     fn = summary.function
@@ -71,6 +96,7 @@ def function_row(summary: FunctionSummary, palette: SeverityPalette, shared: Sha
         invokers = Text(summary.invokers_label, palette.style(Severity.CRITICAL))
     else:
         invokers = shared.literal(summary.invokers_label)
+    reserved, reserved_key = reserved_cell(fn, shared)
     cells = (
         literal(fn.name, "bold"),
         shared.literal(fn.region),
@@ -78,6 +104,7 @@ def function_row(summary: FunctionSummary, palette: SeverityPalette, shared: Sha
         invokers,
         shared.literal(summary.role_name),
         *(palette.count(sev, n) for sev, n in zip(TABLE_SEVERITIES, summary.counts, strict=True)),
+        reserved,
     )
     sort_keys = (
         fn.name.lower(),
@@ -87,6 +114,7 @@ def function_row(summary: FunctionSummary, palette: SeverityPalette, shared: Sha
         summary.role_name.lower(),
         # a severity column sorts by its own count, then by the worst findings overall
         *((n, *summary.counts) for n in summary.counts),
+        reserved_key,
     )
     return TableRow(fn.arn, cells, sort_keys, summary.search_text)
 
@@ -95,6 +123,7 @@ def pending_function_row(facts: FunctionFacts, shared: SharedCells) -> TableRow:
     """A function's row from the model alone: what needs the analysis shows PENDING_MARK (and
     sorts as equal, so a sort on it keeps the current order until the analysis fills it in)."""
     fn = facts.function
+    reserved, reserved_key = reserved_cell(fn, shared)
     cells = (
         literal(fn.name, "bold"),
         shared.literal(fn.region),
@@ -102,6 +131,7 @@ def pending_function_row(facts: FunctionFacts, shared: SharedCells) -> TableRow:
         _PENDING,
         shared.literal(facts.role_name),
         *(_PENDING_COUNT for _ in TABLE_SEVERITIES),
+        reserved,
     )
     sort_keys = (
         fn.name.lower(),
@@ -110,16 +140,18 @@ def pending_function_row(facts: FunctionFacts, shared: SharedCells) -> TableRow:
         (False, 0),
         facts.role_name.lower(),
         *((0,) for _ in TABLE_SEVERITIES),
+        reserved_key,
     )
     return TableRow(fn.arn, cells, sort_keys, facts.search_text)
 
 
 class FunctionsScreen(TableScreen):
-    """Functions table: `enter` opens the detail, `f` the findings, `/` filters, `s` sorts."""
+    """Functions table: `enter` opens the detail, `F` the findings, `/` filters, `s` sorts. Its view
+    key `f` stays here, like every view's own key (it leaves a detail or a filter for the table)."""
 
     CSS_PATH = "functions.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "app.show_view('findings')", "Findings"),
+        Binding("F", "app.show_view('findings')", "Findings"),
         Binding("i", "app.show_view('iam')", "IAM"),
     ]
     noun = "functions"

@@ -15,7 +15,7 @@ a live metrics refresh) refills it in place.
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,7 +26,6 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from analyzers.analysis import Analysis
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
@@ -45,8 +44,11 @@ from tui.viewmodels.home import (
     findings_glance,
     home_panels,
 )
-from tui.viewmodels.loading import Pending, StageProgress
+from tui.viewmodels.loading import Pending, StageProgress, is_analysed
 from tui.widgets.analysis_progress import AnalysisProgress
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 Board = tuple[tuple[HomePanel, ...], FindingsGlance]
 
@@ -128,7 +130,7 @@ class HomeScreen(AnalysisScreen):
             panel.border_title = f"{spec.title} · {spec.key}" if spec.key else spec.title
         self.query_one("#panel-changes").display = False
         self.watch(self.app, "analysis_progress", self._progress_changed)
-        if isinstance(self.state, Analysis):
+        if is_analysed(self.state):
             self._compute(self.state)
 
     # The analysis -----------------------------------------------------------------------------
@@ -149,7 +151,7 @@ class HomeScreen(AnalysisScreen):
 
     async def show_baseline(self) -> None:
         """The app compared the estate with a baseline (or picked another): refill the panels."""
-        if isinstance(self.state, Analysis):
+        if is_analysed(self.state):
             self._compute(self.state)
 
     def _compute(self, analysis: Analysis) -> None:
@@ -175,7 +177,7 @@ class HomeScreen(AnalysisScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "home-board" or event.state is not WorkerState.SUCCESS:
             return
-        generation, analysis, board = cast(tuple[int, Analysis, Board], event.worker.result)
+        generation, analysis, board = cast("tuple[int, Analysis, Board]", event.worker.result)
         if generation == self.generation and analysis is self.state:
             self._install(analysis, board)
 
@@ -233,7 +235,7 @@ class HomeScreen(AnalysisScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         item = self._item(event.option.id)
-        if item is None or not isinstance(self.state, Analysis):
+        if item is None or not is_analysed(self.state):
             return
         analysis = self.state
         if analysis.estate.function(item.target) is not None:

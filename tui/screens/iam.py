@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from analyzers.analysis import Analysis
 from analyzers.findings.model import Severity
 from tui.messages import RisksReady
 from tui.safe_text import clean, literal
@@ -26,6 +25,9 @@ from tui.severity import SHORT, SeverityPalette
 from tui.viewmodels.principal_risk import PrincipalRisk, principal_risks
 from tui.viewmodels.summary import TABLE_SEVERITIES
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 _DIM = Style(dim=True)
 

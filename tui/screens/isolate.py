@@ -176,6 +176,7 @@ class IsolationKeys:
             )
             return
         mode.done[fn.arn] = record
+        mode.acted(fn.arn)  # `live`: the next refresh re-reads its reserved concurrency
         self.app.call_from_thread(self._succeeded, record, fn.name)
 
     def _succeeded(self, record: ActionRecord, name: str) -> None:

@@ -1,17 +1,18 @@
 """The Posture pane: findings grouped by rule, resource, requirement or framework.
 
-Top: the groups, with open findings by severity and how many are suppressed. Bottom left: the
-highlighted group's findings; bottom right: the highlighted finding (why, evidence, fix,
-requirements, suppression status). `b` cycles the grouping, `x` suppresses the finding (written
-to lambdascope.toml in a worker, which re-settles the analysis without re-running the rules and
-posts it to the app as `AnalysisChanged`: every view's counts follow), `S` shows or hides
-suppressed findings, `/` filters, `tab` moves between the panes, `enter` drills in.
+Top: the groups, with open findings (`Finding.is_open`, as everywhere) by severity and how many
+are triaged (risk-accepted, false positive, resolved). Bottom left: the highlighted group's
+findings; bottom right: the highlighted finding (why, evidence, fix, requirements, status).
+`b` cycles the grouping, `x` accepts the finding's risk (a suppression written to lambdascope.toml
+in a worker, which re-settles the analysis without re-running the rules and posts it to the app
+as `AnalysisChanged`: every view's counts follow), `S` shows or hides the triaged findings, `/`
+filters, `tab` moves between the panes, `enter` drills in.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -23,7 +24,6 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity, Suppression
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import FILE_NAME, save_suppression
@@ -46,6 +46,9 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.posture_detail import PostureDetail
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
 
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+
 _DIM = Style(dim=True)
 GROUP_LABEL = {
     Grouping.RULE: "rule",
@@ -55,14 +58,14 @@ GROUP_LABEL = {
 }
 GROUP_COLUMNS = (
     ColumnSpec("group", "Group", max_width=40),
-    ColumnSpec("title", "Title", max_width=96),
+    ColumnSpec("title", "Title", max_width=94),
     *(ColumnSpec(s.value, SHORT[s], descending_first=True, justify="right") for s in Severity),
-    ColumnSpec("suppressed", "Supp.", descending_first=True, justify="right"),
+    ColumnSpec("triaged", "Triaged", descending_first=True, justify="right"),
 )
 FINDING_COLUMNS = (
     ColumnSpec("severity", "Severity", descending_first=True),
     ColumnSpec("finding", "Finding", max_width=40),
-    ColumnSpec("status", "Status", max_width=20),
+    ColumnSpec("status", "Status", max_width=30),
 )
 
 
@@ -72,15 +75,15 @@ def _plural(count: int, noun: str) -> str:
 
 def group_row(group: PostureGroup, palette: SeverityPalette) -> TableRow:
     counts = group.open_by_severity
-    supp = group.suppressed
+    triaged = group.triaged
     cells = (
         literal(group.label, "bold"),
         literal(group.title),
         *(palette.count(s, counts[s]) for s in Severity),
-        Text(str(supp) if supp else "·", "" if supp else _DIM, justify="right"),
+        Text(str(triaged) if triaged else "·", "" if triaged else _DIM, justify="right"),
     )
     ranks = tuple(counts[s] for s in Severity)
-    sort_keys = (group.order, group.title.lower(), *((counts[s], ranks) for s in Severity), (supp, ranks))
+    sort_keys = (group.order, group.title.lower(), *((counts[s], ranks) for s in Severity), (triaged, ranks))
     return TableRow(group.key, cells, sort_keys, "")
 
 
@@ -94,18 +97,33 @@ def finding_label(analysis: Analysis, finding: Finding, grouping: Grouping) -> s
     return f"{finding.rule.id} · {name}"
 
 
+def open_status(finding: Finding) -> Text:
+    """An open finding's status cell: `open`, `open (expired)` when only a lapsed suppression
+    matched it, `re-opened` when it was marked resolved and is still there, or the triage state
+    that keeps it open (acknowledged, investigating)."""
+    if finding.triage is not None and finding.triage.reopened:
+        return Text("re-opened", "bold")
+    if finding.status == "open" and any(e.label == "suppression expired" for e in finding.evidence):
+        return Text("open (expired)", "bold")
+    return Text(finding.status)
+
+
+def _why_not_open(finding: Finding) -> str:
+    """The suppression's reason, else the triage note."""
+    if finding.suppression is not None:
+        return finding.suppression.reason
+    return finding.triage.note if finding.triage is not None else ""
+
+
 def finding_row(
     analysis: Analysis, finding: Finding, grouping: Grouping, palette: SeverityPalette, order: int
 ) -> TableRow:
     label = finding_label(analysis, finding, grouping)
-    s = finding.suppression
-    if s is None:
-        reopened = any(e.label == "suppression expired" for e in finding.evidence)
-        status = Text("open (expired)", "bold") if reopened else Text("open")
-        cells = (palette.badge(finding.severity), literal(label), status)
+    if finding.is_open:
+        cells = (palette.badge(finding.severity), literal(label), open_status(finding))
     else:
-        status = Text("suppressed: ", _DIM)
-        status.append_text(literal(s.reason, _DIM))
+        status = Text(f"{finding.status}: ", _DIM)
+        status.append_text(literal(_why_not_open(finding), _DIM))
         badge = Text(f" {finding.severity.value.upper():<8} ", _DIM)
         cells = (badge, literal(label, _DIM), status)
     sort_keys = ((finding.severity.rank, -order), (label.lower(), order), (finding.status, order))
@@ -119,7 +137,7 @@ class PostureScreen(AnalysisScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "cycle_grouping", "Group by"),
         Binding("x", "suppress", "Suppress"),
-        Binding("S", "toggle_suppressed", "Suppressed"),
+        Binding("S", "toggle_triaged", "Triaged"),
         Binding("slash", "filter", "Filter"),
         Binding("tab", "app.focus_next", "Next pane"),
         Binding("y", "app.copy_arn", "Copy ARN"),
@@ -132,7 +150,7 @@ class PostureScreen(AnalysisScreen):
 
     selected_arn: reactive[str | None] = reactive(None)
     grouping: reactive[Grouping] = reactive(Grouping.RULE, init=False)
-    show_suppressed: reactive[bool] = reactive(True, init=False)
+    show_triaged: reactive[bool] = reactive(True, init=False)
 
     def __init__(self, analysis: Analysis) -> None:
         super().__init__(analysis, id="posture-screen")
@@ -230,7 +248,7 @@ class PostureScreen(AnalysisScreen):
         if self.grouping is Grouping.RESOURCE:
             self.selected_arn = group.title
         palette = self._palette()
-        members = [f for f in group.findings if self.show_suppressed or f.suppression is None]
+        members = [f for f in group.findings if self.show_triaged or f.is_open]
         rows = [finding_row(self.analysis, f, self.grouping, palette, i) for i, f in enumerate(members)]
         self.findings_table.replace_rows(rows)
         self._show_finding(self.findings_table.highlighted_key)
@@ -242,16 +260,18 @@ class PostureScreen(AnalysisScreen):
             self.selected_arn = finding.resource
             self.detail.show_finding(finding, self._palette(), self.analysis.today)
         elif self.current_group is not None:
-            self.detail.show_group(self.current_group, self.show_suppressed)
+            self.detail.show_group(self.current_group, self.show_triaged)
         else:
             self.detail.show_hint("Nothing matches." if self.filter_text else "No findings.")
 
     def _update_status(self, group_count: int) -> None:
         counts = posture_counts(self.analysis)
         status = Text(f"{group_count} {GROUP_LABEL[self.grouping]} groups", style="bold")
-        status.append(f" · {counts.open} open · {counts.suppressed} suppressed")
-        if counts.suppressed:
-            status.append(" (shown dimmed, S hides)" if self.show_suppressed else " (hidden, S shows)")
+        status.append(f" · {counts.open} open · {counts.triaged_total} triaged")
+        if counts.triaged:
+            statuses = ", ".join(f"{n} {state}" for state, n in counts.triaged.items())
+            shown = "shown dimmed, S hides" if self.show_triaged else "hidden, S shows"
+            status.append(f" ({statuses}; {shown})")
         status.append(f" · {_plural(counts.expired_suppressions, 'expired suppression')}")
         if counts.reopened:
             status.append(f" ({_plural(counts.reopened, 'finding')} open again)")
@@ -264,17 +284,18 @@ class PostureScreen(AnalysisScreen):
         self._group_key = None  # group keys differ per grouping: the cursor starts at the top
         self.rebuild()
 
-    def watch_show_suppressed(self) -> None:
+    def watch_show_triaged(self) -> None:
         self.rebuild()
 
     # Actions -----------------------------------------------------------------------------
     def action_cycle_grouping(self) -> None:
         self.grouping = self.grouping.next
 
-    def action_toggle_suppressed(self) -> None:
-        self.show_suppressed = not self.show_suppressed
-        state = "shown (dimmed)" if self.show_suppressed else "hidden"
-        self.notify(f"suppressed findings {state}; {self.analysis.suppressed} suppressed in all")
+    def action_toggle_triaged(self) -> None:
+        self.show_triaged = not self.show_triaged
+        state = "shown (dimmed)" if self.show_triaged else "hidden"
+        triaged = posture_counts(self.analysis).triaged_total
+        self.notify(f"triaged findings {state}; {triaged} triaged in all")
 
     def action_filter(self) -> None:
         self.query_one("#filter", FilterBar).open()
@@ -293,7 +314,7 @@ class PostureScreen(AnalysisScreen):
             self.notify("Highlight a finding to suppress", severity="warning")
             return
         if finding.suppression is not None:
-            self.notify(f"Already suppressed: {clean(finding.suppression.reason)}", markup=False)
+            self.notify(f"Already risk-accepted: {clean(finding.suppression.reason)}", markup=False)
             return
         self.app.push_screen(SuppressScreen(finding, self.analysis.today), self._on_suppression)
 

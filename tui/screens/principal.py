@@ -8,7 +8,7 @@ function), `esc` goes back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.table import Table
@@ -20,17 +20,22 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Footer, Header, ListItem, ListView, Static
 
-from analyzers.analysis import Analysis
-from analyzers.iam.escalation.edge_record import EscalationEdge
-from analyzers.iam.escalation.paths import EscalationPath, Hop
-from analyzers.iam.grant import Grant
-from analyzers.iam.principal_summary import AccessCounts, PrincipalSummary, iam_analysis, principal_summary
-from policy.decision import Hinge, StatementRef
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.severity import SeverityPalette
 from tui.widgets.finding_card import FindingCard
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.iam.escalation.edge_record import EscalationEdge
+    from analyzers.iam.escalation.paths import EscalationPath, Hop
+    from analyzers.iam.grant import Grant
+    from analyzers.iam.principal_summary import (
+        AccessCounts,
+        PrincipalSummary,
+    )
+    from policy.decision import Hinge, StatementRef
 
 _DIM = Style(dim=True, italic=True)
 _LEVELS = ("List", "Read", "Write", "Tagging", "Permissions management")
@@ -175,6 +180,8 @@ class PrincipalDetailScreen(AnalysisScreen):
 
     @staticmethod
     def _summary(analysis: Analysis, arn: str) -> PrincipalSummary | None:
+        from analyzers.iam.principal_summary import principal_summary
+
         try:
             return principal_summary(analysis, arn)
         except KeyError:
@@ -266,6 +273,8 @@ class PrincipalDetailScreen(AnalysisScreen):
     def _reachers(self, arn: str) -> list[tuple[str, Text]]:
         """Principals whose escalation paths end at or pass through `arn`, and direct escalation
         edges into it, each once."""
+        from analyzers.iam.principal_summary import iam_analysis
+
         iam = iam_analysis(self.analysis)
         found: dict[str, Text] = {}
         for start, paths in sorted(iam.paths.items()):
@@ -299,6 +308,8 @@ class PrincipalDetailScreen(AnalysisScreen):
 
     # Actions -----------------------------------------------------------------------------
     def on_list_view_selected(self, event: ListView.Selected) -> None:
+        from analyzers.iam.principal_summary import iam_analysis
+
         item = event.item
         if not isinstance(item, TargetItem):
             return

@@ -11,7 +11,7 @@ UI thread never walks the graph beyond one node's edges.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,21 +23,6 @@ from textual.widgets import Footer, Header, Input, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
-from analyzers.analysis import Analysis
-from analyzers.reach.labels import resolve_node
-from analyzers.reach.query import (
-    FORWARD_KINDS,
-    STORE_KINDS,
-    Direction,
-    ReachResult,
-    backward,
-    classifications,
-    forward,
-    next_hops,
-    relevant_nodes,
-)
-from analyzers.reach.types import Hop
-from analyzers.reach.walks import edges_of
 from estate.errors import LambdascopeError
 from tui.messages import HopList, HopsReady, SummaryReady
 from tui.safe_text import clean, literal
@@ -46,6 +31,14 @@ from tui.screens.detail import FunctionDetailScreen
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.reach_node import NodeDetailScreen
 from tui.widgets.path_tree import NodeFacts, PathStep, PathTree
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.reach.query import (
+        Direction,
+        ReachResult,
+    )
+    from analyzers.reach.types import Hop
 
 WORKER_FAN_OUT = 64  # expanding a node with more edges than this runs in a worker
 
@@ -86,6 +79,8 @@ class ReachScreen(AnalysisScreen):
 
     def _names(self) -> list[str]:
         """What the start box suggests: entry points first, then functions, principals, stores."""
+        from analyzers.reach.query import STORE_KINDS
+
         order = {"internet": 0, "account": 1, "function": 2, "role": 3, "user": 3}
         named = [
             (order.get(str(data.get("kind")), 4 if data.get("kind") in STORE_KINDS else 5), str(label))
@@ -111,6 +106,9 @@ class ReachScreen(AnalysisScreen):
         return self.query_one("#reach-tree", PathTree)
 
     def _facts(self, node: str) -> NodeFacts:
+        from analyzers.reach.query import FORWARD_KINDS
+        from analyzers.reach.walks import edges_of
+
         data = self.graph.nodes[node]
         leaf = next(iter(edges_of(self.graph, node, self.direction, FORWARD_KINDS)), None) is None
         kind = str(data.get("subkind") or data.get("kind") or "node")
@@ -126,6 +124,8 @@ class ReachScreen(AnalysisScreen):
         self.path_tree.root.expand()
 
     def _hops(self, step: PathStep) -> tuple[HopList, int]:
+        from analyzers.reach.query import next_hops
+
         hops = next_hops(self.graph, step.node, self.direction, exclude=step.path)
         relevant = self.relevant
         kept = [h for h in hops if relevant is None or self._far(h) in relevant]
@@ -183,6 +183,8 @@ class ReachScreen(AnalysisScreen):
     def _summarise(
         self, generation: int, start: str, direction: Direction, classification: str | None
     ) -> None:
+        from analyzers.reach.query import backward, forward
+
         query = forward if direction == "forward" else backward
         result = query(self.graph, start, classification=classification, limit=0)
         if not get_current_worker().is_cancelled:
@@ -217,6 +219,8 @@ class ReachScreen(AnalysisScreen):
 
     @on(Input.Submitted, "#reach-start")
     def _start_chosen(self, event: Input.Submitted) -> None:
+        from analyzers.reach.labels import resolve_node
+
         try:
             node = resolve_node(self.graph, event.value)
         except LambdascopeError as error:
@@ -232,6 +236,8 @@ class ReachScreen(AnalysisScreen):
         self._refilter()
 
     def action_cycle_classification(self) -> None:
+        from analyzers.reach.query import classifications
+
         found = classifications(self.graph)
         if not found:
             self.notify("No data store in this estate carries a classification tag", severity="warning")
@@ -251,6 +257,8 @@ class ReachScreen(AnalysisScreen):
 
     @work(thread=True, exclusive=True, group="reach-filter", exit_on_error=False)
     def _relevant(self, generation: int, classification: str, direction: Direction) -> None:
+        from analyzers.reach.query import relevant_nodes
+
         keep = relevant_nodes(self.graph, classification, direction)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._filtered, generation, keep)
@@ -268,6 +276,8 @@ class ReachScreen(AnalysisScreen):
 
 
 def _summary(result: ReachResult) -> str:
+    from analyzers.reach.query import STORE_KINDS
+
     if not result.reached:
         return "nothing reached" if result.direction == "forward" else "nothing reaches it"
     counts: dict[str, int] = {}

@@ -5,9 +5,8 @@ that reached it, pretty-printed and literal. `esc` goes back."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import networkx as nx
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,8 +16,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from analyzers.reach.types import Hop
 from tui.safe_text import literal, pretty_json
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from analyzers.reach.types import Hop
 
 _HIDDEN = {"grant"}  # internal objects kept on edges for the analyzers, not evidence
 

@@ -10,7 +10,7 @@ analysis completing, for a table that showed the model alone while it was pendin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,13 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
 
-from analyzers.analysis import Analysis
 from tui.safe_text import literal
 from tui.screens.analysis_screen import AnalysisScreen
 from tui.viewmodels.loading import EstateState, Pending
 from tui.widgets.analysis_progress import AnalysisProgress
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.resource_table import ColumnSpec, ResourceTable, TableRow
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 
 class TableScreen(AnalysisScreen):

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,12 +23,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Suppression
 from analyzers.findings.settings import FILE_NAME, Settings, save_suppression
 from analyzers.findings.triage import FILE_STATES, default_path, mark, record
 from tui.safe_text import literal
 from tui.screens.suppress import default_author, exact_pattern, parse_expiry
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 FORM_STATES = ("acknowledged", "investigating", "false-positive", "risk-accepted", "resolved", "open")
 """The form's choices, in the order an incident moves through them."""

@@ -2,9 +2,9 @@
 
 `VIEWS`: name -> (screen class, app-wide key, label). Adding a pane is one entry here; the key
 reaches the view from every screen (but while a text input has focus), `1`..`9` also switch to
-the views in this order, and every screen's view bar names them all. (The functions table keeps
-its own `f`, which toggles to the findings.) While the analysis is pending, a view whose screen
-does not `shows_pending` is an `AnalysisPendingScreen`.
+the views in this order, and every screen's view bar names them all. A view's own key on that
+view stays there (back at its top level): no key toggles. While the analysis is pending, a view
+whose screen does not `shows_pending` is an `AnalysisPendingScreen`.
 """
 
 from __future__ import annotations
@@ -38,9 +38,17 @@ VIEWS: dict[str, tuple[type[AnalysisScreen], str, str]] = {
 }
 
 
-def view_screen(view: str, state: EstateState) -> Screen[None]:
-    """The screen of one of the VIEWS for `state` (the factory each view's mode is given)."""
+GRAPH_VIEWS = frozenset({"reach", "iam", "anomalies", "changes"})
+"""The views that need the whole graph (access and escalation edges, the IAM analysis): opened
+from the analysis cache, they wait while it is built; every other view shows the cached findings."""
+
+
+def view_screen(view: str, state: EstateState, building: bool = False) -> Screen[None]:
+    """The screen of one of the VIEWS for `state` (the factory each view's mode is given);
+    `building`: the findings are in, the graph is still being built."""
     screen, _key, label = VIEWS[view]
     if isinstance(state, Pending) and not screen.shows_pending:
         return AnalysisPendingScreen(view, label)
+    if building and view in GRAPH_VIEWS:
+        return AnalysisPendingScreen(view, label, needs="the whole graph")
     return screen(state)

@@ -14,17 +14,20 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzers.analysis import Analysis
 from analyzers.anomaly.detect import AnomalyWindow, make_grid, place, point_alerts, presence
 from analyzers.anomaly.rules import RULE_FOR_METRIC, function_windows
 from analyzers.anomaly.scoring import poisson_surprise
 from analyzers.anomaly.windows import COUNT_METRICS, ERROR_BURST, METRIC_KINDS, THROTTLING_STORM, Thresholds
 from analyzers.findings.model import Finding, Severity
 from estate.model import Estate, LambdaFunction
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 Array = NDArray[np.float64]
 LOOKBACK = dt.timedelta(days=14)  # what `analyze` scores (anomaly_findings' default look-back)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from analyzers.analysis import Analysis
-from analyzers.config.rules_deployment import internet_facing
 from analyzers.findings.model import Finding, sort_findings
-from analyzers.reach.grants import can_grants
 from estate.model import Estate, LambdaFunction
 from estate.model.audit import Alarm, FunctionChange
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from analyzers.analysis import Analysis
 
 # Graph nodes holding data: stores proper, plus queues and topics (kind "invoker" as they can
 # also trigger functions).
@@ -45,7 +46,7 @@ class FunctionPosture:
     role_in_graph: bool
     stores: tuple[StoreAccess, ...]
     config_findings: tuple[Finding, ...]  # open ones
-    suppressed_config: int
+    suppressed_config: int  # not open (`Finding.is_open`): risk-accepted, false positive, resolved
     alarms: tuple[Alarm, ...] | None  # None: DescribeAlarms not collected for its account/region
     last_modified: str | None
     changes: tuple[FunctionChange, ...] | None  # in the range, newest first; None: not collected
@@ -55,6 +56,8 @@ class FunctionPosture:
 def internet_invocable(graph: nx.MultiDiGraph) -> dict[str, str]:
     """Function ARN -> how the internet invokes it (a public `invokes` edge from `internet`,
     directly or through an invoker such as an API route): the config rules' own definition."""
+    from analyzers.config.rules_deployment import internet_facing
+
     return internet_facing(graph)
 
 
@@ -86,6 +89,8 @@ def alarm_coverage(alarms: tuple[Alarm, ...] | None, metric: str | None) -> str:
 
 def stores_reached(graph: nx.MultiDiGraph, role_arn: str) -> tuple[StoreAccess, ...]:
     """The role's own `can` grants on data stores (store sets expanded), strongest access first."""
+    from analyzers.reach.grants import can_grants
+
     if role_arn not in graph:
         return ()
     order = ("permissions-management", "write", "read", "list", "tagging")
@@ -157,7 +162,7 @@ def function_posture(
     """`public` is `internet_invocable(analysis.graph)`, computed once per analysis; `since` is
     the start of the range the pane shows (changes before it are left out)."""
     config = [f for f in analysis.findings_for(fn.arn) if f.analyzer == "config"]
-    open_config = tuple(sort_findings(f for f in config if f.suppression is None))
+    open_config = tuple(sort_findings(f for f in config if f.is_open))
     via = public.get(fn.arn)
     changes, note = function_changes(analysis.estate, fn, since)
     return FunctionPosture(

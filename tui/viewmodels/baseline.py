@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analyzers.analysis import Analysis, analyze
-from analyzers.diff import SnapshotDiff, comparison_problem, diff_analyses
 from estate.errors import LambdascopeError
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot, load_snapshot
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.diff import SnapshotDiff
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,8 @@ class Baseline:
 def read_baseline(path: Path, against: Snapshot | None = None) -> Snapshot:
     """The baseline snapshot, checked against the open one when given (LambdascopeError, one
     line, when it cannot be read or compared)."""
+    from analyzers.diff import comparison_problem
+
     baseline = load_snapshot(path)
     if against is not None:
         problem = comparison_problem(baseline.manifest, against.manifest)
@@ -48,6 +53,9 @@ def read_baseline(path: Path, against: Snapshot | None = None) -> Snapshot:
 
 def compare(baseline: Snapshot | Path, analysis: Analysis) -> SnapshotDiff:
     """The diff from the baseline to the open analysis (the baseline analysed here)."""
+    from analyzers.analysis import analyze
+    from analyzers.diff import comparison_problem, diff_analyses
+
     snapshot = read_baseline(baseline) if isinstance(baseline, Path) else baseline
     problem = comparison_problem(snapshot.manifest, analysis.estate.manifest)
     if problem is not None:

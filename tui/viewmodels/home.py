@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity, count_by_severity
 from analyzers.findings.triage import count_by_status
 from estate.model import Estate
 from tui.viewmodels.summary import resource_name
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 PANEL_ITEMS = 10
 """How many items a panel lists; the rest are one key away, in the panel's view."""

@@ -4,10 +4,15 @@ The app paints from the model as soon as it exists and fills in the analysis whe
 (at 10,000 functions the model takes seconds, the analysis most of a minute). Its state is one of:
 
 - `Pending`: the model is loaded (`estate`), the analysis runs; `progress` names the stage it
-  has reached (`analyzers.analysis.STAGES`). Views that draw from the model alone (the functions
+  has reached (`ANALYSIS_STAGES`). Views that draw from the model alone (the functions
   table, coverage, a function's configuration) show it; the rest say which stage they wait for.
 - an `Analysis`: done. It carries the same `estate`, so code that needs only the model reads
-  `state.estate` in either state without asking which.
+  `state.estate` in either state without asking which. Opened from the analysis cache, the
+  findings come first, with the graph the functions' invokers need, and the app names the
+  stages still building the rest of the graph (`CACHED_STAGES`, tui/viewmodels/cached_open.py).
+
+Nothing here imports the analyzers: the app paints before they are loaded (importing them takes
+about 0.4 s of the first paint's 3 s at 10,000 functions), and the worker imports them after.
 
 `run_abandonable` runs the load and analysis in a daemon thread the worker waits on: the
 analyzers can only stop at a stage boundary (their progress callback raises), and one stage takes
@@ -24,14 +29,23 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeGuard, TypeVar, Union
 
-from analyzers.analysis import STAGES, Analysis
 from analyzers.gc_pause import cyclic_gc_paused
 from estate.model import Estate
 from tui.safe_text import clean
 
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+
 T = TypeVar("T")
+
+ANALYSIS_STAGES: tuple[str, ...] = ("graph", "IAM escalation", "access", "rules")
+"""`analyzers.analysis.STAGES`, named here so the progress line draws without importing the
+analyzers (a test keeps the two equal)."""
+CACHED_STAGES: tuple[str, ...] = ("cached findings", "graph", "IAM escalation", "access")
+"""The stages of an open from the analysis cache: the findings (and the graph of who invokes
+what, which the functions table needs), then the rest of the graph (reachability, IAM paths)."""
 
 PENDING_MARK = "…"
 """What a table cell shows while the analysis it needs is still running."""
@@ -39,11 +53,12 @@ PENDING_MARK = "…"
 
 @dataclass(frozen=True, slots=True)
 class StageProgress:
-    """Where the analysis is: `stage` (one of STAGES) and, within it, `done` of `total` steps."""
+    """Where the analysis is: `stage` (one of `stages`) and, within it, `done` of `total` steps."""
 
-    stage: str = STAGES[0]
+    stage: str = ANALYSIS_STAGES[0]
     done: int = 0
     total: int = 1
+    stages: tuple[str, ...] = ANALYSIS_STAGES
 
     @property
     def label(self) -> str:
@@ -53,12 +68,12 @@ class StageProgress:
     @property
     def step(self) -> int:
         """The stage's position, 1-based (0 for a stage the app does not know)."""
-        return STAGES.index(self.stage) + 1 if self.stage in STAGES else 0
+        return self.stages.index(self.stage) + 1 if self.stage in self.stages else 0
 
     @property
     def detail(self) -> str:
         """ "stage 3 of 4", and the steps within the stage when it reports them."""
-        text = f"stage {self.step} of {len(STAGES)}" if self.step else "stage ?"
+        text = f"stage {self.step} of {len(self.stages)}" if self.step else "stage ?"
         if self.total > 1:
             text += f" · {self.done} of {self.total}"
         return text
@@ -69,7 +84,7 @@ class StageProgress:
         if not self.step:
             return 0.0
         within = min(max(self.done / self.total, 0.0), 1.0) if self.total > 0 else 0.0
-        return (self.step - 1 + within) / len(STAGES)
+        return (self.step - 1 + within) / len(self.stages)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -81,16 +96,22 @@ class Pending:
 
     def at(self, stage: str, done: int, total: int) -> Pending:
         """The same estate with the analysis at (stage, done, total), as its callback reports."""
-        return replace(self, progress=StageProgress(stage, done, total))
+        return replace(self, progress=StageProgress(stage, done, total, self.progress.stages))
 
 
-EstateState = Pending | Analysis
+EstateState = Union[Pending, "Analysis"]  # a forward reference: no analyzers import
 """The app's state once the model exists: the analysis pending, or done."""
 
 
-def sub_title(state: EstateState) -> str:
+def is_analysed(state: object) -> TypeGuard[Analysis]:
+    """`state` is an `Analysis` (told without importing the analyzers)."""
+    return state is not None and not isinstance(state, Pending)
+
+
+def sub_title(state: EstateState, building: StageProgress | None = None) -> str:
     """The header's line about the estate: source, date, size, then the findings, or the stage
-    the analysis is at while it runs (plain text, escaped: names come from the manifest)."""
+    the analysis is at while it runs (plain text, escaped: names come from the manifest).
+    `building`: the findings came from the analysis cache and the graph is still being built."""
     estate = state.estate
     manifest = estate.manifest
     head = f"{manifest.source} · {manifest.created_at} · {len(estate.functions)} functions"
@@ -98,7 +119,8 @@ def sub_title(state: EstateState) -> str:
     if isinstance(state, Pending):
         return clean(f"{head} · {state.progress.label}{gaps}")
     suppressed = f" · {state.suppressed} suppressed" if state.suppressed else ""
-    return clean(f"{head} · {len(state.findings)} findings{gaps}{suppressed}")
+    still = f" · {building.label}" if building is not None else ""
+    return clean(f"{head} · {len(state.findings)} findings{gaps}{suppressed}{still}")
 
 
 class AnalysisCancelled(Exception):

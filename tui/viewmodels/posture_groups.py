@@ -1,8 +1,10 @@
 """The posture pane's data: findings grouped by rule, resource, compliance requirement or framework.
 
 Pure (no Textual), like tui/viewmodels/summary.py: the Posture screen turns these into rows. Every group
-keeps all its findings, open and suppressed, so every view can say how many were suppressed;
-config findings come first, then the worst, so the pane reads as a configuration review.
+keeps all its findings, open and triaged, so every view can say how many were triaged; "open" is
+`Finding.is_open`, the rule the home view, the tables and the reports count by (a risk-accepted,
+i.e. suppressed, a false-positive or a resolved finding is not open). Config findings come first,
+then the worst, so the pane reads as a configuration review.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analyzers.analysis import Analysis
 from analyzers.findings.compliance import framework_of, frameworks, requirement_sort_key, requirement_title
-from analyzers.findings.model import Finding, Rule, Severity, sort_findings
+from analyzers.findings.model import OPEN_STATUSES, Finding, Rule, Severity, sort_findings
+from analyzers.findings.triage import count_by_status
 from tui.viewmodels.summary import finding_search_text
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 
 class Grouping(StrEnum):
@@ -38,7 +43,7 @@ class PostureGroup:
     key: str  # unique across groupings: "<grouping>:<label>" (or the ARN for resources)
     label: str  # rule id, resource name, requirement id or framework id
     title: str  # rule title, resource ARN, requirement title or framework title
-    findings: tuple[Finding, ...]  # open and suppressed, config first, then worst first
+    findings: tuple[Finding, ...]  # open and triaged, config first, then worst first
     order: tuple[Any, ...]  # the default sort key of the group column
     rules: tuple[str, ...] = ()  # rules that check a requirement or framework (even with no finding)
 
@@ -46,22 +51,28 @@ class PostureGroup:
     def open_by_severity(self) -> dict[Severity, int]:
         counts = dict.fromkeys(Severity, 0)
         for finding in self.findings:
-            if finding.suppression is None:
+            if finding.is_open:
                 counts[finding.severity] += 1
         return counts
 
     @property
     def open(self) -> int:
-        return sum(1 for f in self.findings if f.suppression is None)
+        return sum(1 for f in self.findings if f.is_open)
+
+    @property
+    def triaged(self) -> int:
+        """Findings someone decided are not to act on: risk-accepted, false positive, resolved."""
+        return sum(1 for f in self.findings if not f.is_open)
 
     @property
     def suppressed(self) -> int:
+        """The risk-accepted among the triaged (a suppression in lambdascope.toml)."""
         return sum(1 for f in self.findings if f.suppression is not None)
 
     @property
     def worst(self) -> int:
         """The worst open severity's rank; -1 when nothing is open."""
-        return max((f.severity.rank for f in self.findings if f.suppression is None), default=-1)
+        return max((f.severity.rank for f in self.findings if f.is_open), default=-1)
 
 
 def config_first(findings: Iterable[Finding]) -> list[Finding]:
@@ -154,12 +165,20 @@ def posture_search_text(analysis: Analysis, finding: Finding) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PostureCounts:
-    """The status line: open and suppressed findings, and suppressions that lapsed."""
+    """The status line: open and triaged findings (by status), and suppressions that lapsed."""
 
     open: int
-    suppressed: int
+    triaged: dict[str, int]  # status -> findings not open (risk-accepted, false-positive, resolved)
     expired_suppressions: int
     reopened: int  # open findings that only an expired suppression matched
+
+    @property
+    def suppressed(self) -> int:
+        return self.triaged.get("risk-accepted", 0)
+
+    @property
+    def triaged_total(self) -> int:
+        return sum(self.triaged.values())
 
 
 def posture_counts(analysis: Analysis) -> PostureCounts:
@@ -168,9 +187,10 @@ def posture_counts(analysis: Analysis) -> PostureCounts:
         for f in analysis.findings
         if f.suppression is None and any(e.label == "suppression expired" for e in f.evidence)
     )
+    statuses = count_by_status(analysis.findings)
     return PostureCounts(
-        open=len(analysis.findings) - analysis.suppressed,
-        suppressed=analysis.suppressed,
+        open=sum(1 for f in analysis.findings if f.is_open),
+        triaged={s: n for s, n in statuses.items() if s not in OPEN_STATUSES},
         expired_suppressions=len(analysis.expired_suppressions),
         reopened=reopened,
     )

@@ -5,11 +5,13 @@ worker."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from analyzers.analysis import Analysis
-from analyzers.iam.principal_summary import PrincipalSummary, iam_analysis, principal_summary
-from analyzers.iam.rules_permissions import wildcard_statements
 from tui.viewmodels.summary import TABLE_SEVERITIES
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
+    from analyzers.iam.principal_summary import PrincipalSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,9 @@ class PrincipalRisk:
 
 def principal_risks(analysis: Analysis) -> list[PrincipalRisk]:
     """Every role and user of the estate with what makes it risky."""
+    from analyzers.iam.principal_summary import iam_analysis, principal_summary
+    from analyzers.iam.rules_permissions import wildcard_statements
+
     model = iam_analysis(analysis).model
     out = []
     for arn in model.actors:

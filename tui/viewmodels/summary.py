@@ -9,11 +9,13 @@ analysis is pending; what needs the graph or the findings takes the `Analysis`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from analyzers.analysis import Analysis
 from analyzers.findings.model import Finding, Severity
-from estate.graph.builder import invokers_of
 from estate.model import Estate, IamPrincipal, LambdaFunction
+
+if TYPE_CHECKING:
+    from analyzers.analysis import Analysis
 
 TABLE_SEVERITIES = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 
@@ -73,6 +75,8 @@ def function_facts(estate: Estate) -> list[FunctionFacts]:
 
 
 def summarise_function(analysis: Analysis, fn: LambdaFunction) -> FunctionSummary:
+    from estate.graph.builder import invokers_of  # loaded with the analysis: not before the first paint
+
     invokers = invokers_of(analysis.graph, fn.arn)
     sources = {source for source, _data in invokers}
     public = any(bool(data.get("public")) for _source, data in invokers)
@@ -123,6 +127,7 @@ def totals(analysis: Analysis) -> dict[Severity, int]:
 
 def most_exposed_function(analysis: Analysis) -> LambdaFunction | None:
     """The function with the most to worry about: public first, then invokers, then findings."""
+    from estate.graph.builder import invokers_of
 
     def exposure(fn: LambdaFunction) -> tuple[bool, int, int, int, bool]:
         invokers = invokers_of(analysis.graph, fn.arn)

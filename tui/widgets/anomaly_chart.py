@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from analyzers.anomaly.detect import AnomalyWindow
-from tui.viewmodels.anomaly_board import Buckets, PreparedSeries, bucketize
+if TYPE_CHECKING:
+    from analyzers.anomaly.detect import AnomalyWindow
+    from tui.viewmodels.anomaly_board import Buckets, PreparedSeries
+
 
 BARS = " ▁▂▃▄▅▆▇█"
 AXIS = 9  # columns for the value labels
@@ -81,6 +83,8 @@ class AnomalyChart(Widget):
 
     def buckets(self) -> Buckets | None:
         """The columns as currently drawn (for tests and the screen's status line)."""
+        from tui.viewmodels.anomaly_board import bucketize
+
         data = self.data
         if data is None:
             return None

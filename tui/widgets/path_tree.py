@@ -8,7 +8,7 @@ from `Text` (never markup), so resource names from AWS are shown literally.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -17,8 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from analyzers.reach.types import Hop
 from tui.safe_text import literal
+
+if TYPE_CHECKING:
+    from analyzers.reach.types import Hop
 
 _DIM = Style(dim=True)
 HOPS_PAGE = 200  # children added to the tree at once

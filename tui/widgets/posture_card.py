@@ -45,7 +45,7 @@ def posture_text(posture: FunctionPosture, palette: SeverityPalette, role: str) 
         lines.append(line)
     _more(lines, len(posture.stores))
     lines.append(Text())
-    suppressed = f", {posture.suppressed_config} suppressed" if posture.suppressed_config else ""
+    suppressed = f", {posture.suppressed_config} triaged" if posture.suppressed_config else ""
     lines.append(_heading(f"Open config findings ({len(posture.config_findings)}{suppressed})"))
     if not posture.config_findings:
         lines.append(Text("  none open", _DIM))

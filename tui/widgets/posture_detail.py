@@ -27,10 +27,11 @@ _HEADING = Style(bold=True, underline=True)
 
 
 def suppression_status(finding: Finding, today: dt.date) -> Text:
-    """`open`, `suppressed by … until …: reason`, or `open again` when a suppression lapsed."""
+    """`risk-accepted by … until …: reason` (a suppression), `open again` when a suppression
+    lapsed, the triage state with who, when and the note, or `open`."""
     s = finding.suppression
     if s is not None:
-        text = Text("suppressed", Style(bold=True))
+        text = Text("risk-accepted", Style(bold=True))
         text.append(" by ")
         text.append_text(literal(s.author, "italic"))
         if s.expires is not None:
@@ -47,6 +48,16 @@ def suppression_status(finding: Finding, today: dt.date) -> Text:
         text.append(f": the suppression expired on {lapsed.get('expires')} (")
         text.append_text(literal(lapsed.get("reason", "")))
         text.append(")")
+        return text
+    t = finding.triage
+    if t is not None:
+        text = Text("re-opened" if t.reopened else t.state, Style(bold=True))
+        text.append(" (was resolved) by " if t.reopened else " by ")
+        text.append_text(literal(t.author, "italic"))
+        text.append(f" at {t.at:%Y-%m-%d %H:%M} UTC")
+        if t.note:
+            text.append(": ")
+            text.append_text(literal(t.note))
         return text
     return Text("open", Style(bold=True))
 
@@ -89,15 +100,15 @@ def finding_detail(finding: Finding, palette: SeverityPalette, today: dt.date) -
     return Group(*parts)
 
 
-def group_detail(group: PostureGroup, show_suppressed: bool) -> RenderableType:
+def group_detail(group: PostureGroup, show_triaged: bool) -> RenderableType:
     """What a group with nothing to list says: the rules that checked it, or why it is empty."""
     head = literal(group.label, "bold")
     if group.title:
         head.append("  ")
         head.append_text(literal(group.title))
     parts: list[RenderableType] = [head, Text()]
-    if group.suppressed and not show_suppressed and not group.open:
-        parts.append(Text(f"All {group.suppressed} findings here are suppressed (S shows them)."))
+    if group.triaged and not show_triaged and not group.open:
+        parts.append(Text(f"All {group.triaged} findings here are triaged, none open (S shows them)."))
     elif not group.findings:
         parts.append(Text("No findings: every rule that checks this passed."))
     if group.rules:
@@ -112,8 +123,8 @@ class PostureDetail(Static):
     def show_finding(self, finding: Finding, palette: SeverityPalette, today: dt.date) -> None:
         self.update(finding_detail(finding, palette, today))
 
-    def show_group(self, group: PostureGroup, show_suppressed: bool) -> None:
-        self.update(group_detail(group, show_suppressed))
+    def show_group(self, group: PostureGroup, show_triaged: bool) -> None:
+        self.update(group_detail(group, show_triaged))
 
     def show_hint(self, hint: str) -> None:
         self.update(Text(hint, _DIM))

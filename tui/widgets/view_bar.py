@@ -61,6 +61,8 @@ class ViewBar(Static):
         self.call_after_refresh(self._draw)  # by then the screen is in its view's stack
 
     def _draw(self) -> None:
+        if not self.is_attached:  # recomposed away (a detail under a live refresh) before this ran
+            return
         app = self.app
         views = app.view_keys() if isinstance(app, ViewHost) else ()
         self.update(view_line(views, self._view_of_screen(views)))

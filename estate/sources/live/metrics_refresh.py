@@ -9,6 +9,10 @@ and shapes. The records stay in memory: a refresh is not part of the collection'
 
 The estate carries where its metrics end, so a failed refresh changes nothing and the next one
 simply covers the longer span.
+
+A refresh also re-reads the reserved concurrency (`lambda:GetFunctionConcurrency`, read-only, the
+collector's own call) of the functions it is asked to (`concurrency_of`: those isolated or
+restored since the last refresh), so their rows show what AWS now says.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +29,9 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
 from estate.errors import LambdascopeError
+from estate.model.concurrency_refresh import merge_concurrency
 from estate.model.estate import Estate
+from estate.model.functions import LambdaFunction
 from estate.model.metrics_refresh import MetricsUpdate, merge_metrics
 from estate.snapshot import CoverageEntry, Record, RecordKey, SnapshotStore, normalise
 from estate.sources.live import cloudwatch
@@ -116,12 +122,23 @@ class MetricsRefresher:
         """Stop a refresh in flight at its next call (the app is quitting)."""
         self.cancelled.set()
 
-    def refresh(self, estate: Estate, until: dt.datetime | None = None) -> MetricsUpdate:
-        """The estate with its functions' metrics re-read up to `until` (default now).
+    def refresh(
+        self, estate: Estate, until: dt.datetime | None = None, *, concurrency_of: Collection[str] = ()
+    ) -> MetricsUpdate:
+        """The estate with its functions' metrics re-read up to `until` (default now), and the
+        reserved concurrency of the functions whose ARNs are in `concurrency_of` re-read.
 
-        Raises LambdascopeError when nothing could be read (every account and region refused or
-        unreachable); a partial read is merged and its gaps are in `MetricsUpdate.gaps`.
+        Raises LambdascopeError when no metrics could be read (every account and region refused
+        or unreachable); a partial read is merged and its gaps are in `MetricsUpdate.gaps`.
         """
+        acted = [f for f in estate.functions if f.arn in concurrency_of] if concurrency_of else []
+        concurrency, concurrency_gaps = self.read_concurrency(acted) if acted else ((), ())
+        update = self._refresh_metrics(estate, until)
+        fresh, malformed = merge_concurrency(update.estate, concurrency)
+        gaps = (*update.gaps, *concurrency_gaps, *malformed)
+        return MetricsUpdate(fresh, update.data_end, update.new_points, gaps)
+
+    def _refresh_metrics(self, estate: Estate, until: dt.datetime | None) -> MetricsUpdate:
         now = until or dt.datetime.now(dt.UTC)
         end = estate.manifest.metrics_end
         since = dt.datetime.fromisoformat(end) if end else now - dt.timedelta(days=self.options.metrics_days)
@@ -135,6 +152,31 @@ class MetricsRefresher:
             raise LambdascopeError(f"metrics refresh failed: {reason}")
         update = merge_metrics(estate, read.records, read.end)
         return MetricsUpdate(update.estate, update.data_end, update.new_points, read.gaps)
+
+    def read_concurrency(
+        self, functions: Iterable[LambdaFunction]
+    ) -> tuple[tuple[Record, ...], tuple[CoverageEntry, ...]]:
+        """GetFunctionConcurrency of each function (by ARN, as the collector asks): the records
+        answered, and the gaps (a refused or failed read leaves its function as it was)."""
+        store = _MemoryStore()
+        coverage: list[CoverageEntry] = []
+        lock = threading.Lock()
+        for fn in functions:
+            factory = self._clients(fn.account, coverage, lock)
+            if factory is None:
+                continue
+            ctx = CallContext(
+                account=fn.account,
+                region=fn.region,
+                clients=factory.for_region(fn.region),
+                store=store,
+                coverage=coverage,
+                refresh=True,
+                lock=lock,
+                cancelled=self.cancelled,
+            )
+            ctx.call("lambda", "GetFunctionConcurrency", FunctionName=fn.arn)
+        return tuple(store.records()), tuple(c for c in coverage if c.status != "ok")
 
     def read(
         self, targets: Iterable[Target], since: dt.datetime, until: dt.datetime, *, percentiles: bool = True

@@ -14,5 +14,5 @@ def analysis_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     expecting a cache hit must not see a miss for it."""
     monkeypatch.setenv("LAMBDASCOPE_CACHE_DIR", str(tmp_path / "lambdascope-cache"))
     monkeypatch.setattr("estate.secrets.hash_key", lambda: b"cli-test-local-key")
-    monkeypatch.setattr("tui.cli.analysis_cache.code_fingerprint", lambda: "cli-test-code")
+    monkeypatch.setattr("tui.cache.store.code_fingerprint", lambda: "cli-test-code")
     return tmp_path / "lambdascope-cache" / "analysis"

@@ -20,6 +20,7 @@ from analyzers.findings.settings import Settings, load_settings
 from estate.snapshot import export_snapshot
 from tests.builders import fn_arn, function, snapshot_of, statement
 from tests.paths import DEMO_SNAPSHOT, DEMO_TODAY, analysed_demo
+from tui.cache import store as cache_store
 from tui.cli import analysis_cache
 from tui.cli.analysis_cache import AnalysisCache, EntryKey, default_directory, snapshot_digest
 from tui.cli.cached_analysis import CachedAnalysis, cached_report
@@ -417,7 +418,7 @@ def test_the_code_fingerprint_follows_the_files(tmp_path: Path, monkeypatch: pyt
     (package / "__init__.py").write_text("")
     (package / "sub" / "rules.py").write_text("X = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(analysis_cache, "CODE_PACKAGES", ("fingerprinted_pkg",))
+    monkeypatch.setattr(cache_store, "CODE_PACKAGES", ("fingerprinted_pkg",))
     fingerprint = REAL_FINGERPRINT
     first = fingerprint()
     assert fingerprint() == first
@@ -425,7 +426,7 @@ def test_the_code_fingerprint_follows_the_files(tmp_path: Path, monkeypatch: pyt
     assert fingerprint() != first
 
 
-REAL_FINGERPRINT = analysis_cache.code_fingerprint  # before the conftest pins it for each test
+REAL_FINGERPRINT = cache_store.code_fingerprint  # before the conftest pins it for each test
 
 
 def test_a_hit_settles_exactly_as_the_analysis_does() -> None:
@@ -480,7 +481,7 @@ def _modules_after_a_hit() -> set[str]:
     assert AnalysisCache().store(key, CachedAnalysis.of(analysed_demo()))
     probe = (
         "import contextlib, io, sys\n"
-        "import tui.cli.analysis_cache as cache\n"
+        "import tui.cache.store as cache\n"
         "cache.code_fingerprint = lambda: 'cli-test-code'  # as the conftest pins it\n"
         "from tui.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()) as out:\n"

@@ -57,4 +57,5 @@ def test_live_wires_the_refresher(monkeypatch: pytest.MonkeyPatch, extra: list[s
     assert (seen["refresh_metrics"] is not None) is wired
     assert seen["refresh_seconds"] == (0.0 if "--refresh-seconds" in extra else 30.0)
     if wired:
-        assert seen["refresh_metrics"].__self__.options.regions == ("eu-west-1",)
+        # the refresher, wrapped to re-read the concurrency of functions acted on (issue 18 point 3)
+        assert seen["refresh_metrics"].refresh.__self__.options.regions == ("eu-west-1",)
