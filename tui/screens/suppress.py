@@ -16,11 +16,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from analyzers.findings.model import Finding, Suppression
 from tui.safe_text import literal
+from tui.screens.form_screen import FormScreen
 
 _GLOB = re.compile(r"([*?\[])")
 
@@ -50,7 +50,7 @@ def parse_expiry(text: str, today: dt.date) -> dt.date | None:
     return date
 
 
-class SuppressScreen(ModalScreen[Suppression | None]):
+class SuppressScreen(FormScreen[Suppression]):
     """Dismisses with the Suppression to write, or None if the user cancelled."""
 
     CSS_PATH = "posture.tcss"
@@ -59,6 +59,7 @@ class SuppressScreen(ModalScreen[Suppression | None]):
     ]
     AUTO_FOCUS = "#suppress-reason"
     help_name = "suppress a finding"
+    form_id = "suppress"
 
     def __init__(self, finding: Finding, today: dt.date, author: str | None = None) -> None:
         super().__init__(classes="suppress-screen")
@@ -74,25 +75,20 @@ class SuppressScreen(ModalScreen[Suppression | None]):
             yield Static(what, id="suppress-what")
             yield Label("Reason (required)")
             yield Input(placeholder="why this risk is accepted", id="suppress-reason")
-            yield Label("Expires (optional, YYYY-MM-DD; the last day it applies)")
-            yield Input(placeholder="YYYY-MM-DD", id="suppress-expires", max_length=10)
-            yield Label("Author")
-            yield Input(self._author, id="suppress-author")
-            yield Static(id="suppress-error")
+            yield from self.expiry_and_author(
+                "Expires (optional, YYYY-MM-DD; the last day it applies)", "Author", self._author
+            )
             with Horizontal(id="suppress-buttons"):
                 yield Button("Suppress", variant="warning", id="suppress-save")
                 yield Button("Cancel", id="suppress-cancel")
 
-    def _value(self, field: str) -> str:
-        return self.query_one(f"#suppress-{field}", Input).value
-
     def build(self) -> Suppression:
         """The suppression the form describes; ValueError says what is wrong with it."""
-        reason = self._value("reason").strip()
+        reason = self._value("reason")
         if not reason:
             raise ValueError("a reason is required")
         expires = parse_expiry(self._value("expires"), self.today)
-        author = self._value("author").strip()
+        author = self._value("author")
         if not author:
             raise ValueError("an author is required")
         return Suppression(
@@ -102,25 +98,3 @@ class SuppressScreen(ModalScreen[Suppression | None]):
             resource=exact_pattern(self.finding.resource),
             expires=expires,
         )
-
-    def action_save(self) -> None:
-        try:
-            suppression = self.build()
-        except ValueError as exc:
-            self.query_one("#suppress-error", Static).update(literal(str(exc), "bold"))
-            return
-        self.dismiss(suppression)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "suppress-save":
-            self.action_save()
-        else:
-            self.action_cancel()

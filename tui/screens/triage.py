@@ -20,13 +20,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from analyzers.findings.model import Finding, Suppression
 from analyzers.findings.settings import FILE_NAME, Settings, save_suppression
 from analyzers.findings.triage import FILE_STATES, default_path, mark, record
 from tui.safe_text import literal
+from tui.screens.form_screen import FormScreen
 from tui.screens.suppress import default_author, exact_pattern, parse_expiry
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def write_triage(
     return analysis.with_settings(new), notice
 
 
-class TriageScreen(ModalScreen[TriageRequest | None]):
+class TriageScreen(FormScreen[TriageRequest]):
     """Dismisses with the request to write, or None if the user cancelled."""
 
     CSS_PATH = "triage.tcss"
@@ -89,6 +89,7 @@ class TriageScreen(ModalScreen[TriageRequest | None]):
     ]
     AUTO_FOCUS = "#triage-states"
     help_name = "set triage state"
+    form_id = "triage"
 
     def __init__(self, findings: Sequence[Finding], today: dt.date, author: str | None = None) -> None:
         super().__init__(classes="triage-screen")
@@ -114,11 +115,9 @@ class TriageScreen(ModalScreen[TriageRequest | None]):
                     )
             yield Label("Note (required for risk accepted and false positive)")
             yield Input(placeholder="what you found, what you are doing", id="triage-note")
-            yield Label("Expires (risk accepted only, YYYY-MM-DD; the last day it applies)")
-            yield Input(placeholder="YYYY-MM-DD", id="triage-expires", max_length=10)
-            yield Label("Who")
-            yield Input(self._author, id="triage-author")
-            yield Static(id="triage-error")
+            yield from self.expiry_and_author(
+                "Expires (risk accepted only, YYYY-MM-DD; the last day it applies)", "Who", self._author
+            )
             with Horizontal(id="triage-buttons"):
                 yield Button("Save", variant="primary", id="triage-save")
                 yield Button("Cancel", id="triage-cancel")
@@ -136,9 +135,6 @@ class TriageScreen(ModalScreen[TriageRequest | None]):
             text.append(f"… and {len(self.findings) - LISTED} more", style="dim")
         text.rstrip()
         return text
-
-    def _value(self, field: str) -> str:
-        return self.query_one(f"#triage-{field}", Input).value.strip()
 
     def chosen_state(self) -> str | None:
         pressed = self.query_one("#triage-states", RadioSet).pressed_button
@@ -160,25 +156,3 @@ class TriageScreen(ModalScreen[TriageRequest | None]):
         if state not in (*FILE_STATES, "risk-accepted"):
             raise ValueError(f"not a triage state: {state}")
         return TriageRequest(self.findings, state, note, author, expires)
-
-    def action_save(self) -> None:
-        try:
-            request = self.build()
-        except ValueError as exc:
-            self.query_one("#triage-error", Static).update(literal(str(exc), "bold"))
-            return
-        self.dismiss(request)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "triage-save":
-            self.action_save()
-        else:
-            self.action_cancel()
