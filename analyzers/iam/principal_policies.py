@@ -131,6 +131,7 @@ class IamModel:
         self._sharing: dict[tuple[str, tuple[str, ...]], tuple[object, ...] | None] = {}
         self._alike_trust: dict[tuple[object, ...], tuple[str, Grant | None]] = {}
         self._shapes: dict[str, str | None] = {}
+        self._contexts: dict[str, RequestContext] = {}
         for arn in self.actors:  # parse everything now, so `problems` is complete
             self.identity_policies(arn)
             self.boundary(arn)
@@ -564,13 +565,23 @@ class IamModel:
         statement = policy.document.statements[ref.index]
         if not statement.conditions:
             return ()
-        context = RequestContext.build(self.principal_context(arn), derived=parse_caller(arn).context_keys())
+        context = self._condition_context(arn)
         verdict = evaluate_conditions(
             statement.conditions, context, variables=uses_variables(policy.document.version)
         )
         if verdict.truth is not Tri.UNKNOWN:
             return ()
         return tuple(Hinge(u.key, u.operator, u.values, u.note, ref) for u in verdict.unresolved)
+
+    def _condition_context(self, arn: str) -> RequestContext:
+        """The context `hinges_of` evaluates a statement's conditions in: the principal's own
+        keys, the same for every statement it holds (built once, not once per statement)."""
+        context = self._contexts.get(arn)
+        if context is None:
+            context = self._contexts[arn] = RequestContext.build(
+                self.principal_context(arn), derived=parse_caller(arn).context_keys()
+            )
+        return context
 
     def deny_statements(self, arn: str) -> tuple[StatementRef, ...]:
         """Every Deny the principal is subject to (identity policies, boundary, SCPs)."""

@@ -160,6 +160,7 @@ class AdminGroup:
         "key",
         "methods",
         "node",
+        "nodes",
         "prefix",
         "severity",
         "severity_value",
@@ -175,6 +176,7 @@ class AdminGroup:
         self.conditional = self.shape[1]
         self.states = states
         self.node = escalation.space.node  # the principal (ARN) a state is
+        self.nodes = escalation.space.nodes  # (of many states)
         hops = len(self.shape[0])
         self.key = (-severity.rank, self.conditional, hops)  # GradedPath.order but the target
         self.hops = hops
@@ -201,10 +203,12 @@ def ranked_targets(paths: Sequence[GradedPath], groups: Sequence[AdminGroup] = (
         buckets.setdefault(key, []).append((graded_path.path.target, place, graded_path, -1))
         place += 1
     for group in groups:
-        node = group.node
         bucket = buckets.setdefault(group.key, [])
-        bucket.extend((node(state), place + i, group, state) for i, state in enumerate(group.states))
-        place += len(group.states)
+        states = group.states
+        bucket.extend(
+            zip(group.nodes(states), range(place, place + len(states)), itertools.repeat(group), states)
+        )
+        place += len(states)
     ranked: list[Ranked] = []
     for key in sorted(buckets):
         bucket = buckets[key]

@@ -182,7 +182,12 @@ class AccessAnalysis:
 
     @staticmethod
     def _split(parts: list[int], statement_bits: Iterable[int]) -> list[int]:
+        union = 0
+        for part in parts:
+            union |= part
         for bits in statement_bits:
+            if not bits & union or union & ~bits == 0:
+                continue  # on none of the actions, or on all of them: it splits no part
             parts = [piece for part in parts for piece in (part & bits, part & ~bits) if piece]
         return parts
 

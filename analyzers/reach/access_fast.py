@@ -213,15 +213,18 @@ def _named_in(
             return UNSURE
         if truth is Tri.FALSE or statement.principals is None:
             continue
-        if statement.conditions:
-            if context is None:
-                return UNSURE
-            truth = evaluate_conditions(statement.conditions, context(), variables=side.variables).truth
-            if truth is Tri.FALSE:
-                continue
+        if statement.conditions and context is None:
+            return UNSURE
+        # who it names first: a statement for someone else (a service, another role) is passed
+        # over without building the request context its conditions would read
         named = match_principals(statement.principals, caller).any.truth
         if named is Tri.FALSE:
             continue
+        if statement.conditions:
+            assert context is not None
+            truth = evaluate_conditions(statement.conditions, context(), variables=side.variables).truth
+            if truth is Tri.FALSE:
+                continue
         if statement.is_allow:
             allows.append(ref)
         elif truth is Tri.TRUE and named is Tri.TRUE:

@@ -42,19 +42,44 @@ class AdminReach:
                     hop |= found
             self._sinks[state] = (zero, hop)
         self._extras = {state: 1 << principal_of(state) for state in admin_extras}
+        self._arcs_of: dict[int, tuple[list[int], list[int], int, int]] = {}  # see _split
 
     def within(self, state: int, hops: int) -> int:
         """The administrators reachable from `state` in at most `hops` hops."""
         key = (state, hops)
-        held = self._memo.get(key)
+        memo = self._memo
+        held = memo.get(key)
         if held is not None:
             return held
-        zero, hop = self._sinks.get(state, (0, 0))
-        found = zero | (hop if hops else 0)
-        for target, weight in self._arcs.core_out.get(state, ()):
-            left = hops if weight < HOP else hops - 1
-            if left < 0:
-                continue
-            found |= self._extras.get(target, 0) | self.within(target, left)
-        self._memo[key] = found
+        zero_targets, hop_targets, zero, hop = self._split(state)
+        found = zero
+        for target in zero_targets:  # arcs that weigh no hop: as many hops left after them
+            below = memo.get((target, hops))  # (looked up here: most are, and a call costs more)
+            found |= below if below is not None else self.within(target, hops)
+        if hops:
+            found |= hop
+            left = hops - 1
+            for target in hop_targets:
+                below = memo.get((target, left))
+                found |= below if below is not None else self.within(target, left)
+        memo[key] = found
         return found
+
+    def _split(self, state: int) -> tuple[list[int], list[int], int, int]:
+        """The state's core arcs split by whether they weigh a hop, and what is reached at once
+        either way (administrators among its sinks, and the administrators the arcs lead into)."""
+        held = self._arcs_of.get(state)
+        if held is None:
+            zero, hop = self._sinks.get(state, (0, 0))
+            zero_targets: list[int] = []
+            hop_targets: list[int] = []
+            extras = self._extras
+            for target, weight in self._arcs.core_out.get(state, ()):
+                if weight < HOP:
+                    zero_targets.append(target)
+                    zero |= extras.get(target, 0)
+                else:
+                    hop_targets.append(target)
+                    hop |= extras.get(target, 0)
+            held = self._arcs_of[state] = (zero_targets, hop_targets, zero, hop)
+        return held

@@ -114,7 +114,8 @@ def escalation_fans(
             continue  # an administrator has nothing to escalate to
         first: list[Fan] = []
         covered = NOTHING_COVERED  # roles it certainly reaches through a service already
-        for method in METHODS:
+        possible = ctx.possible(caller, model.actors[caller].kind, METHODS)  # (the others: no fan)
+        for method in possible:
             if method.reach in SECOND_PHASE:
                 continue
             fan = method_fan(ctx, caller, method, None, covered)
@@ -124,7 +125,7 @@ def escalation_fans(
         held = HeldTargets(caller, first, index, principals)
         second = [
             fan
-            for method in METHODS
+            for method in possible
             if method.reach in SECOND_PHASE and (fan := method_fan(ctx, caller, method, held)) is not None
         ]
         for fan in (*first, *second):

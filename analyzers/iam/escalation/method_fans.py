@@ -77,17 +77,37 @@ class CallerContext:
     eligible: Mapping[tuple[frozenset[str], bool], int]  # (target kinds, needs a customer policy)
     _anywhere: dict[str, int] = field(default_factory=dict)  # caller -> actions allowed anywhere
 
-    def may_all(self, caller: str, method: EscalationMethod) -> bool:
-        """Whether the caller may perform every identity-route action of the method somewhere,
-        even under conditions (`IamModel.may`, one bitset test per method)."""
+    def _anywhere_bits(self, caller: str) -> int:
         anywhere = self._anywhere.get(caller)
         if anywhere is None:
             allowed, conditional, scoped = self.index.model.effective(caller).bits()
             anywhere = self._anywhere[caller] = allowed | conditional | scoped
-        needed = _NEEDED.get(method.id, -1)
-        if needed == -1:
-            needed = _NEEDED[method.id] = _needed_bits(method)
-        return needed is not None and anywhere & needed == needed
+        return anywhere
+
+    def may_all(self, caller: str, method: EscalationMethod) -> bool:
+        """Whether the caller may perform every identity-route action of the method somewhere,
+        even under conditions (`IamModel.may`, one bitset test per method)."""
+        needed = _needed(method)
+        return needed is not None and self._anywhere_bits(caller) & needed == needed
+
+    def possible(self, caller: str, kind: str, methods: Sequence[EscalationMethod]) -> list[EscalationMethod]:
+        """The `methods` whose first two checks in `method_fan` the caller passes (its kind, and
+        `may_all`), in order: the rest have no fan, and most callers may try few methods."""
+        anywhere = self._anywhere_bits(caller)
+        out = []
+        for method in methods:
+            if kind in method.caller_kinds:
+                needed = _needed(method)
+                if needed is not None and anywhere & needed == needed:
+                    out.append(method)
+        return out
+
+
+def _needed(method: EscalationMethod) -> int | None:
+    needed = _NEEDED.get(method.id, -1)
+    if needed == -1:
+        needed = _NEEDED[method.id] = _needed_bits(method)
+    return needed
 
 
 _NEEDED: dict[str, int | None] = {}
@@ -296,7 +316,8 @@ def method_fan(
         eligible = ctx.eligible[method.target_kinds, by_policy]
         if by_policy:  # classes of the policies the caller may rewrite
             vias = ctx.policies
-            combos = _combos(ctx, caller, method, fixed, vias.index.mask(vias.index.arns), On.VIA, vias)
+            every_policy = (1 << len(vias.index)) - 1  # (positions 0..n-1: each policy's)
+            combos = _combos(ctx, caller, method, fixed, every_policy, On.VIA, vias)
         else:
             vias, combos = None, _combos(ctx, caller, method, fixed, held.every & eligible)
         if combos is not None:

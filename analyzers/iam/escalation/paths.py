@@ -282,11 +282,21 @@ class EscalationGraph:
         search yields them), grouped by the route to the state before it."""
         space, size = self.space, self.space.size
         chosen: dict[int, tuple[tuple[int, int], tuple[int, ...], int]] = {}  # principal -> order, before
+        taken = 0  # the principals in `chosen`, as a bitset
+        every = (1 << size) - 1
         for distance, rank, before, weight, mask in found.reached(self.admin_sinks):
-            for state in positions(mask):
-                principal = state % size
-                if principal not in chosen:
-                    chosen[principal] = ((distance, rank), (before, weight), state)
+            # states in ascending order, a principal's first one kept: per block of `size` states
+            # (its as-states, then its control states), the principals not taken yet
+            offset = 0
+            while mask:
+                new = mask & every & ~taken
+                if new:
+                    order, route = (distance, rank), (before, weight)
+                    for principal in positions(new):
+                        chosen[principal] = (order, route, principal + offset)
+                    taken |= new
+                mask >>= size
+                offset += size
         for state in self.admin_extras:
             if state not in found.dist:
                 continue
