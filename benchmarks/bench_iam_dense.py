@@ -24,6 +24,12 @@ installed with pip into its own venv under the benchmark cache (~/.cache/lambdas
 $LAMBDASCOPE_BENCH_CACHE; never a project dependency) on first use; if pip cannot install it,
 the run says so and goes on without it. The load average before and after each run is printed:
 say how quiet the machine was when quoting figures. A benchmark, not a test: nothing asserts.
+
+Cold means no process state and no analysis cache, not no bytecode: `pip install` compiles the
+package, so the lambdascope children run with bytecode compiled once (compileall, before any run)
+into the benchmark's own cache (PYTHONPYCACHEPREFIX, as bench_tui_startup.py does); this
+checkout's environment sets PYTHONDONTWRITEBYTECODE, which would compile every module on every
+run (~0.4 s of CPU on this machine). `--no-bytecode` measures that case.
 """
 
 from __future__ import annotations
@@ -85,13 +91,41 @@ class Run:
         return self.returncode == 0
 
 
-def measure(label: str, command: Sequence[str], stdout: Path, timeout: float) -> Run:
+BYTECODE = "pycache"  # under cache_dir(): the children's compiled modules
+
+
+def child_env(bytecode: bool) -> dict[str, str]:
+    """The environment of a lambdascope child: with `bytecode`, modules compiled once and read
+    back (as from a pip install), else this environment as it is."""
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache_dir() / BYTECODE)
+    return env
+
+
+def compile_package(env: dict[str, str]) -> None:
+    """Compile lambdascope's packages into the children's bytecode cache, before any timed run."""
+    import importlib.util
+
+    roots = []
+    for package in ("analyzers", "estate", "policy", "tui"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            roots.extend(spec.submodule_search_locations)
+    if roots:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", *roots], env=env, check=False)
+
+
+def measure(
+    label: str, command: Sequence[str], stdout: Path, timeout: float, env: dict[str, str] | None = None
+) -> Run:
     """Run `command` with its output in `stdout`; its own rusage via wait4 (not the sum of children)."""
     print(f"  running {label}: {' '.join(map(str, command))}", file=sys.stderr, flush=True)
     stderr = stdout.with_suffix(stdout.suffix + ".stderr")
     with stdout.open("wb") as out, stderr.open("wb") as err:
         started = time.perf_counter()
-        process = subprocess.Popen(list(command), stdout=out, stderr=err)
+        process = subprocess.Popen(list(command), stdout=out, stderr=err, env=env)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         try:
@@ -243,6 +277,7 @@ class SizeResult:
     findings: FindingCounts | None = None
     cloudsplaining: dict[str, int] = field(default_factory=dict)
     cloudsplaining_note: str = ""
+    no_bytecode: bool = False
 
 
 def bench(roles: int, seed: int, work: Path, args: argparse.Namespace) -> SizeResult:
@@ -254,13 +289,18 @@ def bench(roles: int, seed: int, work: Path, args: argparse.Namespace) -> SizeRe
     generated = time.perf_counter() - started
     iam_file = dump_dir / IAM_FILE
     result = SizeResult(roles, seed, dump.summary, iam_file.stat().st_size / 2**20, generated, load_before)
+    result.no_bytecode = args.no_bytecode
     snapshot = work / "iam-dense.lsnap"
     tool = lambdascope_command()
+    env = child_env(not args.no_bytecode)
+    if not args.no_bytecode:
+        compile_package(env)
     imported = measure(
         "lambdascope import",
         [*tool, "import", str(dump_dir), "-o", str(snapshot)],
         work / "import.out",
         args.timeout,
+        env,
     )
     result.runs.append(imported)
     if imported.ok:
@@ -270,6 +310,7 @@ def bench(roles: int, seed: int, work: Path, args: argparse.Namespace) -> SizeRe
             [*tool, "findings", str(snapshot), "--format", "json", "--no-cache"],
             report,
             args.timeout,
+            env,
         )
         result.runs.append(ran)
         if ran.ok:
@@ -311,6 +352,9 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+_BYTECODE_NOTE = {False: "from compiled bytecode", True: "compiling every module on every run"}
+
+
 def report(result: SizeResult) -> str:
     d = result.dump
     out = [
@@ -322,7 +366,8 @@ def report(result: SizeResult) -> str:
         f"{d['inline_policies']:,} role inline policies, {d['functions']} functions;",
         f"   {IAM_FILE} {result.iam_file_mib:.1f} MiB, generated in {result.generate_s:.2f} s;",
         f"   load average before {', '.join(f'{x:.2f}' for x in result.load_before)}, "
-        f"after {', '.join(f'{x:.2f}' for x in result.load_after)} ({os.cpu_count()} CPUs)",
+        f"after {', '.join(f'{x:.2f}' for x in result.load_after)} ({os.cpu_count()} CPUs); "
+        f"lambdascope {_BYTECODE_NOTE[result.no_bytecode]}",
         "",
     ]
     header = ["", *(r.label for r in result.runs)]
@@ -393,6 +438,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cloudsplaining", action="store_true", help="also time Cloudsplaining (own venv)")
     parser.add_argument("--cloudsplaining-version", default=CLOUDSPLAINING_VERSION)
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per child process")
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="run lambdascope as the environment says",
+    )
     parser.add_argument("--keep", type=Path, help="keep dumps, snapshots and reports under this folder")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args(argv)
