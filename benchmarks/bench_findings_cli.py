@@ -1,16 +1,18 @@
 """`lambdascope findings SNAP --format json` as a user runs it: cold, then warm (the analysis cache).
 
     python benchmarks/bench_findings_cli.py [--sizes 1000 10000] [--with-100k] [--seed 7] [--repeat 1]
-                                            [--timeout 900] [--json FILE]
+                                            [--timeout 900] [--json FILE] [--no-bytecode]
 
 Per synthetic estate size (synth_estates.py: the same cached file every run), in fresh child
 processes: the interpreter's own start-up (`python -c pass`, subtracted: the issue's targets are
-"beyond interpreter start-up"), a cold run (`--no-cache`), a miss that fills a private cache
-directory, and a warm run that hits it. Wall and CPU seconds (user + sys, from `wait4`) are printed
-side by side because the machine may be shared; peak RSS is the child's own (`ru_maxrss`). The
-growth line divides the cold wall of each size by the previous size's. Targets (DESIGN.md
-section 7, issue 13): cold <= 3 s (never above 10 s) and <= 1.5 GB at 10,000 functions, warm <= 1 s,
-1k -> 10k at most x12, 100,000 functions <= 90 s and <= 6 GiB. Nothing asserts: a benchmark.
+"beyond interpreter start-up"), a cold run (`--no-cache`; modules read from bytecode compiled once,
+as installed: child_bytecode.py, `--no-bytecode` to compile them per run), a miss that fills a
+private cache directory, and a warm run that hits it. Wall and CPU seconds (user + sys, from
+`wait4`) are printed side by side because the machine may be shared; peak RSS is the child's own
+(`ru_maxrss`). The growth line divides the cold wall of each size by the previous size's. Targets
+(DESIGN.md section 7, issue 13): cold <= 3 s (never above 10 s) and <= 1.5 GB at 10,000 functions,
+warm <= 1 s, 1k -> 10k at most x12, 100,000 functions <= 90 s and <= 6 GiB. Nothing asserts: a
+benchmark.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.synth_estates import synth_snapshot  # noqa: E402
+from benchmarks.child_bytecode import child_env, compile_packages  # noqa: E402
+from benchmarks.synth_estates import DEMO, synth_snapshot  # noqa: E402
 
 AS_OF = "2026-11-01"
 
@@ -76,10 +79,21 @@ def _findings(snapshot: Path, *extra: str) -> list[str]:
     return [sys.executable, "-c", entry, *command]
 
 
-def bench(size: int, seed: int, timeout: float, repeat: int) -> dict[str, Any]:
+def warm_bytecode(bytecode: bool) -> None:
+    """Compile what a `findings` run imports into the children's bytecode cache, untimed
+    (child_bytecode.py: as an installed package has it)."""
+    if not bytecode:
+        return
+    env = child_env(True, {**os.environ, "PYTHONPATH": str(ROOT)})
+    compile_packages(env)
+    with tempfile.TemporaryDirectory(prefix="lambdascope-bench-cache-") as cache:
+        _child(_findings(DEMO, "--no-cache"), {**env, "LAMBDASCOPE_CACHE_DIR": cache}, 300)
+
+
+def bench(size: int, seed: int, timeout: float, repeat: int, bytecode: bool = True) -> dict[str, Any]:
     snapshot = synth_snapshot(size, seed)
     with tempfile.TemporaryDirectory(prefix="lambdascope-bench-cache-") as cache:
-        env = {**os.environ, "LAMBDASCOPE_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
+        env = child_env(bytecode, {**os.environ, "LAMBDASCOPE_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)})
         startup = min(
             (_child([sys.executable, "-c", "pass"], env, 60) for _ in range(3)), key=lambda r: r.wall
         )
@@ -127,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="cold runs per size (the fastest is kept)")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-bytecode", action="store_true", help="children compile every module")
     args = parser.parse_args(argv)
+    warm_bytecode(not args.no_bytecode)
     sizes = [*args.sizes, *([100_000] if args.with_100k else [])]
     results = []
     print(f"load average before: {os.getloadavg()[0]:.2f} (2-core machine: above ~0.5, figures are noisy)")
@@ -135,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'functions':>9}  " + "  ".join(f"{c:>30}" for c in columns) + f"  {'findings':>8}")
     print(f"{'':>9}  {'wall beyond start-up / cpu, peak RSS':>30}")
     for size in sizes:
-        result = bench(size, args.seed, args.timeout, args.repeat)
+        result = bench(size, args.seed, args.timeout, args.repeat, not args.no_bytecode)
         results.append(result)
         print(_line(result), flush=True)
     for before, after in itertools.pairwise(results):

@@ -54,6 +54,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from child_bytecode import child_env, compile_packages  # noqa: E402
 from iam_dense_dump import DEFAULT_SEED, IAM_FILE, write_dump  # noqa: E402
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -89,32 +90,6 @@ class Run:
     @property
     def ok(self) -> bool:
         return self.returncode == 0
-
-
-BYTECODE = "pycache"  # under cache_dir(): the children's compiled modules
-
-
-def child_env(bytecode: bool) -> dict[str, str]:
-    """The environment of a lambdascope child: with `bytecode`, modules compiled once and read
-    back (as from a pip install), else this environment as it is."""
-    env = dict(os.environ)
-    if bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(cache_dir() / BYTECODE)
-    return env
-
-
-def compile_package(env: dict[str, str]) -> None:
-    """Compile lambdascope's packages into the children's bytecode cache, before any timed run."""
-    import importlib.util
-
-    roots = []
-    for package in ("analyzers", "estate", "policy", "tui"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            roots.extend(spec.submodule_search_locations)
-    if roots:
-        subprocess.run([sys.executable, "-m", "compileall", "-q", *roots], env=env, check=False)
 
 
 def measure(
@@ -294,7 +269,7 @@ def bench(roles: int, seed: int, work: Path, args: argparse.Namespace) -> SizeRe
     tool = lambdascope_command()
     env = child_env(not args.no_bytecode)
     if not args.no_bytecode:
-        compile_package(env)
+        compile_packages(env)
     imported = measure(
         "lambdascope import",
         [*tool, "import", str(dump_dir), "-o", str(snapshot)],

@@ -41,7 +41,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -55,11 +54,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from child_bytecode import child_env  # noqa: E402
 from synth_estates import DEMO, synth_snapshot  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)
 SIZE = (160, 48)
-BYTECODE = Path.home() / ".cache" / "lambdascope-bench" / "pycache"
 
 
 # The child: one cold `open` ----------------------------------------------------------------
@@ -125,10 +124,7 @@ def _child(path: Path, use_cache: bool) -> int:
 
 # The parent ----------------------------------------------------------------------------------
 def _child_env(bytecode: bool, cache_dir: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    if bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(BYTECODE)
+    env = child_env(bytecode)
     if cache_dir is not None:
         env["LAMBDASCOPE_CACHE_DIR"] = str(cache_dir)
     return env
