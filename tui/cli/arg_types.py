@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 
 def positive_int(text: str) -> int:
@@ -43,3 +44,18 @@ def non_negative(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError("must be zero or more")
     return value
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """`--as-of DAY`: the day the date-dependent rules are evaluated as of (default: today)."""
+    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    """`--config PATH`: the project's settings and suppressions (lambdascope.toml)."""
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="project settings and suppressions (default: ./lambdascope.toml if present)",
+    )

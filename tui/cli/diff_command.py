@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.errors import LambdascopeError
-from tui.cli.arg_types import iso_date
+from tui.cli.arg_types import add_as_of, add_config
 
 if TYPE_CHECKING:
     from analyzers.diff import SnapshotDiff
@@ -42,13 +42,8 @@ def register(sub: Any) -> None:
         metavar="SEVERITY",
         help="exit 1 if a new open finding is at or above this severity (critical|high|medium|low|info)",
     )
-    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="PATH",
-        help="project settings and suppressions (default: ./lambdascope.toml if present)",
-    )
+    add_as_of(parser)
+    add_config(parser)
     parser.set_defaults(handler=run)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.errors import LambdascopeError
-from tui.cli.arg_types import iso_date, positive_int
+from tui.cli.arg_types import add_as_of, add_config, positive_int
 
 if TYPE_CHECKING:
     from tui.cli.cypher import CypherExport, Statement
@@ -44,13 +44,8 @@ def register(sub: Any) -> None:
     target.add_argument("--cypher", type=Path, metavar="OUT", help="write the Cypher statements to OUT")
     parser.add_argument("--user", help=f"Neo4j user (default ${USER_ENV}, else neo4j)")
     parser.add_argument("--database", help="Neo4j database (default: the server's default)")
-    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="PATH",
-        help="project settings and suppressions (default: ./lambdascope.toml if present)",
-    )
+    add_as_of(parser)
+    add_config(parser)
     parser.add_argument("--update-tag", type=positive_int, help=argparse.SUPPRESS)  # tests: a fixed tag
     parser.set_defaults(handler=run)
 

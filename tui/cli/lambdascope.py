@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from tui.cli.actions_arg import actions_mode, add_actions_args
-from tui.cli.arg_types import iso_date, iso_datetime, non_negative, positive_int
+from tui.cli.arg_types import add_as_of, add_config, iso_date, iso_datetime, non_negative, positive_int
 
 if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
@@ -94,12 +94,7 @@ def _add_live_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_config_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--config",
-        type=Path,
-        metavar="PATH",
-        help="project settings and suppressions (default: ./lambdascope.toml if present)",
-    )
+    add_config(p)
     p.add_argument(
         "--triage",
         type=Path,
@@ -158,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OLD",
         help="an earlier snapshot of the same accounts: the Changes view (key d) and new rows marked",
     )
-    p.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
+    add_as_of(p)
     add_actions_args(p)
     _add_config_arg(p)
     _add_no_cache_arg(p)
@@ -187,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("critical", "high", "medium", "low", "info"),
         help="exit 1 if an open (not suppressed) finding is at or above this severity",
     )
-    p.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
+    add_as_of(p)
     p.add_argument(
         "--jobs",
         type=positive_int,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from estate.text import escape_control
-from tui.cli.arg_types import iso_date, positive_int
+from tui.cli.arg_types import add_as_of, add_config, positive_int
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -63,13 +63,8 @@ def register(sub: Any) -> None:
         "--limit", type=positive_int, default=100, metavar="N", help="at most N paths (default 100)"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--as-of", type=iso_date, help="evaluate date-dependent rules as of this day")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="PATH",
-        help="project settings and suppressions (default: ./lambdascope.toml if present)",
-    )
+    add_as_of(parser)
+    add_config(parser)
     parser.set_defaults(handler=run)
 
 
