@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from analyzers.findings.model import Finding, Severity
+from analyzers.findings.triage import collected_at
 from tui.cli.report_resources import account_of, home_region, parse_resource
 
 SCHEMA_VERSION = "2018-10-08"
@@ -67,12 +68,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _timestamp(created_at: Any) -> str:
     """The snapshot's creation time, as ASFF wants it (ISO 8601, UTC, `Z`)."""
-    try:
-        when = dt.datetime.fromisoformat(str(created_at))
-    except ValueError:
-        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+    when = collected_at(created_at) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 

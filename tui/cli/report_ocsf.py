@@ -37,6 +37,7 @@ from py_ocsf_models.objects.remediation import Remediation
 from py_ocsf_models.objects.resource_details import ResourceDetails
 
 from analyzers.findings.model import Finding, Rule, Severity
+from analyzers.findings.triage import collected_at
 from tui.cli.report_resources import account_of, home_region, parse_resource
 
 UNKNOWN_ACCOUNT = "unknown"  # an S3 bucket's account in a snapshot of several accounts
@@ -81,12 +82,7 @@ def _version() -> str:
 @functools.lru_cache(maxsize=16)
 def _epoch(created_at: Any) -> tuple[int, dt.datetime]:
     """The snapshot's creation time: when every finding in it was observed."""
-    try:
-        when = dt.datetime.fromisoformat(str(created_at))
-    except ValueError:
-        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+    when = collected_at(created_at) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     return int(when.timestamp()), when
 
 
