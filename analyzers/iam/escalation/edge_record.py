@@ -15,21 +15,21 @@ from analyzers.iam.grant import Grant
 from policy.decision import Hinge
 
 
-class EdgeEvidence(Mapping[str, Any]):
-    """An edge's evidence, built on first read: estates with many escalation edges (a principal
-    that may pass every role) would otherwise spend their time writing evidence nobody opens. The
-    edge itself may be made on first read too (`edge` a function of nothing)."""
+class LazyEvidence(Mapping[str, Any]):
+    """Evidence built on first read (`_build`): estates with many escalation edges (a principal
+    that may pass every role) would otherwise spend their time writing evidence nobody opens."""
 
-    __slots__ = ("_data", "_edge")
+    __slots__ = ("_data",)
 
-    def __init__(self, edge: EscalationEdge | Callable[[], EscalationEdge]) -> None:
-        self._edge = edge
+    def __init__(self) -> None:
         self._data: dict[str, Any] | None = None
+
+    def _build(self) -> dict[str, Any]:
+        raise NotImplementedError
 
     def _read(self) -> dict[str, Any]:
         if self._data is None:
-            edge = self._edge if isinstance(self._edge, EscalationEdge) else self._edge()
-            self._data = edge.evidence()
+            self._data = self._build()
         return self._data
 
     def __getitem__(self, key: str) -> Any:
@@ -40,6 +40,21 @@ class EdgeEvidence(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._read())
+
+
+class EdgeEvidence(LazyEvidence):
+    """An edge's evidence, built on first read (LazyEvidence). The edge itself may be made on
+    first read too (`edge` a function of nothing)."""
+
+    __slots__ = ("_edge",)
+
+    def __init__(self, edge: EscalationEdge | Callable[[], EscalationEdge]) -> None:
+        super().__init__()
+        self._edge = edge
+
+    def _build(self) -> dict[str, Any]:
+        edge = self._edge if isinstance(self._edge, EscalationEdge) else self._edge()
+        return edge.evidence()
 
 
 @dataclass(frozen=True, slots=True)

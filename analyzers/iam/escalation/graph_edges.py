@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import networkx as nx
 
-from analyzers.iam.escalation.edge_record import EdgeEvidence, EscalationEdge
+from analyzers.iam.escalation.edge_record import EdgeEvidence, EscalationEdge, LazyEvidence
 from analyzers.iam.escalation.fans import Drawn, Fan
 from analyzers.iam.escalation.methods import SERVICE_ASSUMES
 from analyzers.iam.escalation.principal_index import PrincipalIndex
@@ -157,18 +157,18 @@ def _into_set(fan: Fan, node: str, part: int, conditional: bool, principals: Pri
     return fan.source, node, f"escalates-to:{method.id}", attrs
 
 
-class SetEdgeEvidence(Mapping[str, Any]):
+class SetEdgeEvidence(LazyEvidence):
     """The evidence of a fan's edge into a role-set node: what it stands for, made when read
     (a few sample targets and the first one's permissions), and the pair-level edges on demand."""
 
-    __slots__ = ("_data", "_principals", "fan", "node", "part")
+    __slots__ = ("_principals", "fan", "node", "part")
 
     def __init__(self, fan: Fan, node: str, part: int, principals: PrincipalIndex) -> None:
+        super().__init__()
         self.fan = fan
         self.node = node
         self.part = part  # the class's positions (PrincipalIndex)
         self._principals = principals
-        self._data: dict[str, Any] | None = None
 
     def targets(self) -> frozenset[str]:
         return frozenset(self._principals.members(self.part))
@@ -183,27 +183,16 @@ class SetEdgeEvidence(Mapping[str, Any]):
         for target, *_ in self.drawn():
             yield _made(self.fan, target)
 
-    def _read(self) -> dict[str, Any]:
-        if self._data is None:
-            fan, method = self.fan, self.fan.method
-            sample = [edge for edge in itertools.islice(self.edges(), 10)]
-            self._data = {
-                "method": method.id,
-                "title": method.title,
-                "from": fan.source,
-                "to": self.node,
-                "targets": self.part.bit_count(),
-                "sample_targets": [edge.target for edge in sample],
-                "permissions (first target)": [g.to_json() for g in sample[0].grants] if sample else [],
-                "note": "one edge per principal of the set, each by its own function or policy and grants",
-            }
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._read()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._read())
-
-    def __len__(self) -> int:
-        return len(self._read())
+    def _build(self) -> dict[str, Any]:
+        fan, method = self.fan, self.fan.method
+        sample = [edge for edge in itertools.islice(self.edges(), 10)]
+        return {
+            "method": method.id,
+            "title": method.title,
+            "from": fan.source,
+            "to": self.node,
+            "targets": self.part.bit_count(),
+            "sample_targets": [edge.target for edge in sample],
+            "permissions (first target)": [g.to_json() for g in sample[0].grants] if sample else [],
+            "note": "one edge per principal of the set, each by its own function or policy and grants",
+        }
