@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +10,7 @@ import analyzers.analysis  # noqa: F401  (registers every rule)
 from analyzers.findings.registry import RULES
 from analyzers.forking import can_fork
 from analyzers.rule_workers import in_child
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.unit.analyzers.fork_check import run_check_script
 
 
 def test_the_child_takes_the_reachability_rules_and_only_them() -> None:
@@ -27,16 +23,7 @@ def test_the_child_takes_the_reachability_rules_and_only_them() -> None:
 
 @pytest.mark.skipif(not can_fork(), reason="no os.fork on this platform")
 def test_rules_in_a_child_find_what_one_process_finds() -> None:
-    run = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("rule_workers_check.py")), "120"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = run_check_script(Path(__file__).with_name("rule_workers_check.py"), "120")
     assert result["findings"] > 0 and result["from_child"] > 0
     assert result["two"]
     assert result["registry_rules"]  # a rule comes back as the registry's own object, not a copy

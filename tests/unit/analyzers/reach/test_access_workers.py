@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from analyzers.reach.access_workers import MIN_PER_WORKER, can_fork, chunks
-
-ROOT = Path(__file__).resolve().parents[4]
+from tests.unit.analyzers.fork_check import run_check_script
 
 
 def test_chunks_are_contiguous_runs_in_order() -> None:
@@ -32,16 +28,7 @@ def test_few_principals_stay_in_one_process() -> None:
 
 @pytest.mark.skipif(not can_fork(), reason="no os.fork on this platform")
 def test_workers_draw_the_graph_one_process_draws() -> None:
-    run = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("access_workers_check.py")), "160"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = run_check_script(Path(__file__).with_name("access_workers_check.py"), "160")
     assert result["principals"] > 3 * 20  # enough for three chunks at the lowered minimum
     assert result["can_edges"] > 0 and result["sets"] > 0
     assert result["two"] and result["three"]
