@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzers.findings.atomic_write import write_text_atomic
 from analyzers.findings.model import RULE_PATTERN, Severity, Suppression, glob_pattern
 from analyzers.findings.triage import TriageBook
 from estate.errors import LambdascopeError
@@ -232,18 +231,5 @@ def save_suppression(settings_path: Path, suppression: Suppression) -> Settings:
     after = parse_settings(text, settings_path)
     if after.suppressions != (*before.suppressions, suppression):
         raise _error(settings_path, "suppressions", "cannot append: not written as [[suppressions]] tables")
-    _write_atomic(settings_path, text)
+    write_text_atomic(settings_path, text)
     return after
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -29,7 +29,6 @@ import datetime as dt
 import fcntl
 import json
 import os
-import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analyzers.findings.atomic_write import write_text_atomic
 from analyzers.findings.model import TRIAGE_STATES, Finding, Triage
 from estate.errors import LambdascopeError
 
@@ -205,23 +205,8 @@ def record(path: Path, entries: Iterable[TriageEntry]) -> TriageBook:
     new = list(entries)
     with _locked(path):
         merged = load_triage(path).merged(new)
-        _write_atomic(path, triage_toml(merged))
+        write_text_atomic(path, triage_toml(merged))
     return replace(merged, found=True)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def mark(finding: Finding, state: str, author: str, note: str, at: dt.datetime) -> TriageEntry:
