@@ -317,7 +317,11 @@ class LambdascopeApp(App[None]):
         forward(self._show_stage, CACHED_STAGES[0], 0, 1)
         first = findings_first(estate, entry, slot.key.today, self._settings)
         del entry
-        forward(self._show_findings_first, first)
+        # As for the first paint: the graph is built once the findings are drawn, not while the
+        # UI thread refills the tables (the two would share the GIL).
+        shown = threading.Event()
+        forward(self._show_findings_first, first, shown)
+        shown.wait(FIRST_PAINT_WAIT)
         return with_graph(first, self.today, partial(forward, self._show_building))
 
     def _show_progress(self, label: str, advance: int, total: int) -> None:
@@ -334,11 +338,14 @@ class LambdascopeApp(App[None]):
             self.analysis_progress = self.state.progress
             self.sub_title = sub_title(self.state)
 
-    async def _show_findings_first(self, analysis: Analysis) -> None:
+    async def _show_findings_first(self, analysis: Analysis, shown: threading.Event) -> None:
         """The findings from the cache, while the graph is built: every view but those that need
-        the whole graph (`GRAPH_VIEWS`) shows them."""
+        the whole graph (`GRAPH_VIEWS`) shows them; `shown` is set once they are drawn."""
         self.building = StageProgress(CACHED_STAGES[1], 0, 1, CACHED_STAGES)
-        await self._show(analysis)
+        try:
+            await self._show(analysis)
+        finally:
+            self.call_after_refresh(shown.set)
 
     def _show_building(self, stage: str, done: int, total: int) -> None:
         if self.building is not None and self.state is not None:

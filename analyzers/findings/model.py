@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -226,7 +226,9 @@ class Finding:
     title: str
     severity: Severity
     path: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
+    # A tuple, but for a finding read back from an analysis cache entry, whose evidence is parsed
+    # from its text on first read (tui/cache/entry.py `DeferredEvidence`): a sequence either way.
+    evidence: Sequence[Evidence] = ()
     region: str = ""
     id: str = field(default="")
     suppression: Suppression | None = None  # set by apply_suppressions; the finding stays listed

@@ -18,6 +18,7 @@ import pytest
 import analyzers.analysis as analysis_module
 import tui.viewmodels.cached_open as cached_open
 from analyzers.analysis import Analysis
+from estate.graph.builder import invokers_of
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.held_analysis import HeldAnalysis, until
 from tests.tui.helpers import screen_text
@@ -25,17 +26,21 @@ from tui.app import LambdascopeApp, create_app
 from tui.cache.entry import CachedAnalysis
 from tui.cache.store import AnalysisCache
 from tui.screens.analysis_pending import AnalysisPendingScreen
+from tui.screens.detail import FunctionDetailScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.functions import FunctionsScreen
 from tui.screens.posture import PostureScreen
 from tui.screens.reach import ReachScreen
+from tui.viewmodels.cached_findings import CachedFindings
 from tui.viewmodels.cached_open import CacheSlot
 from tui.viewmodels.summary import summarise_functions
+from tui.widgets.invoker_card import InvokerCard
 from tui.widgets.resource_table import ResourceTable
 
 pytestmark = pytest.mark.tui
 
 COUNTS = slice(5, 9)  # the C H M L columns of the functions table
+INVOKERS = 3
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +85,14 @@ def _expected_counts(analysis: Analysis) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _invokers(table: ResourceTable) -> dict[str, str]:
+    return {row.key: row.cells[INVOKERS].plain for row in table.visible_rows}
+
+
+def _expected_invokers(analysis: Analysis) -> dict[str, str]:
+    return {s.function.arn: s.invokers_label for s in summarise_functions(analysis)}
+
+
 @pytest.fixture
 def held_graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnalysis]:
     """The graph built behind the cached findings, held at its `access` stage until released."""
@@ -112,10 +125,16 @@ async def test_a_cached_entry_fills_the_panes_without_the_analysis(
         assert app.building is not None and app.building.stage == "access"
         shown = app.analysis
         assert shown is not None and shown.iam is None  # the graph is still being built
+        assert isinstance(shown, CachedFindings) and shown.graph.number_of_nodes() == 0
         assert _ids(shown) == _ids(analysis)
         screen = app.screen
         assert isinstance(screen, FunctionsScreen)
         assert _counts(screen.table) == _expected_counts(analysis)
+        # who invokes each function, from the entry: as the complete analysis's graph says
+        invokers = _invokers(screen.table)
+        assert invokers == _expected_invokers(analysis)
+        assert any(label.startswith("internet") for label in invokers.values())
+        assert any(label == "–" for label in invokers.values())
         text = screen_text(app)
         assert f"{len(analysis.findings)} findings" in text and "analysing: access" in text
 
@@ -141,6 +160,37 @@ async def test_a_cached_entry_fills_the_panes_without_the_analysis(
         assert sorted(complete.graph.edges(keys=True)) == sorted(analysis.graph.edges(keys=True))
         assert "analysing" not in screen_text(app)
     assert analyses.calls == 0 and not held_graph.timed_out
+
+
+async def test_a_function_opened_while_the_graph_is_built_names_its_invokers_then_shows_them(
+    snapshot_path: Path, analysis: Analysis, held_graph: HeldAnalysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The detail counts the invokers from the entry and says the grants come with the graph;
+    once it is built, the same screen shows every invoker's card."""
+    assert _slot(snapshot_path).store(analysis)
+    Analyses(monkeypatch, refuse=True)
+    public = next(s for s in summarise_functions(analysis) if s.public)
+    app = create_app(snapshot_path, today=TODAY, use_cache=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: _findings_first(app, held_graph), "the cached findings")
+        screen = app.screen
+        assert isinstance(screen, FunctionsScreen)
+        screen.open_row(public.function.arn)
+        await pilot.pause()
+        assert isinstance(app.screen, FunctionDetailScreen)
+        text = screen_text(app)
+        assert f"{public.invoker_count} invoker(s) (the internet among them)" in text
+        assert "once the graph is built" in text
+        assert "analysing: access" in text
+        held_graph.release()
+        await until(pilot, lambda: app.building is None, "the graph built")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FunctionDetailScreen)
+        text = screen_text(app)
+        assert "once the graph is built" not in text
+        assert f"Who can invoke it and why ({len(invokers_of(analysis.graph, public.function.arn))})" in text
+        assert len(app.screen.query(InvokerCard)) == len(invokers_of(analysis.graph, public.function.arn))
 
 
 async def test_a_suppression_made_while_the_graph_is_built_is_kept(

@@ -48,7 +48,7 @@ from analyzers.findings.settings import Settings
 from analyzers.gc_pause import cyclic_gc_paused
 from tui.cache.entry import CachedAnalysis
 
-CACHE_FORMAT = 1  # bump when the entry's layout or meaning changes
+CACHE_FORMAT = 2  # bump when the entry's layout or meaning changes
 ENV_DIR = "LAMBDASCOPE_CACHE_DIR"
 SIZE_LIMIT = 2 * 2**30  # a 10,000-function estate's entry is about 150 MB
 CODE_PACKAGES = ("analyzers", "estate", "policy", "tui.cache")

@@ -214,7 +214,18 @@ class FunctionDetailScreen(IsolationKeys, AnalysisScreen):
 
     def _invokers(self, fn: LambdaFunction) -> Vertical:
         from estate.graph.builder import invokers_of  # loaded with the analysis, not before
+        from tui.viewmodels.cached_findings import CachedFindings, function_invokers
 
+        if isinstance(self.analysis, CachedFindings):  # from the cache: the graph is being built
+            count = function_invokers(self.analysis, fn.arn)
+            public = " (the internet among them)" if count.public else ""
+            note = f"{count.count} invoker(s){public}: who they are and why show once the graph is built."
+            return self._section(
+                "invokers",
+                "Who can invoke it and why",
+                Static(_none(note), classes="note"),
+                AnalysisProgress(),
+            )
         graph = self.analysis.graph
         palette = SeverityPalette(self.app.get_css_variables())
         invokers = invokers_of(graph, fn.arn)

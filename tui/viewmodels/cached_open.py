@@ -2,12 +2,13 @@
 a snapshot analysed before come from its cache entry at once, and the graph is built behind them.
 
 The app's load worker looks the snapshot up (`CacheSlot`, tui/cache/slot.py: the same key as
-`lambdascope findings`, so either fills the entry the other reads). On a hit, `findings_first` makes an
-`Analysis` from the entry and the graph that `build_graph` draws from the model (who invokes
-what: the functions table's invokers and counts, the findings, Posture, home panels), and
-`with_graph` then makes the complete one (IAM escalation and access edges, for reachability,
-IAM paths and the Anomalies pane's reach); the analyzers' rules do not run. On a miss, the app
-analyses as before and `CacheSlot.store` keeps the entry for next time.
+`lambdascope findings`, so either fills the entry the other reads). On a hit, `findings_first`
+makes a `CachedFindings` from the entry alone: the findings (evidence parsed when read) and who
+invokes each function, as the entry kept them, with an empty graph: enough for the functions
+table, the findings, Posture and the home panels. `with_graph` then makes the complete analysis
+(the graph, IAM escalation and access edges, for invoker grants, reachability, IAM paths and the
+Anomalies pane's reach); the analyzers' rules do not run. On a miss, the app analyses as before
+and `CacheSlot.store` keeps the entry for next time.
 
 `with_graph` repeats `analyzers.analysis.analyze`'s graph stages (graph, IAM escalation, access,
 anomaly scoring) without its rules; tests/unit/tui/test_cached_open.py checks the two graphs and
@@ -35,22 +36,24 @@ from estate.graph.builder import build_graph
 from estate.model import Estate
 from tui.cache.entry import CachedAnalysis
 from tui.cache.slot import CacheSlot
+from tui.viewmodels.cached_findings import CachedFindings
 
 __all__ = ["CacheSlot", "findings_first", "with_graph"]
 
 Progress = Callable[[str, int, int], None]
+_EMPTY = nx.freeze(nx.MultiDiGraph())
 
 
 def findings_first(
     estate: Estate, entry: CachedAnalysis, today: dt.date, settings: Settings | None
-) -> Analysis:
-    """The analysis of `estate` from its cache entry, with the graph `build_graph` draws (every
-    node, who invokes what) but none of the IAM escalation or access edges yet: enough for every
-    view that reads findings and invokers, not for reachability or IAM paths (`with_graph`)."""
+) -> CachedFindings:
+    """The analysis of `estate` from its cache entry alone, its graph empty: enough for every
+    view that reads findings and invoker counts, not for invoker grants, reachability or IAM
+    paths (`with_graph`)."""
     settings = Settings() if settings is None else settings
     settings.check_rules(rule.id for rule in entry.rules)  # the error `analyze` would raise
-    graph = nx.freeze(build_graph(estate, classification_tag=settings.classification_tag_key))
-    return Analysis(estate, graph, today, entry.raw_findings).with_settings(settings)
+    first = CachedFindings(estate, _EMPTY, today, entry.raw_findings, invokers=entry.invokers)
+    return first.with_settings(settings)
 
 
 def with_graph(first: Analysis, as_of: dt.date | None, progress: Progress) -> Analysis:

@@ -75,16 +75,14 @@ def function_facts(estate: Estate) -> list[FunctionFacts]:
 
 
 def summarise_function(analysis: Analysis, fn: LambdaFunction) -> FunctionSummary:
-    from estate.graph.builder import invokers_of  # loaded with the analysis: not before the first paint
+    from tui.viewmodels.cached_findings import function_invokers  # loaded with the analysis
 
-    invokers = invokers_of(analysis.graph, fn.arn)
-    sources = {source for source, _data in invokers}
-    public = any(bool(data.get("public")) for _source, data in invokers)
+    invokers = function_invokers(analysis, fn.arn)
     counts = analysis.severity_counts(fn.arn)
     return FunctionSummary(
         function=fn,
-        invoker_count=len(sources),
-        public=public,
+        invoker_count=invokers.count,
+        public=invokers.public,
         role_name=role_name(analysis.estate, fn.role_arn),
         counts=tuple(counts[s] for s in TABLE_SEVERITIES),
     )
