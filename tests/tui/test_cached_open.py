@@ -258,7 +258,7 @@ async def test_an_entry_that_is_not_ours_is_ignored_and_rebuilt(
     assert analyses.calls == 1
     rebuilt = slot.cache.load(slot.key)  # the miss stored a good entry in its place
     assert rebuilt is not None
-    assert [f.id for f in rebuilt.bare] == [f.id for f in analysis.raw_findings]
+    assert [f.id for f in rebuilt.raw_findings] == [f.id for f in analysis.raw_findings]
 
 
 async def test_no_cache_neither_reads_nor_writes(

@@ -8,9 +8,8 @@ line of JSON, then every finding's text). The findings CLI settles and prints it
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,19 +29,21 @@ ENTRY_FORMAT = "lambdascope.analysis-cache/2"
 
 @dataclass(frozen=True, eq=False)
 class CachedAnalysis:
-    """What an entry holds: a snapshot's raw findings, the rules that ran, the report header.
+    """What an entry holds: a snapshot's raw findings, the rules that ran, the report header and
+    who invokes each function.
 
-    Each raw finding is kept twice over: `bare`, the finding without its evidence (enough to sort,
-    count, re-rate and suppress it), and `texts`, the whole finding as the findings JSON prints it.
-    Evidence is most of the bulk (at 10,000 functions, a million strings); the JSON report copies
-    the text of every finding its settings leave untouched, and nothing parses the evidence
-    unless a finding is re-rated or suppressed, or a format needs it (`raw_findings`)."""
+    Each raw finding is kept twice over: the finding (`raw_findings`) and its text as the findings
+    JSON prints it (`texts`). Evidence is most of the bulk (at 10,000 functions, a million
+    strings): read back, a finding's evidence is parsed from its text only when something reads
+    it (`DeferredEvidence`: a re-rated or suppressed finding, a format that prints evidence, a
+    view that shows it), and the JSON report copies the text of every finding its settings leave
+    untouched."""
 
     snapshot: Mapping[str, Any]  # `Manifest.summary()`
     functions: int
     rules: tuple[Rule, ...]  # every registered rule, by id
-    bare: tuple[Finding, ...]  # the raw findings (no overrides, no suppressions), evidence left out
-    texts: tuple[Text, ...]  # the same findings, evidence included, as `finding_text` writes them
+    raw_findings: tuple[Finding, ...]  # no overrides, no suppressions: `Analysis.raw_findings`
+    texts: tuple[Text, ...]  # the same findings as `finding_text` writes them
     # who invokes each function, by ARN (a function absent has no invoker)
     invokers: Mapping[str, InvokerCount] = dataclasses.field(default_factory=dict)
 
@@ -56,34 +57,16 @@ class CachedAnalysis:
                 snapshot=analysis.estate.manifest.summary(),
                 functions=len(analysis.estate.functions),
                 rules=tuple(RULES),
-                bare=tuple(dataclasses.replace(f, evidence=()) for f in raw),
+                raw_findings=raw,
                 texts=tuple(finding_text(f) for f in raw),
                 invokers=invoker_counts(analysis),
             )
-
-    def finding(self, index: int) -> Finding:
-        """Raw finding `index`, evidence included (parsed from its text)."""
-        return Finding.from_json(orjson.loads(self.texts[index]), self._rules_by_id)
-
-    @functools.cached_property
-    def raw_findings(self) -> tuple[Finding, ...]:
-        """Every raw finding: `Analysis.raw_findings`, each one's evidence parsed from its text
-        when first read (`DeferredEvidence`; parsing all of them took 0.7 s at 10,000 functions)."""
-        with cyclic_gc_paused():
-            return tuple(
-                Finding(b.rule, b.resource, b.title, b.severity, b.path, DeferredEvidence(t), b.region, b.id)
-                for b, t in zip(self.bare, self.texts, strict=True)
-            )
-
-    @functools.cached_property
-    def _rules_by_id(self) -> dict[str, Rule]:
-        return {rule.id: rule for rule in self.rules}
 
     def payload(self, key: Mapping[str, Any]) -> list[Text]:
         """The entry as stored, in parts to be joined once: one line of JSON (key, header, rules,
         and the bare findings column by column, with the length of each one's text), then the
         texts back to back. TypeError if something is not JSON."""
-        bare = self.bare
+        raw = self.raw_findings
         head = {
             "format": ENTRY_FORMAT,
             "key": key,
@@ -91,13 +74,13 @@ class CachedAnalysis:
             "functions": self.functions,
             "rules": [r.to_json() for r in self.rules],
             "findings": {
-                "id": [f.id for f in bare],
-                "rule": [f.rule.id for f in bare],
-                "severity": [f.severity.value for f in bare],
-                "resource": [f.resource for f in bare],
-                "region": [f.region for f in bare],
-                "title": [f.title for f in bare],
-                "path": [list(f.path) for f in bare],
+                "id": [f.id for f in raw],
+                "rule": [f.rule.id for f in raw],
+                "severity": [f.severity.value for f in raw],
+                "resource": [f.resource for f in raw],
+                "region": [f.region for f in raw],
+                "title": [f.title for f in raw],
+                "path": [list(f.path) for f in raw],
                 "size": [len(t) for t in self.texts],
             },
             "invokers": {
@@ -123,12 +106,14 @@ class CachedAnalysis:
         if not isinstance(snapshot, dict) or type(functions) is not int or not isinstance(rules_data, list):
             raise ValueError("no report header or rules")
         rules = tuple(Rule.from_json(r) for r in rules_data)
-        bare, sizes = _bare_findings(head.get("findings"), {r.id: r for r in rules})
+        columns, sizes = _finding_columns(head.get("findings"), {r.id: r for r in rules})
         ends = list(itertools.accumulate(sizes, initial=split + 1))
         if ends[-1] != len(data):
             raise ValueError("texts and findings disagree")
         texts = tuple(map(memoryview(data).__getitem__, map(slice, ends, ends[1:])))
-        return cls(snapshot, functions, rules, bare, texts, _invokers(head.get("invokers")))
+        with cyclic_gc_paused():
+            raw = tuple(map(Finding, *columns[:5], map(DeferredEvidence, texts), *columns[5:]))
+        return cls(snapshot, functions, rules, raw, texts, _invokers(head.get("invokers")))
 
 
 def invoker_counts(analysis: Analysis) -> dict[str, InvokerCount]:
@@ -158,9 +143,10 @@ _COLUMNS = ("id", "rule", "severity", "resource", "region", "title", "path", "si
 _SEVERITIES = {s.value: s for s in Severity}
 
 
-def _bare_findings(columns: Any, rules: Mapping[str, Rule]) -> tuple[tuple[Finding, ...], list[int]]:
-    """The bare findings from their columns in an entry, and the length of each one's text.
-    Checked column-wise (C loops): this runs over every finding of every cache hit."""
+def _finding_columns(columns: Any, rules: Mapping[str, Rule]) -> tuple[list[Iterable[Any]], list[int]]:
+    """The raw findings' fields from their columns in an entry, in `Finding`'s order around the
+    evidence (rule, resource, title, severity, path; region, id), and the length of each one's
+    text. Checked column-wise (C loops): this runs over every finding of every cache hit."""
     if not isinstance(columns, dict) or set(columns) != set(_COLUMNS):
         raise ValueError("no finding columns")
     lists: list[list[Any]] = [columns[name] for name in _COLUMNS]
@@ -174,15 +160,13 @@ def _bare_findings(columns: Any, rules: Mapping[str, Rule]) -> tuple[tuple[Findi
         raise ValueError("finding paths or sizes are malformed")
     if not set(rule_ids) <= rules.keys() or not set(severities) <= _SEVERITIES.keys():
         raise ValueError("a finding names no rule or no severity")
-    bare = map(
-        Finding,
+    fields: list[Iterable[Any]] = [
         map(rules.__getitem__, rule_ids),
         resources,
         titles,
         map(_SEVERITIES.__getitem__, severities),
         map(tuple, paths),
-        itertools.repeat(()),
         regions,
         ids,
-    )
-    return tuple(bare), sizes
+    ]
+    return fields, sizes
