@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -20,9 +21,10 @@ from analyzers.findings.settings import Settings, load_settings
 from tests.tui.conftest import SIZE, TODAY
 from tests.tui.helpers import screen_text, type_text, wait_loaded
 from tui.app import create_app
+from tui.cache.deferred_evidence import DeferredEvidence
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.findings import FindingDetailScreen, FindingsScreen
-from tui.screens.posture import PostureScreen
+from tui.screens.posture import PostureScreen, open_status
 from tui.screens.suppress import SuppressScreen, exact_pattern, parse_expiry
 from tui.severity import SHORT
 from tui.viewmodels.posture_groups import Grouping, group_findings
@@ -360,6 +362,19 @@ async def test_expired_suppression_reopens_its_finding(analysis: Analysis) -> No
         assert "0 triaged · 1 expired suppression (1 finding open again)" in text
         assert "open (expired)" in text
         assert f"open again: the suppression expired on {lapsed.expires} (was a pilot)" in text
+
+
+def test_the_status_cell_reads_evidence_only_when_a_suppression_has_lapsed(analysis: Analysis) -> None:
+    """A finding from the analysis cache parses its evidence when first read: the Posture rows
+    must not read every finding's to look for a lapsed suppression's note when none lapsed."""
+    finding = analysis.findings[0]
+    note = Evidence("suppression expired", {"rule": finding.rule.id})
+    text = orjson.dumps({"evidence": [note.to_json()]})
+    deferred = DeferredEvidence(text)
+    cached = replace(finding, evidence=deferred, suppression=None, triage=None)
+    assert open_status(cached, lapsed=False).plain == "open" and not deferred.parsed
+    assert open_status(cached, lapsed=True).plain == "open (expired)" and deferred.parsed
+    assert open_status(replace(cached, evidence=()), lapsed=True).plain == "open"
 
 
 async def test_filter_narrows_groups_and_findings(analysis: Analysis) -> None:

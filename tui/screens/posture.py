@@ -97,13 +97,16 @@ def finding_label(analysis: Analysis, finding: Finding, grouping: Grouping) -> s
     return f"{finding.rule.id} · {name}"
 
 
-def open_status(finding: Finding) -> Text:
+def open_status(finding: Finding, lapsed: bool = True) -> Text:
     """An open finding's status cell: `open`, `open (expired)` when only a lapsed suppression
     matched it, `re-opened` when it was marked resolved and is still there, or the triage state
-    that keeps it open (acknowledged, investigating)."""
+    that keeps it open (acknowledged, investigating). `lapsed`: the settings have a lapsed
+    suppression (else no finding can carry one's note, and its evidence is not read: a finding
+    from the analysis cache parses its evidence when first read)."""
     if finding.triage is not None and finding.triage.reopened:
         return Text("re-opened", "bold")
-    if finding.status == "open" and any(e.label == "suppression expired" for e in finding.evidence):
+    expired = lapsed and any(e.label == "suppression expired" for e in finding.evidence)
+    if expired and finding.status == "open":
         return Text("open (expired)", "bold")
     return Text(finding.status)
 
@@ -120,7 +123,8 @@ def finding_row(
 ) -> TableRow:
     label = finding_label(analysis, finding, grouping)
     if finding.is_open:
-        cells = (palette.badge(finding.severity), literal(label), open_status(finding))
+        lapsed = bool(analysis.expired_suppressions)
+        cells = (palette.badge(finding.severity), literal(label), open_status(finding, lapsed))
     else:
         status = Text(f"{finding.status}: ", _DIM)
         status.append_text(literal(_why_not_open(finding), _DIM))
