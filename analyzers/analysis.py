@@ -2,23 +2,22 @@
 
 `analyze` builds the graph (with the IAM escalation and access edges), freezes it, then runs the
 check of every registered rule (`analyzers.findings.registry.RULES`) over one `RuleContext`.
-An `Analysis` is immutable: `with_settings` and `with_metrics` return new ones, so the app holds
-one value and every view is rebuilt from it.
+The result, `Analysis`, is defined in analyzers/analysis_result.py (light to import: the app
+settles a cached one before loading the rules) and re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from functools import partial
 from types import ModuleType
 
 import networkx as nx
 
+from analyzers.analysis_result import Analysis, settled
 from analyzers.anomaly import rules as anomaly_rules
-from analyzers.anomaly.rules import AnomalyScoring, anomaly_scoring
+from analyzers.anomaly.rules import anomaly_scoring
 from analyzers.config import (
     rules_audit,
     rules_deployment,
@@ -30,21 +29,21 @@ from analyzers.config import (
     rules_unclassified,
 )
 from analyzers.findings.context import RuleContext
-from analyzers.findings.model import Finding, Severity, Suppression, sort_findings
-from analyzers.findings.registry import RULES, RuleEntry
+from analyzers.findings.model import sort_findings
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from analyzers.findings.suppressions import settle
-from analyzers.findings.triage import collected_at
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
-from analyzers.iam.analysis import IamAnalysis, analyze_iam, iam_pass
+from analyzers.iam.analysis import analyze_iam, iam_pass
 from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges
 from analyzers.rule_workers import run_rules
 from estate.graph.builder import build_graph
-from estate.model import Estate, MetricsUpdate
+from estate.model import Estate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot
+
+__all__ = ["RULE_MODULES", "STAGES", "Analysis", "Progress", "analyze", "analyze_snapshot"]
 
 RULE_MODULES: tuple[ModuleType, ...] = (
     rules_invoke,
@@ -63,59 +62,6 @@ RULE_MODULES: tuple[ModuleType, ...] = (
 )
 """The modules whose import registers every rule, with its check, in RULES (a registry test
 checks none is missing): a rule added to one of them needs nothing else."""
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """One estate's graph and findings. `raw_findings` are what the rules emitted; `findings` are
-    the same under `settings` (severity overrides applied, suppressions marked), indexed by resource."""
-
-    estate: Estate
-    graph: nx.MultiDiGraph
-    today: dt.date
-    raw_findings: tuple[Finding, ...] = field(default=(), repr=False)
-    settings: Settings = field(default_factory=Settings)
-    iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
-    anomalies: AnomalyScoring | None = field(default=None, repr=False)  # windows behind anomaly.*
-    findings: tuple[Finding, ...] = ()
-    by_resource: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
-    expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
-    unused_suppressions: tuple[Suppression, ...] = ()  # in force but matching nothing
-
-    def findings_for(self, arn: str) -> list[Finding]:
-        return list(self.by_resource.get(arn, ()))
-
-    def severity_counts(self, arn: str) -> dict[Severity, int]:
-        """Open findings only (`Finding.is_open`): a suppressed finding is an accepted risk, a
-        false positive or a resolved one is not posture."""
-        counts = dict.fromkeys(Severity, 0)
-        for finding in self.by_resource.get(arn, ()):
-            if finding.is_open:
-                counts[finding.severity] += 1
-        return counts
-
-    @property
-    def open_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_open]
-
-    @property
-    def suppressed(self) -> int:
-        return sum(1 for f in self.findings if f.suppression is not None)
-
-    def with_settings(self, settings: Settings) -> Analysis:
-        """The same analysis under other settings' overrides and suppressions (rules are not re-run)."""
-        return _settled(replace(self, settings=settings))
-
-    def with_metrics(self, update: MetricsUpdate) -> Analysis:
-        """The analysis over re-read metrics: the anomaly rules re-run as of `update.data_end`, every
-        other finding kept (nothing else reads metrics), these settings re-applied."""
-        ctx = RuleContext(update.estate, self.graph, self.today, self.settings, metrics_end=update.data_end)
-        fresh = _run(ctx, (entry for entry in RULES.entries() if entry.rule.analyzer == "anomaly"))
-        kept = (f for f in self.raw_findings if f.analyzer != "anomaly")
-        raw = tuple(sort_findings([*kept, *fresh]))
-        return _settled(
-            replace(self, estate=update.estate, raw_findings=raw, anomalies=ctx.once(anomaly_scoring))
-        )
 
 
 STAGES: tuple[str, ...] = ("graph", "IAM escalation", "access", "rules")
@@ -163,29 +109,7 @@ def _analyze(
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
     raw = tuple(sort_findings(run_rules(ctx, RULES.entries(), workers, partial(progress, "rules"))))
-    return _settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
-
-
-def _run(ctx: RuleContext, entries: Iterable[RuleEntry]) -> tuple[Finding, ...]:
-    """The entries' checks over one context, sorted (the order they ran in does not matter)."""
-    return tuple(sort_findings(finding for entry in entries for finding in entry.check(ctx)))
-
-
-def _settled(analysis: Analysis) -> Analysis:
-    """The analysis with its settings applied to the rules' findings: severity overrides, then
-    suppressions; the result indexed by resource."""
-    collected = collected_at(analysis.estate.manifest.created_at)
-    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today, collected)
-    by_resource: dict[str, list[Finding]] = defaultdict(list)
-    for finding in outcome.findings:
-        by_resource[finding.resource].append(finding)
-    return replace(
-        analysis,
-        findings=tuple(outcome.findings),
-        by_resource={arn: tuple(found) for arn, found in by_resource.items()},
-        expired_suppressions=outcome.expired,
-        unused_suppressions=outcome.unused,
-    )
+    return settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
 
 
 def analyze_snapshot(

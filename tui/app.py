@@ -305,23 +305,26 @@ class LambdascopeApp(App[None]):
         entry `verified`, read while the model painted): the findings shown at once, then the
         graph built behind them (its stages named); else analysed, and kept in the cache once
         shown (`_complete`)."""
-        from analyzers.analysis import analyze
-        from tui.viewmodels.cached_open import findings_first, with_graph
+        from tui.viewmodels.cached_findings import findings_first  # not the analyzers: see there
 
         entry = slot.load(estate, verified) if verified is not None else None
         del verified
         if entry is None:
+            from analyzers.analysis import analyze
+
             analysis = analyze(estate, self.today, self._settings, partial(forward, self._show_stage))
             self._cache_slot = slot
             return analysis
         forward(self._show_stage, CACHED_STAGES[0], 0, 1)
         first = findings_first(estate, entry, slot.key.today, self._settings)
         del entry
-        # As for the first paint: the graph is built once the findings are drawn, not while the
-        # UI thread refills the tables (the two would share the GIL).
+        # As for the first paint: the analyzers are loaded and the graph built once the findings
+        # are drawn, not while the UI thread refills the tables (the two would share the GIL).
         shown = threading.Event()
         forward(self._show_findings_first, first, shown)
         shown.wait(FIRST_PAINT_WAIT)
+        from tui.viewmodels.cached_open import with_graph
+
         return with_graph(first, self.today, partial(forward, self._show_building))
 
     def _show_progress(self, label: str, advance: int, total: int) -> None:

@@ -14,7 +14,8 @@ from estate.model.load import load_estate
 from estate.snapshot import load_snapshot
 from tests.tui.conftest import TODAY
 from tui.cache.entry import CachedAnalysis
-from tui.viewmodels.cached_open import CacheSlot, findings_first, with_graph
+from tui.viewmodels.cached_findings import findings_first
+from tui.viewmodels.cached_open import CacheSlot, with_graph
 from tui.viewmodels.loading import ANALYSIS_STAGES, CACHED_STAGES
 
 
@@ -61,3 +62,52 @@ def test_an_entry_of_another_estate_is_not_taken(snapshot_path: Path, analysis: 
     moved = dataclasses.replace(analysis, estate=dataclasses.replace(analysis.estate, manifest=other))
     assert slot.cache.store(slot.key, CachedAnalysis.of(moved))
     assert slot.load(estate) is None  # same key, but not this estate's manifest
+
+
+def test_the_cached_findings_are_shown_without_loading_the_analyzers(tmp_path: Path) -> None:
+    """What the app runs before the cached findings are drawn (the entry read back, settled,
+    the functions table's summaries) loads no analyzer: loading them took 0.3 s of the second a
+    re-open at 10,000 functions may take. They load after, to build the graph."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.paths import DEMO_SNAPSHOT, ROOT, analysed_demo
+
+    key = {"test": "imports"}
+    entry = tmp_path / "entry"
+    entry.write_bytes(b"".join(CachedAnalysis.of(analysed_demo()).payload(key)))
+    probe = (
+        "import sys\n"
+        "from estate.model.load import load_estate\n"
+        "from estate.snapshot import load_snapshot\n"
+        "from tui.cache.entry import CachedAnalysis\n"
+        "from tui.viewmodels.cached_findings import findings_first\n"
+        "from tui.viewmodels.summary import summarise_functions\n"
+        f"estate = load_estate(load_snapshot({str(DEMO_SNAPSHOT)!r}))\n"
+        f"entry = CachedAnalysis.from_payload(open({str(entry)!r}, 'rb').read(), {key!r})\n"
+        f"first = findings_first(estate, entry, __import__('datetime').date(2026, 11, 1), None)\n"
+        "rows = summarise_functions(first)\n"
+        "assert rows and any(r.invoker_count for r in rows) and first.findings\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    assert "analyzers.analysis_result" in loaded
+    heavy = (
+        "analyzers.analysis",
+        "analyzers.reach",
+        "analyzers.iam",
+        "analyzers.config",
+        "analyzers.anomaly",
+    )
+    assert not {m for m in loaded if m == heavy[0] or m.startswith(heavy[1:])}
+    assert not {m for m in loaded if m.split(".")[0] in ("numpy", "policy_sentry", "textual")}

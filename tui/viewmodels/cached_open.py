@@ -3,7 +3,8 @@ a snapshot analysed before come from its cache entry at once, and the graph is b
 
 The app's load worker looks the snapshot up (`CacheSlot`, tui/cache/slot.py: the same key as
 `lambdascope findings`, so either fills the entry the other reads). On a hit, `findings_first`
-makes a `CachedFindings` from the entry alone: the findings (evidence parsed when read) and who
+(tui/viewmodels/cached_findings.py, which loads none of the analyzers) makes a `CachedFindings`
+from the entry alone: the findings (evidence parsed when read) and who
 invokes each function, as the entry kept them, with an empty graph: enough for the functions
 table, the findings, Posture and the home panels. `with_graph` then makes the complete analysis
 (the graph, IAM escalation and access edges, for invoker grants, reachability, IAM paths and the
@@ -29,31 +30,14 @@ import networkx as nx
 from analyzers.analysis import Analysis
 from analyzers.anomaly.rules import anomaly_scoring
 from analyzers.findings.context import RuleContext
-from analyzers.findings.settings import Settings
 from analyzers.iam.analysis import analyze_iam, iam_pass
 from analyzers.reach.access_edges import add_access_edges
 from estate.graph.builder import build_graph
-from estate.model import Estate
-from tui.cache.entry import CachedAnalysis
 from tui.cache.slot import CacheSlot
-from tui.viewmodels.cached_findings import CachedFindings
 
-__all__ = ["CacheSlot", "findings_first", "with_graph"]
+__all__ = ["CacheSlot", "with_graph"]
 
 Progress = Callable[[str, int, int], None]
-_EMPTY = nx.freeze(nx.MultiDiGraph())
-
-
-def findings_first(
-    estate: Estate, entry: CachedAnalysis, today: dt.date, settings: Settings | None
-) -> CachedFindings:
-    """The analysis of `estate` from its cache entry alone, its graph empty: enough for every
-    view that reads findings and invoker counts, not for invoker grants, reachability or IAM
-    paths (`with_graph`)."""
-    settings = Settings() if settings is None else settings
-    settings.check_rules(rule.id for rule in entry.rules)  # the error `analyze` would raise
-    first = CachedFindings(estate, _EMPTY, today, entry.raw_findings, invokers=entry.invokers)
-    return first.with_settings(settings)
 
 
 def with_graph(first: Analysis, as_of: dt.date | None, progress: Progress) -> Analysis:
