@@ -23,6 +23,9 @@ while the worker builds the graph behind them (`building` names the stage; the v
 the whole graph, `GRAPH_VIEWS`, wait for it); a snapshot not in the cache is analysed as above,
 then kept there in a worker of its own.
 
+The comparison with a baseline snapshot (the Changes view, the tables' marks of new rows) is
+mixed in from tui/app_baseline.py.
+
 Quitting while the estate loads is prompt: the load runs in a daemon thread the worker waits on
 (`run_abandonable`), and the analysis stops at its next stage (its progress callback raises).
 """
@@ -51,20 +54,18 @@ from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from estate.model import Estate, MetricsUpdate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot, load_snapshot
+from tui.app_baseline import BaselineComparison
 from tui.cache.slot import CacheSlot
 from tui.commands import LambdascopeCommands
 from tui.messages import AnalysisChanged
 from tui.safe_text import clean, literal
 from tui.screens.analysis_pending import AnalysisPendingScreen
 from tui.screens.analysis_screen import AnalysisScreen
-from tui.screens.changes import ChangesScreen
 from tui.screens.detail import FunctionDetailScreen
 from tui.screens.help import HelpScreen, key_help
-from tui.screens.home import HomeScreen
 from tui.screens.principal import PrincipalDetailScreen
 from tui.screens.views import GRAPH_VIEWS, VIEWS, view_screen
 from tui.viewmodels.actions_mode import ACTIONS_TITLE, ActionsMode
-from tui.viewmodels.baseline import Baseline, compare
 from tui.viewmodels.loading import (
     CACHED_STAGES,
     AnalysisCancelled,
@@ -79,7 +80,6 @@ from tui.viewmodels.loading import (
     sub_title,
 )
 from tui.widgets.collect_progress import CollectProgress
-from tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:  # the analyzers load in the worker, after the first paint
     from analyzers.analysis import Analysis
@@ -138,7 +138,7 @@ class HasSelection(Protocol):
     selected_arn: str | None
 
 
-class LambdascopeApp(App[None]):
+class LambdascopeApp(BaselineComparison):
     CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "widgets/widgets.tcss"]  # type: ignore[assignment]
     TITLE = "lambdascope"
     # `lambdascope live`: how often the Anomalies pane re-scores the metrics (seconds)
@@ -173,15 +173,11 @@ class LambdascopeApp(App[None]):
         actions: ActionsMode | None = None,
         use_cache: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(baseline, baseline_snapshot)
         # `--allow-actions`: isolate / restore in the function detail; the header says so
         self.actions = actions
         if actions is not None:
             self.title = ACTIONS_TITLE
-        # The snapshot to compare with (`--baseline`, or picked in the palette): the Changes view
-        # and the tables' new-row marks read it; the diff is computed once the analysis is done.
-        self.baseline: Baseline | None = Baseline(baseline) if baseline is not None else None
-        self._baseline_snapshot = baseline_snapshot
         if first_view not in VIEWS:
             raise ValueError(f"no view {first_view!r} (one of {', '.join(VIEWS)})")
         self.first_view = first_view
@@ -237,7 +233,7 @@ class LambdascopeApp(App[None]):
         if self._preloaded is not None:
             freeze_long_lived()
             await self._show(self._preloaded)
-            self._start_compare(self._preloaded)
+            self.start_compare(self._preloaded)
         elif self._collection is not None:
             self.sub_title = "collecting"
             self._collect(self._collection)
@@ -365,7 +361,7 @@ class LambdascopeApp(App[None]):
         if current is not None and current.settings != analysis.settings:
             analysis = analysis.with_settings(current.settings)
         await self._show(analysis)
-        self._start_compare(analysis)
+        self.start_compare(analysis)
         slot, self._cache_slot = self._cache_slot, None
         if slot is not None:
             self._store_analysis(slot, analysis)
@@ -429,7 +425,7 @@ class LambdascopeApp(App[None]):
             assert is_analysed(result)
             await self._complete(result)
         if worker.group == "baseline" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
-            await self._baseline_done(worker)
+            await self.baseline_done(worker)
         if event.state is not WorkerState.ERROR:
             return
         error = worker.error
@@ -514,77 +510,6 @@ class LambdascopeApp(App[None]):
         fresh = analysis.with_metrics(self.refresh_metrics(analysis.estate))
         if not get_current_worker().is_cancelled:
             self.post_message(AnalysisChanged(fresh, analysis))
-
-    # The baseline (the Changes view) -----------------------------------------------------
-    @property
-    def new_row_keys(self) -> frozenset[str]:
-        """Row keys (finding ids, ARNs) new since the baseline: every ResourceTable marks them."""
-        return self.baseline.new_row_keys if self.baseline is not None else frozenset()
-
-    def _start_compare(self, analysis: Analysis) -> None:
-        if self.baseline is not None and self.baseline.diff is None and self.baseline.error is None:
-            self._compare(self.baseline.path, analysis)
-
-    def compare_with(self, path: Path) -> None:
-        """Compare the open snapshot with `path` (the palette's `baseline:`), in a worker."""
-        self.baseline = Baseline(path)
-        self._baseline_snapshot = None
-        if self.analysis is not None:
-            self._compare(path, self.analysis)
-        self.call_later(self._baseline_changed)
-
-    @work(thread=True, exclusive=True, group="baseline", exit_on_error=False, description="baseline compare")
-    def _compare(self, path: Path, analysis: Analysis) -> Baseline:
-        """(In a worker.) The baseline analysed and compared; abandoned at once if the user quits
-        (at 10,000 functions its analysis takes as long as the open snapshot's)."""
-        baseline = self._baseline_snapshot if self._baseline_snapshot is not None else path
-
-        def run() -> Baseline:
-            with long_lived():
-                return Baseline(path, compare(baseline, analysis))
-
-        return run_abandonable(run, get_current_worker().cancelled_event)
-
-    async def _baseline_done(self, worker: Worker[Any]) -> None:
-        if self.baseline is None:
-            return
-        if worker.state is WorkerState.SUCCESS:
-            result = worker.result
-            assert isinstance(result, Baseline)
-            if result.path != self.baseline.path:
-                return  # another baseline was picked meanwhile
-            self.baseline = result
-            diff = result.diff
-            if diff is not None:
-                self.notify(
-                    f"{len(diff.findings.new)} new, {len(diff.findings.resolved)} resolved findings since "
-                    f"the baseline (d: Changes)",
-                    title="Compared",
-                    markup=False,
-                )
-        elif isinstance(worker.error, LambdascopeError):
-            self.baseline = Baseline(self.baseline.path, error=clean(str(worker.error).splitlines()[0]))
-        elif not isinstance(worker.error, AnalysisCancelled):  # a bug: the notification names its file
-            self.baseline = Baseline(self.baseline.path, error="the comparison failed (internal error)")
-        await self._baseline_changed()
-
-    async def _baseline_changed(self) -> None:
-        """Every table on show marks the new rows; a Changes view on show refills."""
-        keys = self.new_row_keys
-        for mode in VIEWS:
-            try:
-                stack = self.get_screen_stack(mode)
-            except KeyError:
-                continue
-            for screen in stack:
-                if not screen.is_mounted:
-                    continue
-                for table in screen.query(ResourceTable).results(ResourceTable):
-                    table.mark_new(keys)
-                if isinstance(screen, ChangesScreen):
-                    await screen.show_changes()
-                if isinstance(screen, HomeScreen):  # its "changed since the baseline" panel
-                    await screen.show_baseline()
 
     def view_keys(self) -> list[tuple[str, str, str]]:
         """(view, key, label) of every view, home first, then in `VIEWS` order: what every
