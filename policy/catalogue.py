@@ -56,12 +56,18 @@ class ActionInfo:
         return f"{self.service}:{self.name}"
 
 
+_OVERRIDDEN = frozenset(name.partition(":")[0] for name in AWS_ACCESS_LEVELS)  # their services
+
+
 def _info(prefix: str, name: str, raw: Mapping[str, Any]) -> ActionInfo:
     resource_types = raw.get("resource_types") or {}
     keys: dict[str, None] = {}
     for entry in resource_types.values():
-        keys.update(dict.fromkeys(entry.get("condition_keys") or ()))
-    level = AWS_ACCESS_LEVELS.get(f"{prefix}:{name}".lower()) or raw.get("access_level") or "Unknown"
+        found = entry.get("condition_keys")
+        if found:
+            keys.update(dict.fromkeys(found))
+    aws = AWS_ACCESS_LEVELS.get(f"{prefix}:{name}".lower()) if prefix.lower() in _OVERRIDDEN else None
+    level = aws or raw.get("access_level") or "Unknown"
     return ActionInfo(
         prefix,
         raw.get("privilege") or name,
@@ -94,10 +100,10 @@ class ActionCatalogue:
         self.size = len(actions)
         self.all_bits = (1 << self.size) - 1
         self._index = {a.full_name.lower(): i for i, a in enumerate(actions)}
-        self._level_masks = {
-            level: _bits([i for i, a in enumerate(actions) if a.access_level == level], self.size)
-            for level in {a.access_level for a in actions}
-        }
+        by_level: dict[str, list[int]] = {}
+        for i, a in enumerate(actions):
+            by_level.setdefault(a.access_level, []).append(i)
+        self._level_masks = {level: _bits(places, self.size) for level, places in by_level.items()}
         self._pattern_cache: dict[str, int] = {}
         self._patterns_cache: dict[tuple[str, ...], int] = {}
         self._complement_cache: dict[tuple[str, ...], int] = {}

@@ -67,6 +67,8 @@ def context_string(value: Scalar) -> str:
 
 
 def _normalise(value: Scalar | Sequence[Scalar] | None) -> tuple[str, ...] | None:
+    if type(value) is str:  # the common case (tags, ARNs): `context_string` of a str is itself
+        return (value,)
     if value is None:
         return None
     if isinstance(value, str | bool | int | float | dt.datetime):

@@ -143,11 +143,22 @@ def _plain(pattern: str) -> Segments:
 
 @functools.lru_cache(maxsize=65536)
 def pattern_covers(pattern: str, query: str) -> bool:
-    """Whether every resource `query` (itself a pattern) names is matched by `pattern`."""
+    """Whether every resource `query` (itself a pattern) names is matched by `pattern`.
+
+    A pattern without `?` is matched by its literal runs (`_star_match`, `arn_star_match`): its
+    containment regex is its plain one then, and compiling one per distinct pattern was a tenth of
+    a second of a 2,000-role account's effective permissions."""
     if pattern == "*":
         return True
     if is_arn_shaped(pattern) and not is_arn_shaped(query):
         return False  # an ARN pattern covers ARNs only; no need to compile it to know
+    if "?" not in pattern:  # containment differs only on `?`: match the runs, compile nothing
+        if not is_arn_shaped(pattern):
+            return _star_match(pattern.split("*"), query)
+        matcher = arn_star_matcher(_plain(pattern))
+        verdict = None if matcher is None else arn_star_match(matcher, query)
+        if verdict is not None:
+            return verdict
     compiled = arn_regex(_plain(pattern), True) if is_arn_shaped(pattern) else None
     if compiled is None:
         compiled = glob_regex(_plain(pattern), False, True)
