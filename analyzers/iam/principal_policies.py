@@ -28,7 +28,7 @@ from analyzers.iam.control_ceiling import BOUNDARY, caps_present, is_inline, kep
 from analyzers.iam.grant import Grant, Outcome, account_of, loose_regex, retarget, trust_naming
 from analyzers.iam.org_policies import org_layers, scp_evidence
 from analyzers.iam.signature import ResourceSignatures
-from analyzers.iam.trust_shape import trust_shape
+from analyzers.iam.trust_shape import never_admits, trust_shape
 from estate.model import Estate, IamPrincipal, LambdaFunction, PolicyJSON
 from policy.actions import statement_applies_to_action
 from policy.conditions import evaluate_conditions
@@ -121,6 +121,7 @@ class IamModel:
         self._trust: dict[str, NamedPolicy | None] = {}
         self._effective: dict[tuple[str, str], EffectivePermissions] = {}
         self._caps: dict[str, frozenset[str]] = {}
+        self._uncapped: EffectivePermissions | None = None  # the ceiling of whoever nothing caps
         self._decisions: dict[tuple[str, ...], Grant | None] = {}
         self.signatures = ResourceSignatures(self._request_policies)
         self._by_signature: dict[tuple[object, ...], Grant | None] = {}  # grants name their resource
@@ -131,6 +132,7 @@ class IamModel:
         self._sharing: dict[tuple[str, tuple[str, ...]], tuple[object, ...] | None] = {}
         self._alike_trust: dict[tuple[object, ...], tuple[str, Grant | None]] = {}
         self._shapes: dict[str, str | None] = {}
+        self._shape_texts: dict[str, str | None] = {}  # trust shapes lower-cased (`_never_names`)
         self._contexts: dict[str, RequestContext] = {}
         for arn in self.actors:  # parse everything now, so `problems` is complete
             self.identity_policies(arn)
@@ -303,7 +305,15 @@ class IamModel:
             return cached
         own, groups = self._own_and_groups(arn)
         kept = kept_denies(own, groups, arn, removed)
-        return self._permissions(arn, mode, (ALLOW_ALL, *kept), bounded=BOUNDARY not in removed)
+        bounded = BOUNDARY not in removed
+        if not kept and (not bounded or self.boundary(arn) is None) and not self.scps_for(arn):
+            # Nothing caps it: "any Allow" alone, which no condition or variable reads, is the
+            # same permissions for every principal (a 2,000-role account's 2,000 ceilings, one).
+            if self._uncapped is None:
+                self._uncapped = effective_permissions((ALLOW_ALL,))
+            self._effective[arn, mode] = self._uncapped
+            return self._uncapped
+        return self._permissions(arn, mode, (ALLOW_ALL, *kept), bounded=bounded)
 
     def caps(self, arn: str) -> frozenset[str]:
         """The removable caps a principal has (a Deny inline, a Deny in a managed policy, a
@@ -365,6 +375,9 @@ class IamModel:
             if pattern is not None and pattern.fullmatch(resource) is None:
                 self._decisions[key] = None
                 return None
+        elif trust == "actual" and self._trust_alone_refuses(arn, action, resource):
+            self._decisions[key] = None
+            return None
         resource_context = self.resource_context(resource)
         signature_key = None
         # A rewritten trust policy names the caller whatever the role; roles whose own trust
@@ -477,7 +490,9 @@ class IamModel:
         # roles whose trust policies read alike (and name no Resource) answer a service alike
         alike_key = (self.trust_shape(role_arn), service, account_of(role_arn))
         alike = self._alike_trust.get(alike_key) if alike_key[0] is not None else None
-        if alike is not None and trust is not None:
+        if trust is not None and self._never_names(role_arn, service):
+            pass  # no statement can admit the service: refused, without the evaluator
+        elif alike is not None and trust is not None:
             first, answer = alike
             grant = (
                 None
@@ -501,6 +516,30 @@ class IamModel:
                 self._alike_trust[alike_key] = (role_arn, grant)
         self._decisions[key] = grant
         return grant
+
+    def _trust_alone_refuses(self, arn: str, action: str, role_arn: str) -> bool:
+        """Whether an assume-role request by `arn` is surely refused without the evaluator: no
+        identity Allow may cover the role (`resource_filter`), and its trust policy cannot admit
+        the caller by itself (`trust_shape.never_admits`: an account named delegates to identity
+        policies). A caller allowed a few roles asks every role trusting its account."""
+        pattern = self.resource_filter(arn, action)
+        if pattern is None or pattern.fullmatch(role_arn) is not None:
+            return False
+        return never_admits(self._shape_text(role_arn), arn.rsplit("/", 1)[-1])
+
+    def _never_names(self, role_arn: str, service: str) -> bool:
+        """Whether the role's trust policy surely admits no `service` caller (`never_admits`:
+        a service matches only a principal naming it, anyone, or a NotPrincipal): most of an
+        account's trust policies name one service, a role or an account, and are asked nothing."""
+        return never_admits(self._shape_text(role_arn), service)
+
+    def _shape_text(self, role_arn: str) -> str | None:
+        """The role's `trust_shape`, lower-cased (None: it has none)."""
+        text = self._shape_texts.get(role_arn, "")
+        if text == "":
+            shape = self.trust_shape(role_arn)
+            text = self._shape_texts[role_arn] = None if shape is None else shape.lower()
+        return text
 
     def trust_shape(self, role_arn: str) -> str | None:
         """`trust_shape.trust_shape` of the role, kept."""

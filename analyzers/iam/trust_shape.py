@@ -30,3 +30,23 @@ def trust_shape(role: IamPrincipal) -> str | None:
         return json.dumps(document, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
+
+
+def never_admits(text: str | None, name: str) -> bool:
+    """Whether a trust policy, by its lower-cased `trust_shape` text, surely admits no caller
+    called `name` (a service, or a role's or user's last name) on its own: the text holds
+    neither `name` (in any case) nor `*` (anyone, a pattern) nor a NotPrincipal (which admits
+    whoever it does not list), and is ASCII (`json.dumps` escapes the rest, and a KELVIN SIGN
+    lower-cases to `k`). A Principal element admits a caller only by naming it (its ARN, its
+    role in a session ARN, a service's name), by naming anyone, or through NotPrincipal
+    (`policy.principals`): without an identity Allow, nothing else lets it in (an account
+    named delegates to identity policies, `policy.evaluate`)."""
+    lowered = name.lower()
+    return (
+        text is not None
+        and bool(lowered)
+        and "\\u" not in text
+        and "*" not in text
+        and "notprincipal" not in text
+        and lowered not in text
+    )

@@ -123,12 +123,27 @@ class TargetIndex:
             self.by_account[account].append(role)
 
     def service_roles(self, account: str, service: str) -> dict[str, Grant]:
-        """The roles of the account whose trust policy lets `service` assume them."""
+        """The roles of the account whose trust policy lets `service` assume them.
+
+        Roles whose trust policies read alike (`IamModel.trust_shape`, within one account) are
+        answered alike by `service_may_assume`: once one is refused, the others are skipped
+        unasked (an account's thousands of roles hold a handful of trust documents)."""
         key = (account, service)
-        if key not in self._service_roles:
-            found = ((r, self.model.service_may_assume(r, service)) for r in self.roles.get(account, ()))
-            self._service_roles[key] = {r: g for r, g in found if g is not None}
-        return self._service_roles[key]
+        found = self._service_roles.get(key)
+        if found is None:
+            model = self.model
+            found = self._service_roles[key] = {}
+            refused: set[str] = set()  # trust shapes the service may not assume
+            for role in self.roles.get(account, ()):
+                shape = model.trust_shape(role)
+                if shape is not None and shape in refused:
+                    continue
+                grant = model.service_may_assume(role, service)
+                if grant is not None:
+                    found[role] = grant
+                elif shape is not None and model.trust(role) is not None:
+                    refused.add(shape)
+        return found
 
     def service_role_mask(self, account: str, service: str) -> int:
         """`service_roles` as a bitset of principal positions."""
