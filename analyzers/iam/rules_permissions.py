@@ -225,11 +225,19 @@ def _pass_grants(
     roles: list[str],
     classes: TargetClasses | None,
     ranks: dict[int, np.ndarray],
+    masks: dict[int, int] | None = None,
 ) -> list[Grant] | None:
     """A grant per role the principal may pass (None: some role it may not). One grant per class of
     roles the engine answers alike, in the order of each class's first role: the statements and
-    conditions the evidence lists are those of the class (the role named in a grant is not read)."""
-    mask = None if classes is None else classes.principals.mask(roles)
+    conditions the evidence lists are those of the class (the role named in a grant is not read).
+    `ranks` and `masks` keep, per list of roles (one per account), its places and its bitset."""
+    mask = None
+    if classes is not None:
+        mask = None if masks is None else masks.get(id(roles))
+        if mask is None:  # (a bitset of the account's thousands of roles, made once, not per caller)
+            mask = classes.principals.mask(roles)
+            if masks is not None:
+                masks[id(roles)] = mask
     found = None if classes is None or mask is None else classes.classes(arn, "iam:PassRole", mask)
     if found is None or classes is None or mask is None:
         grants = []
@@ -258,6 +266,7 @@ def _passrole_finding(
     roles_of: dict[str, list[str]],
     classes: TargetClasses | None = None,
     ranks: dict[int, np.ndarray] | None = None,
+    masks: dict[int, int] | None = None,
 ) -> Finding | None:
     permissions = model.effective(arn)
     status = permissions.status("iam:PassRole")
@@ -274,7 +283,7 @@ def _passrole_finding(
         roles = roles_of.get(account_of(arn), [])
         if len(roles) < 2:
             return None
-        passable = _pass_grants(model, arn, roles, classes, {} if ranks is None else ranks)
+        passable = _pass_grants(model, arn, roles, classes, {} if ranks is None else ranks, masks)
         if passable is None:
             return None
         grants = passable
@@ -302,12 +311,13 @@ def _note_scps(model: IamModel, arn: str, evidence: list[Evidence]) -> None:
 def permission_findings(model: IamModel, classes: TargetClasses | None = None) -> Iterator[Finding]:
     """The three rules' findings; `classes` (the IAM analysis') decides PassRole per class of roles."""
     roles_of = _passable_roles(model)
-    ranks: dict[int, np.ndarray] = {}  # (the roles_of lists live as long as this)
+    ranks: dict[int, np.ndarray] = {}  # (the roles_of lists live as long as these)
+    masks: dict[int, int] = {}
     for arn in model.actors:
         for finding in (
             _admin_finding(model, arn),
             _wildcard_finding(model, arn),
-            _passrole_finding(model, arn, roles_of, classes, ranks),
+            _passrole_finding(model, arn, roles_of, classes, ranks, masks),
         ):
             if finding is not None:
                 yield finding

@@ -61,6 +61,7 @@ class HeldTargets:
         self._ways: dict[str, list[tuple[str, Way]]] = {}
         self._first: dict[str, Way] | None = None
         self._rank: dict[str, int] | None = None
+        self._place_rank: dict[int, int] | None = None
 
     def ways(self) -> Iterator[tuple[str, Way]]:
         """The caller (no way: it is itself), then each target of its identity fans with the way
@@ -81,12 +82,26 @@ class HeldTargets:
                     yield target, (fan, target)
 
     def first_ways(self) -> dict[str, Way]:
-        """Every target held, in the order first held, with the first way to it (one walk)."""
+        """Every target held, in the order first held, with the first way to it: `ways()` with
+        each target's first way kept, walked without it (a caller passing roles to services
+        holds thousands, and `ways()` yields them again per fan): a service met again adds no
+        role, since its first walk added them all."""
         if self._first is None:
-            first: dict[str, Way] = {}
-            for target, way in self.ways():
-                if target not in first:
-                    first[target] = way
+            first: dict[str, Way] = {self.caller: None}
+            walked: set[str] = set()
+            for fan, services in self._services:
+                for target in fan.target_order():
+                    if not target.startswith(SERVICE_NODE):
+                        if target not in first:
+                            first[target] = (fan, target)
+                        continue
+                    if target in walked:
+                        continue
+                    walked.add(target)
+                    way: Way = (fan, target)
+                    for role in next(r for s, _, r in services if s == target):
+                        if role not in first:
+                            first[role] = way
             self._first = first
         return self._first
 
@@ -95,6 +110,13 @@ class HeldTargets:
         if self._rank is None:
             self._rank = {t: i for i, t in enumerate(self.first_ways())}
         return self._rank
+
+    def place_rank(self) -> dict[int, int]:
+        """`rank()` by principal position (what sorting a fan's targets reads, per target)."""
+        if self._place_rank is None:
+            where = self.index.principals.position
+            self._place_rank = {where[t]: i for t, i in self.rank().items() if t in where}
+        return self._place_rank
 
     def candidates(self) -> Iterator[tuple[str, EscalationEdge | None]]:
         """`ways()` with the edge of each way (the prior edge of a second-phase edge)."""
@@ -303,6 +325,9 @@ class HeldFan(Fan):
         if not wanted:
             return []
         certain = self._sets()[1]
-        rank = self.held.rank()
-        places = sorted(positions(wanted), key=lambda p: rank[index.arns[p]])
+        if index is self.held.index.principals:
+            places = sorted(positions(wanted), key=self.held.place_rank().__getitem__)
+        else:
+            rank = self.held.rank()
+            places = sorted(positions(wanted), key=lambda p: rank[index.arns[p]])
         return [(place, place not in certain) for place in places]

@@ -94,13 +94,7 @@ class CallerContext:
         """The `methods` whose first two checks in `method_fan` the caller passes (its kind, and
         `may_all`), in order: the rest have no fan, and most callers may try few methods."""
         anywhere = self._anywhere_bits(caller)
-        out = []
-        for method in methods:
-            if kind in method.caller_kinds:
-                needed = _needed(method)
-                if needed is not None and anywhere & needed == needed:
-                    out.append(method)
-        return out
+        return [m for m, needed in _of_kind(kind, methods) if anywhere & needed == needed]
 
 
 def _needed(method: EscalationMethod) -> int | None:
@@ -111,6 +105,17 @@ def _needed(method: EscalationMethod) -> int | None:
 
 
 _NEEDED: dict[str, int | None] = {}
+_OF_KIND: dict[tuple[str, int], tuple[Sequence[EscalationMethod], list[tuple[EscalationMethod, int]]]] = {}
+
+
+def _of_kind(kind: str, methods: Sequence[EscalationMethod]) -> list[tuple[EscalationMethod, int]]:
+    """The `methods` a caller of `kind` may use whose actions the catalogue knows, with their
+    `_needed` bits, in order (made once per list of methods: every caller asks)."""
+    held = _OF_KIND.get((kind, id(methods)))
+    if held is None or held[0] is not methods:  # (the list itself is kept: its id stays its own)
+        found = [(m, _needed(m)) for m in methods if kind in m.caller_kinds]
+        held = _OF_KIND[kind, id(methods)] = (methods, [(m, n) for m, n in found if n is not None])
+    return held[1]
 
 
 def _needed_bits(method: EscalationMethod) -> int | None:

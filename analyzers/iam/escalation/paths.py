@@ -106,6 +106,7 @@ class EscalationGraph:
             v for out in self.everything.core_out.values() for v, _ in out
         }
         self.admin_extras = frozenset(s for s in extras if s >= 2 * space.size and self.privilege(s).admin)
+        self._extras_order = {state: i for i, state in enumerate(self.admin_extras)}  # (iteration order)
 
     # -- privileges ---------------------------------------------------------------------------
     def _steps_back(self, state: int) -> bool:
@@ -297,9 +298,9 @@ class EscalationGraph:
                     taken |= new
                 mask >>= size
                 offset += size
-        for state in self.admin_extras:
-            if state not in found.dist:
-                continue
+        # the administrator extras the search popped (those in `found.dist`), in the order of
+        # `admin_extras` (a start meets a few of the hundreds a dense account has)
+        for state in sorted(found.extras, key=self._extras_order.__getitem__):
             key = (found.dist[state], found.popped[found.pred[state]])
             principal = space.principals.position[space.node(state)]
             held = chosen.get(principal)

@@ -37,6 +37,7 @@ class Search:
     entries: list[Entry] = field(default_factory=list)  # in pop order
     limit: int = CUTOFF  # every state within this distance is settled
     admin_seen: bool = False
+    extras: list[int] = field(default_factory=list)  # the `admin_extras` popped, in pop order
 
     def route_to(self, state: int) -> list[int]:
         """The core route from the origin to a popped state, both included."""
@@ -97,6 +98,7 @@ def search(
         rank = popped[v] = len(popped)
         if v in admin_extras:
             found.admin_seen = True
+            found.extras.append(v)
             if stop_at_admin:
                 limit = min(limit, layer_end(dist_v))
         for weight, mask in sink_out.get(v, nothing):

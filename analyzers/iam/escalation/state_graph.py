@@ -53,6 +53,7 @@ class StateSpace:
         self._extra_states: list[State] = []
         self._caps = caps
         self._capped: dict[frozenset[str], int] = {}
+        self._lifted_states: dict[tuple[frozenset[str], int], int] = {}
 
     def capped(self, method: EscalationMethod) -> int:
         """The principals a controlling `method` leads to a `control+` state of: those with a cap
@@ -73,6 +74,17 @@ class StateSpace:
         if not method.removes or self._caps is None:
             return ""
         return ",".join(sorted(method.removes & self._caps(target)))
+
+    def lifted_state(self, method: EscalationMethod, place: int) -> int:
+        """`target_state` of a controlling `method`'s edge to the principal at `place` that has a
+        cap the method lifts (a `control+` state), kept per (caps lifted, principal): both graphs
+        ask it of every such edge, tens of thousands on a 2,000-role account."""
+        key = (method.removes, place)
+        held = self._lifted_states.get(key)
+        if held is None:
+            target = self.principals.arns[place]
+            held = self._lifted_states[key] = self.extra(("control+", target, self.lifted(method, target)))
+        return held
 
     def as_state(self, arn: str) -> int:
         return self.principals.position[arn]
@@ -223,7 +235,7 @@ def _source_arcs(
         if shift and (capped := space.capped(fan.method)) and (certain | conditional) & capped:
             for place in positions((certain | conditional) & capped):  # to control+ states
                 is_conditional = not certain >> place & 1
-                state = space.target_state(fan, principals.arns[place])
+                state = space.lifted_state(fan.method, place)
                 _arrive(adjacency, state, base + CONDITIONAL * is_conditional)
             certain &= ~capped
             conditional &= ~capped
@@ -232,7 +244,10 @@ def _source_arcs(
             # (asked for the whole core: fans over shared members answer from one cached listing)
             for place, is_conditional in fan.ordered(core_here, principals):
                 if everything or not is_conditional:
-                    _arrive(adjacency, place + shift, base + CONDITIONAL * is_conditional)
+                    state, weight = place + shift, base + CONDITIONAL * is_conditional
+                    held = adjacency.get(state)  # (`_arrive`, inline: the hottest loop here)
+                    if held is None or weight < held:
+                        adjacency[state] = weight
         if certain & ~core_here:
             sinks.append((base, (certain & ~core_here) << shift))
         if conditional & ~core_here:
