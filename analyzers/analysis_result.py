@@ -81,7 +81,8 @@ class Analysis:
         fresh = (finding for entry in anomaly for finding in entry.check(ctx))
         kept = (f for f in self.raw_findings if f.analyzer != "anomaly")
         raw = tuple(sort_findings([*kept, *fresh]))
-        return settled(replace(self, estate=update.estate, raw_findings=raw, anomalies=ctx.once(anomaly_scoring)))
+        scoring = ctx.once(anomaly_scoring)
+        return settled(replace(self, estate=update.estate, raw_findings=raw, anomalies=scoring))
 
 
 def settled(analysis: Analysis) -> Analysis:
