@@ -50,7 +50,7 @@ from analyzers.reach.access_fast import (
     resource_entries,
 )
 from analyzers.reach.access_fast import Layers as FastLayers
-from analyzers.reach.access_levels import AccessResult, Levels, edge_attributes
+from analyzers.reach.access_levels import AccessResult, EdgeAttributes
 from analyzers.reach.access_store_sets import Item, SetEdge, StoreSetPlanner, draw_set, wide
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
 from analyzers.reach.access_workers import edges_of, in_workers
@@ -135,7 +135,7 @@ class AccessAnalysis:
         self._rank = {
             form: {arn: i for i, arn in enumerate(pool)} for form, pool in self.index.by_form.items()
         }
-        self._level_tables: dict[tuple[int, int], Levels] = {}  # by (certain, maybe) action bits
+        self._edge_attrs = EdgeAttributes(self.catalogue)  # shared by every principal's edges
         self._fast_layers: dict[str, FastLayers] = {}
         self._places: dict[tuple[str, str], list[str]] | None = None
         self._fast_rcps: dict[str, tuple[tuple[Entry, ...], ...]] = {}
@@ -504,7 +504,7 @@ class AccessAnalysis:
             kept = tuple(r for r, _scope in results)
             cached = self._attrs[key] = (
                 kept,
-                edge_attributes(self.catalogue, target, results, self._level_tables),
+                self._edge_attrs.of(target, results),
             )
         return cached[1]
 
