@@ -211,3 +211,36 @@ def test_demo_network_shapes() -> None:
     assert {n for n, v in verdicts.items() if v.kind != "internet"} == set(VPC_FUNCTIONS)
     assert verdicts["statements-render-dr"].kind == "endpoints-only"  # the DR VPC has no NAT
     assert verdicts["payments-status"].kind == "nat"
+
+
+def _group_edge(graph: Any, name: str, group: str) -> dict[str, Any]:
+    data = graph.edges[
+        fn_arn(name), f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group}", "in-security-group"
+    ]
+    return dict(data["evidence"])
+
+
+def test_functions_in_one_security_group_share_its_egress_rules_only() -> None:
+    """A group's egress rules are made once for every function in it (memory at 100,000
+    functions); another group's rules, and each function's own VpcConfig, stay its own."""
+    graph = build_graph(shaped_estate())
+    private, isolated = _group_edge(graph, "private", "sg-open"), _group_edge(graph, "isolated", "sg-open")
+    assert private["egress"] == [
+        {
+            "protocol": "-1",
+            "from_port": None,
+            "to_port": None,
+            "cidrs": ["0.0.0.0/0"],
+            "prefix_lists": [],
+            "groups": [],
+        }
+    ]
+    assert private["egress"] is isolated["egress"]
+    vpc_only = _group_edge(graph, "vpc-only-sg", "sg-vpc")
+    assert vpc_only["egress"] is not private["egress"] and vpc_only["egress"] != private["egress"]
+    assert _group_edge(graph, "closed", "sg-closed")["egress"] == []
+    subnet = f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/subnet-ia"
+    assert graph.edges[fn_arn("isolated"), subnet, "in-subnet"]["evidence"]["VpcConfig.SubnetIds"] == [
+        "subnet-ia",
+        "subnet-ib",
+    ]

@@ -56,3 +56,35 @@ def test_p99_and_accounts_do_not_overwrite_each_other() -> None:
     assert metrics[("111111111111", "eu-west-1", "pay", "Duration:p99")].values == (900.0, 950.0)
     assert metrics[("222222222222", "eu-west-1", "pay", "Duration")].values == (5.0,)
     assert ("111111111111", "eu-west-1", "pay", "Errors") not in metrics  # malformed result is a gap
+
+
+def test_series_share_equal_timestamps_and_keep_their_own_values() -> None:
+    """Each timestamp is one string for every series listing it (memory at 100,000 functions);
+    series with other stamps keep theirs, in their order."""
+    first = ["2026-11-01T00:00:00+00:00", "2026-11-01T00:05:00+00:00"]
+    # equal strings, but other objects, as JSON parsing makes them
+    second = [t.encode().decode() for t in ("2026-11-01T00:00:00+00:00", "2026-11-01T00:10:00+00:00")]
+    records = [
+        _record(
+            "111111111111",
+            [_query("q0", "pay", "Errors", "Sum"), _query("q1", "ship", "Errors", "Sum")],
+            [
+                {"Id": "q0", "Timestamps": first, "Values": [1.0, 2.0]},
+                {"Id": "q1", "Timestamps": [t.encode().decode() for t in first], "Values": [3.0, 4.0]},
+            ],
+        ),
+        _record(
+            "111111111111",
+            [_query("q0", "auth", "Errors", "Sum")],
+            [{"Id": "q0", "Timestamps": second, "Values": [5.0, 6.0]}],
+        ),
+    ]
+    metrics = load_estate(Snapshot(Manifest(created_at="t", source="test"), records)).metrics
+    pay = metrics[("111111111111", "eu-west-1", "pay", "Errors")]
+    ship = metrics[("111111111111", "eu-west-1", "ship", "Errors")]
+    auth = metrics[("111111111111", "eu-west-1", "auth", "Errors")]
+    assert pay.raw_timestamps == ship.raw_timestamps == tuple(first)
+    assert all(a is b for a, b in zip(pay.raw_timestamps, ship.raw_timestamps, strict=True))
+    assert auth.raw_timestamps == ("2026-11-01T00:00:00+00:00", "2026-11-01T00:10:00+00:00")
+    assert auth.raw_timestamps[0] is pay.raw_timestamps[0]
+    assert (pay.values, ship.values, auth.values) == ((1.0, 2.0), (3.0, 4.0), (5.0, 6.0))
