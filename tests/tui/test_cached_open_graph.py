@@ -64,6 +64,17 @@ def test_an_entry_of_another_estate_is_not_taken(snapshot_path: Path, analysis: 
     assert slot.load(estate) is None  # same key, but not this estate's manifest
 
 
+def test_the_app_keeps_no_entry_for_an_analysis_with_too_many_findings(
+    snapshot_path: Path, analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slot = CacheSlot.of(snapshot_path, TODAY, None)
+    assert slot is not None
+    monkeypatch.setattr("tui.cache.store.MAX_FINDINGS", len(analysis.raw_findings) - 1)
+    assert not slot.store(analysis) and slot.cache.load(slot.key) is None
+    monkeypatch.setattr("tui.cache.store.MAX_FINDINGS", len(analysis.raw_findings))
+    assert slot.store(analysis) and slot.cache.load(slot.key) is not None
+
+
 def test_the_cached_findings_are_shown_without_loading_the_analyzers(tmp_path: Path) -> None:
     """What the app runs before the cached findings are drawn (the entry read back, settled,
     the functions table's summaries) loads no analyzer: loading them took 0.3 s of the second a

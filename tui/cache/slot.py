@@ -14,7 +14,7 @@ import orjson
 
 from analyzers.findings.settings import Settings
 from tui.cache.entry import CachedAnalysis
-from tui.cache.store import AnalysisCache, EntryKey, Verified, key_for
+from tui.cache.store import AnalysisCache, EntryKey, Verified, key_for, worth_caching
 
 if TYPE_CHECKING:
     from analyzers.analysis import Analysis
@@ -57,6 +57,8 @@ class CacheSlot:
     def store(self, analysis: Analysis) -> bool:
         """Keep `analysis` for the next open; not if the file changed since it was keyed (the
         analysis may be of the old one)."""
+        if not worth_caching(len(analysis.raw_findings)):
+            return False
         if key_for(self.path, self.key.today, analysis.settings, self.key.as_of) != self.key:
             return False
         return self.cache.store(self.key, CachedAnalysis.of(analysis))

@@ -51,6 +51,13 @@ from tui.cache.entry import CachedAnalysis
 CACHE_FORMAT = 2  # bump when the entry's layout or meaning changes
 ENV_DIR = "LAMBDASCOPE_CACHE_DIR"
 SIZE_LIMIT = 2 * 2**30  # a 10,000-function estate's entry is about 150 MB
+MAX_ENTRY_BYTES = 2**30
+"""The largest entry kept: beyond it reading and checking one takes seconds, and two fill the store."""
+MAX_FINDINGS = 200_000
+"""An analysis with more findings is not cached: its entry would pass MAX_ENTRY_BYTES (about 150 MB
+per 57,000 findings at 10,000 functions; 2.6 GB for 569,000 at 100,000), and writing the findings'
+texts for it would hold gigabytes beside the analysis (a 100,000-function `findings` run peaked at
+11.6 GiB with them, 6.9 without)."""
 CODE_PACKAGES = ("analyzers", "estate", "policy", "tui.cache")
 """The code an entry's content comes from: findings, rules and header, the entry's layout, the
 findings' texts. Packages are walked; a module is its one file."""
@@ -215,14 +222,18 @@ class AnalysisCache:
             return None
 
     def store(self, key: EntryKey, entry: CachedAnalysis) -> bool:
-        """Keep `entry` under `key`; False if it could not be (not plain JSON, or no cache)."""
+        """Keep `entry` under `key`; False if it could not be (not plain JSON, larger than
+        MAX_ENTRY_BYTES, or no cache)."""
         try:
             parts = entry.payload(key.to_json())
         except (TypeError, orjson.JSONEncodeError):
             return False  # a header that is not plain JSON: analyse again next time
+        payload = _Payload([self._mac(*parts), *parts])  # written part by part: never joined in memory
+        if payload.size > MAX_ENTRY_BYTES:
+            return False
         try:
             with self._open() as store:
-                store.set(key.store_key(), b"".join([self._mac(*parts), *parts]))  # one copy
+                store.set(key.store_key(), payload)
         except _STORE_ERRORS:
             return False
         return True
@@ -272,6 +283,22 @@ def _private_file(path: Path) -> None:
         path.chmod(0o600)
 
 
+def worth_caching(findings: int) -> bool:
+    """Whether an analysis with this many findings is cached (`MAX_FINDINGS`): asked before its
+    entry is made, which costs as much memory again as the findings' JSON."""
+    return findings <= MAX_FINDINGS
+
+
+class _Payload:
+    """An entry's bytes as the parts `CachedAnalysis.payload` made (the MAC first), written to the
+    value file one after the other (`_RawDisk.store`): joined, a 10,000-function entry was one
+    more 150 MB copy."""
+
+    def __init__(self, parts: list[bytes | memoryview]) -> None:
+        self.parts = parts
+        self.size = sum(map(len, parts))
+
+
 class _RefusedValue(Exception):
     """A row that is not raw bytes or a string key: never deserialised."""
 
@@ -296,11 +323,13 @@ class _RawDisk(diskcache.Disk):
         return super().get(key, raw)
 
     def store(self, value: Any, read: bool, key: Any = diskcache.core.UNKNOWN) -> tuple[Any, ...]:
-        if type(value) is not bytes or read:
+        if read or not isinstance(value, bytes | _Payload):
             raise TypeError("analysis cache values are bytes")
-        if len(value) < self.min_file_size:
-            return super().store(value, read, key)  # a blob in the database
-        # A value file, written here in one call: the base class writes a BytesIO line by line
+        parts = value.parts if isinstance(value, _Payload) else [value]
+        size = value.size if isinstance(value, _Payload) else len(value)
+        if size < self.min_file_size:
+            return super().store(b"".join(parts), read, key)  # a blob in the database
+        # A value file, written here part by part: the base class writes a BytesIO line by line
         # (4 million writes for an 80 MB entry), and it creates the file with the umask's mode.
         filename, full_path = self.filename(key, value)
         path = Path(full_path)
@@ -308,8 +337,8 @@ class _RawDisk(diskcache.Disk):
         _private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(value)
-        return len(value), diskcache.core.MODE_BINARY, filename, None
+            handle.writelines(parts)
+        return size, diskcache.core.MODE_BINARY, filename, None
 
     def fetch(self, mode: int, filename: str | None, value: Any, read: bool) -> Any:
         if read or mode not in (diskcache.core.MODE_RAW, diskcache.core.MODE_BINARY):

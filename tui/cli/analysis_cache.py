@@ -23,6 +23,7 @@ from tui.cache.store import (
     key_for,
     rule_settings,
     snapshot_digest,
+    worth_caching,
 )
 from tui.cli.cached_analysis import CachedAnalysis, cached_report
 from tui.cli.reports import FindingsReport
@@ -67,8 +68,8 @@ def findings_report(
     from estate.snapshot import load_snapshot
 
     analysis = analyze_snapshot(load_snapshot(path), today=as_of, settings=settings, workers=workers)
-    if cache is None or key is None:
-        return FindingsReport.of(analysis)
+    if cache is None or key is None or not worth_caching(len(analysis.raw_findings)):
+        return FindingsReport.of(analysis)  # streamed from the findings, no texts held
     entry = CachedAnalysis.of(analysis)
     if key_for(path, today, settings, as_of is not None) == key:  # the file was not replaced meanwhile
         cache.store(key, entry)

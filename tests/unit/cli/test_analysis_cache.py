@@ -132,6 +132,41 @@ def test_a_second_run_is_a_hit_and_prints_the_same(
         assert _findings(capsys, snap_file, fmt=fmt) == expected[fmt], fmt
 
 
+def test_an_analysis_with_too_many_findings_is_not_cached(
+    snap_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    analyses: Analyses,
+    analysis_cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its entry's texts would hold gigabytes beside the analysis (100,000 functions): the report
+    streams from the findings as with --no-cache, and nothing is stored."""
+    expected = _findings(capsys, snap_file, "--no-cache")
+    findings = expected.count('"rule": ')
+    monkeypatch.setattr(cache_store, "MAX_FINDINGS", findings - 1)
+    assert _findings(capsys, snap_file) == expected and _entries(analysis_cache_dir) == []
+    monkeypatch.setattr(cache_store, "MAX_FINDINGS", findings)  # at the limit: cached
+    assert _findings(capsys, snap_file) == expected and len(_entries(analysis_cache_dir)) == 1
+    assert analyses.count == 3
+
+
+def test_an_entry_larger_than_the_limit_is_not_stored_and_one_below_is_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entry = CachedAnalysis.of(analysed_demo())
+    key = EntryKey.of(snapshot_digest(DEMO_SNAPSHOT), DEMO_TODAY, Settings(), as_of=True)
+    size = 32 + sum(map(len, entry.payload(key.to_json())))  # the MAC, then the parts
+    monkeypatch.setattr(cache_store, "MAX_ENTRY_BYTES", size - 1)
+    cache = AnalysisCache()
+    assert not cache.store(key, entry) and cache.load(key) is None
+    monkeypatch.setattr(cache_store, "MAX_ENTRY_BYTES", size)
+    assert cache.store(key, entry)
+    back = cache.load(key)
+    assert back is not None and back.raw_findings == entry.raw_findings
+    blob = cache._read(key.store_key())  # written part by part: the same bytes as joined
+    assert blob == cache._mac(*entry.payload(key.to_json())) + b"".join(entry.payload(key.to_json()))
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_miss_prints_what_no_cache_prints(
     fmt: str, snap_file: Path, config: Path, capsys: pytest.CaptureFixture[str], analyses: Analyses
