@@ -63,9 +63,10 @@ class CachedAnalysis:
             )
 
     def payload(self, key: Mapping[str, Any]) -> list[Text]:
-        """The entry as stored, in parts to be joined once: one line of JSON (key, header, rules,
-        and the bare findings column by column, with the length of each one's text), then the
-        texts back to back. TypeError if something is not JSON."""
+        """The entry as stored, in parts written one after the other (never joined in memory):
+        one line of JSON (key, header, rules, the findings' fields but evidence column by column
+        with the length of each one's text, who invokes each function), then the texts back to
+        back. TypeError if something is not JSON."""
         raw = self.raw_findings
         head = {
             "format": ENTRY_FORMAT,
