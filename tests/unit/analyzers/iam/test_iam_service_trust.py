@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import analyzers.iam.principal_policies as principal_policies
+import analyzers.iam.trust_policies as trust_policies
 from analyzers.iam.principal_policies import IamModel
 from policy.evaluate import evaluate
 from policy.request import Request
@@ -78,7 +78,7 @@ def test_service_answers_are_the_evaluators(name: str, monkeypatch: pytest.Monke
         asked.append(request.principal_arn)
         return evaluate(request, **kwargs)
 
-    monkeypatch.setattr(principal_policies, "evaluate", counted)
+    monkeypatch.setattr(trust_policies, "evaluate", counted)
     for service in SERVICES:
         grant = model.service_may_assume(role, service)
         expected = _engine(model, role, service)
