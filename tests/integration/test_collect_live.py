@@ -10,15 +10,15 @@ import json
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from botocore.client import BaseClient
 
 from estate.snapshot import load_snapshot
 from estate.sources.demo_builder.constants import DEMO_METRICS_END
 from estate.sources.live.calls import READ_ONLY_OPERATIONS
 from tests.ground_truth import plants
+from tests.integration.api_calls import recorded_calls
 from tui.cli.lambdascope import main
 
 if TYPE_CHECKING:
@@ -39,15 +39,7 @@ def collected(
 ) -> Iterator[tuple[Path, list[tuple[str, str]]]]:
     """Run `lambdascope collect` and record every AWS operation the collector made."""
     out = tmp_path_factory.mktemp("collect") / "demo.lsnap"
-    made: list[tuple[str, str]] = []
-    original = BaseClient._make_api_call
-
-    def spy(self: BaseClient, operation: str, params: Any) -> Any:
-        made.append((self.meta.service_model.service_name, operation))
-        return original(self, operation, params)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(BaseClient, "_make_api_call", spy)
+    with recorded_calls() as made:
         code = main(
             [
                 "collect",

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.client import BaseClient
 
 from estate.actions import AuditLog, FunctionIsolation, boto3_clients
 from estate.model import Estate
@@ -24,6 +23,7 @@ from estate.snapshot import Snapshot
 from estate.sources.live import CollectOptions, collect
 from estate.sources.live.metrics_refresh import MetricsRefresher
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
+from tests.integration.api_calls import recorded_calls
 from tests.integration.test_collect_services import without_managed_policies
 from tests.integration.test_isolate_function import REGION, _denying, _function
 from tests.tui.helpers import type_text
@@ -67,15 +67,7 @@ def test_the_refresh_rereads_the_concurrency_of_the_functions_acted_on(
     isolation = FunctionIsolation(boto3_clients(endpoint_url=moto_endpoint), AuditLog(tmp_path / "a.jsonl"))
     refresher = MetricsRefresher(_options(moto_endpoint, tmp_path / "cache"))
     isolation.isolate(arn)
-    made: list[tuple[str, str]] = []
-    original = BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def spy(self: BaseClient, operation: str, params: Any) -> Any:
-        made.append((self.meta.service_model.service_name, operation))
-        return original(self, operation, params)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(BaseClient, "_make_api_call", spy)
+    with recorded_calls() as made:
         untouched = refresher.refresh(estate)  # nothing acted on: the concurrency is not re-read
         assert ("lambda", "GetFunctionConcurrency") not in made
         isolated = refresher.refresh(estate, concurrency_of={arn})

@@ -12,7 +12,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.client import BaseClient
 
 from estate.errors import LambdascopeError
 from estate.model import Estate
@@ -21,6 +20,7 @@ from estate.sources.live import CollectOptions, collect
 from estate.sources.live.calls import CollectionAborted
 from estate.sources.live.metrics_refresh import MetricsRefresher, collect_metrics
 from estate.sources.live.operations import READ_ONLY_OPERATIONS, SESSION_OPERATIONS
+from tests.integration.api_calls import recorded_calls
 from tests.integration.lambda_code import handler_zip as _zip
 from tests.integration.test_collect_faults import denying_hook
 from tests.integration.test_collect_services import without_managed_policies
@@ -121,15 +121,7 @@ def test_refresh_adds_the_new_points_to_estate_metrics(collected: tuple[str, Est
     assert max(before) < COLLECTED_END
     _put(endpoint, [10, 20], 40.0)
     _put(endpoint, [-5], 2.0)  # a late datapoint in the last collected period
-    made: list[tuple[str, str]] = []
-    original = BaseClient._make_api_call  # type: ignore[attr-defined]
-
-    def spy(self: BaseClient, operation: str, params: Any) -> Any:
-        made.append((self.meta.service_model.service_name, operation))
-        return original(self, operation, params)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(BaseClient, "_make_api_call", spy)
+    with recorded_calls() as made:
         update = MetricsRefresher(_options(endpoint, tmp_path / "cache")).refresh(estate)
     after = _points(update.estate)
     assert after[COLLECTED_END + dt.timedelta(minutes=10)] == 40.0
