@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 
 from analyzers.analysis import Analysis
 from tests.tui.conftest import SIZE
@@ -13,6 +14,16 @@ from tui.app import create_app
 from tui.screens.detail import FunctionDetailScreen
 
 pytestmark = pytest.mark.tui
+
+
+async def _open_longest_detail(pilot: Pilot[None], analysis: Analysis) -> FunctionDetailScreen:
+    """The app loaded, with the detail of `_longest` on top."""
+    await wait_loaded(pilot)
+    await pilot.app.push_screen(FunctionDetailScreen(analysis, _longest(analysis)))
+    await pilot.pause()
+    detail = pilot.app.screen
+    assert isinstance(detail, FunctionDetailScreen)
+    return detail
 
 
 def _longest(analysis: Analysis) -> str:
@@ -25,11 +36,7 @@ def _longest(analysis: Analysis) -> str:
 async def test_a_new_analysis_keeps_the_detail_scrolled_where_it_was(analysis: Analysis) -> None:
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await app.push_screen(FunctionDetailScreen(analysis, _longest(analysis)))
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, FunctionDetailScreen)
+        detail = await _open_longest_detail(pilot, analysis)
         body = detail.query_one("#detail", VerticalScroll)
         assert body.max_scroll_y > 10  # long enough to scroll, or the test proves nothing
         body.scroll_to(y=10, animate=False)
@@ -47,11 +54,7 @@ async def test_a_new_analysis_keeps_the_detail_scrolled_where_it_was(analysis: A
 async def test_a_detail_never_scrolled_stays_at_the_top(analysis: Analysis) -> None:
     app = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await app.push_screen(FunctionDetailScreen(analysis, _longest(analysis)))
-        await pilot.pause()
-        detail = app.screen
-        assert isinstance(detail, FunctionDetailScreen)
+        detail = await _open_longest_detail(pilot, analysis)
         await detail.show_analysis(analysis.with_settings(analysis.settings))
         await pilot.pause()
         assert detail.query_one("#detail", VerticalScroll).scroll_y == 0
