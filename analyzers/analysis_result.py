@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from analyzers.findings.model import Finding, Severity, Suppression, sort_findings
+from analyzers.findings.model import Finding, SettledFindings, Severity, Suppression, sort_findings
 from analyzers.findings.settings import Settings
 from analyzers.findings.suppressions import settle
 from analyzers.findings.triage import collected_at
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Analysis:
+class Analysis(SettledFindings):
     """One estate's graph and findings. `raw_findings` are what the rules emitted; `findings` are
     the same under `settings` (severity overrides applied, suppressions marked), indexed by resource."""
 
@@ -56,14 +56,6 @@ class Analysis:
             if finding.is_open:
                 counts[finding.severity] += 1
         return counts
-
-    @property
-    def open_findings(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_open]
-
-    @property
-    def suppressed(self) -> int:
-        return sum(1 for f in self.findings if f.suppression is not None)
 
     def with_settings(self, settings: Settings) -> Analysis:
         """The same analysis under other settings' overrides and suppressions (rules are not re-run)."""

@@ -354,6 +354,21 @@ def finding_id(rule_id: str, resource: str, path: Iterable[str] = ()) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
+class SettledFindings:
+    """What every holder of settled findings (an `Analysis`, a findings report) counts alike."""
+
+    findings: Sequence[Finding]
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        """Findings still to act on (`Finding.is_open`): what the counts and `--fail-on` see."""
+        return [f for f in self.findings if f.is_open]
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppression is not None)
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Worst first, then by rule, resource and id, so every output is stable.
 

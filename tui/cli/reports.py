@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from analyzers.findings.compliance import frameworks, requirement_summaries
-from analyzers.findings.model import Finding, Rule, Severity, Suppression, Triage, count_by_severity
+from analyzers.findings.model import (
+    Finding,
+    Rule,
+    SettledFindings,
+    Severity,
+    Suppression,
+    Triage,
+    count_by_severity,
+)
 from analyzers.findings.triage import count_by_status
 from estate.text import escape_control
 from tui.cache.finding_text import Text, finding_text
@@ -40,7 +48,7 @@ CSV_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class FindingsReport:
+class FindingsReport(SettledFindings):
     """What every format prints: the snapshot's header, the day, the settled findings (overrides
     applied, suppressions marked) and the rules that ran."""
 
@@ -55,8 +63,8 @@ class FindingsReport:
     unused_suppressions: tuple[Suppression, ...] = ()
     texts: Sequence[Text | None] = ()
     """Beside `findings` (or empty): each one's `finding_text` where it is known (from the analysis
-    cache), and then the finding may come without its evidence (it is in the text). Only the JSON
-    and CSV formats, which need no more, take a report with texts."""
+    cache: a finding no setting touched), printed as it is. Only the JSON and CSV formats take a
+    report with texts (the others print from the findings)."""
 
     @classmethod
     def of(cls, analysis: Analysis) -> FindingsReport:
@@ -73,15 +81,6 @@ class FindingsReport:
             expired_suppressions=analysis.expired_suppressions,
             unused_suppressions=analysis.unused_suppressions,
         )
-
-    @property
-    def open_findings(self) -> list[Finding]:
-        """Findings still to act on (`Finding.is_open`): what the counts and `--fail-on` see."""
-        return [f for f in self.findings if f.is_open]
-
-    @property
-    def suppressed(self) -> int:
-        return sum(1 for f in self.findings if f.suppression is not None)
 
 
 def _json_header(report: FindingsReport) -> dict[str, Any]:
