@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -183,6 +185,18 @@ def test_periods_follow_the_series_step() -> None:
     assert generic_alerts(values, 900, GenericConfig(min_history=20 * 86400)).index.size == 0
 
 
+def _prefix_and_full(values: Any, cut: int) -> tuple[Any, Any, Any]:
+    """The alerts of all `values` and of their first `cut`, checked to agree before `cut` (index,
+    kind, score), with the mask of the full run's alerts before it."""
+    full = generic_alerts(values, STEP)
+    part = generic_alerts(values[:cut], STEP)
+    keep = full.index < cut
+    assert part.index.tolist() == full.index[keep].tolist()
+    assert part.kind.tolist() == full.kind[keep].tolist()
+    np.testing.assert_allclose(part.score, full.score[keep])
+    return full, part, keep
+
+
 @pytest.mark.parametrize("cut", [3 * DAY + 17, 6 * DAY, 8 * DAY + 101, 9 * DAY + 5])
 def test_causal_a_prefix_scores_the_same(cut: int) -> None:
     """No look-ahead: scoring the first `cut` points gives the full run's alerts before `cut`."""
@@ -190,12 +204,7 @@ def test_causal_a_prefix_scores_the_same(cut: int) -> None:
     values[5 * DAY + 7] = 95.0
     values[8 * DAY + 100] = -20.0
     values[9 * DAY :] += 20.0
-    full = generic_alerts(values, STEP)
-    part = generic_alerts(values[:cut], STEP)
-    keep = full.index < cut
-    assert part.index.tolist() == full.index[keep].tolist()
-    assert part.kind.tolist() == full.kind[keep].tolist()
-    np.testing.assert_allclose(part.score, full.score[keep])
+    full, part, keep = _prefix_and_full(values, cut)
     np.testing.assert_allclose(part.expected, full.expected[keep])
 
 
@@ -204,12 +213,7 @@ def test_causal_level_changes_are_judged_from_the_past(cut: int) -> None:
     """The rolling medians and their weekly envelopes see no later point either."""
     values = _steady(2)
     values[BUMP] += 8.0
-    full = generic_alerts(values, STEP)
-    part = generic_alerts(values[:cut], STEP)
-    keep = full.index < cut
-    assert part.index.tolist() == full.index[keep].tolist()
-    assert part.kind.tolist() == full.kind[keep].tolist()
-    np.testing.assert_allclose(part.score, full.score[keep])
+    _prefix_and_full(values, cut)
 
 
 def test_future_values_do_not_change_past_alerts() -> None:
