@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzers.reach.access_targets import Target
+from estate.graph.derived import SharedAttributes
 from policy.catalogue import iter_bits
 from policy.decision import Hinge, StatementRef
 
@@ -77,11 +78,12 @@ AttrsKey = tuple[object, ...]
 
 
 class EdgeAttributes:
-    """The attributes of `can` edges, one dict per distinct content for every principal (at 10,000
-    functions 66,000 edges say 18,500 distinct things; at 100,000 the nested lists and dicts of
-    1.2 million edges held 1.3 GB as copies). The graph copies the top-level dict into each edge
-    (networkx), so edges share only the nested values, which nothing writes to (analyses build
-    a new dict to change one: `_function_set`, the store sets, `grants.member_grant`)."""
+    """The attributes of `can` edges, one read-only dict per distinct content for every principal
+    (at 10,000 functions 66,000 edges say 18,500 distinct things; at 100,000 the nested lists and
+    dicts of 1.2 million edges held 1.3 GB as copies, and the top-level dicts 0.57 GB more). The
+    graph holds them as they are (`SharedAttributes`), and nothing writes to them or to their
+    nested values (analyses build a new dict to change one: `_function_set`, the store sets,
+    `grants.member_grant`)."""
 
     def __init__(self, catalogue: Any) -> None:
         self._catalogue = catalogue
@@ -154,18 +156,20 @@ def _attributes(
         evidence["resource_policy"] = target.policy.name
     if target.policy_note:
         evidence["note"] = target.policy_note
-    return {
-        "kind": "can",
-        "access": parts.levels[0],
-        "levels": parts.levels,
-        "certain_access": parts.certain_access,
-        "conditional": not certain,
-        "actions": parts.actions,
-        "action_counts": parts.action_counts,
-        "statement_ids": [
-            f"{ref.policy}#{ref.sid if ref.sid is not None else ref.index}" for ref in statements
-        ],
-        "condition_keys": list(dict.fromkeys(h.key for h in hinges)),
-        "prefixes": list(scopes) if not whole else [],
-        "evidence": evidence,
-    }
+    return SharedAttributes(
+        {
+            "kind": "can",
+            "access": parts.levels[0],
+            "levels": parts.levels,
+            "certain_access": parts.certain_access,
+            "conditional": not certain,
+            "actions": parts.actions,
+            "action_counts": parts.action_counts,
+            "statement_ids": [
+                f"{ref.policy}#{ref.sid if ref.sid is not None else ref.index}" for ref in statements
+            ],
+            "condition_keys": list(dict.fromkeys(h.key for h in hinges)),
+            "prefixes": list(scopes) if not whole else [],
+            "evidence": evidence,
+        }
+    )

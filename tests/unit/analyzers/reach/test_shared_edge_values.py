@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
+import pytest
 
 from analyzers import rule_workers
 from analyzers.analysis import analyze
@@ -55,14 +56,16 @@ def can_graph(e: Estate) -> nx.MultiDiGraph:
     return graph
 
 
-def test_equal_grants_share_an_edges_values_not_the_edge() -> None:
+def test_equal_grants_share_one_read_only_attribute_dict() -> None:
     grant = allow("Read", "dynamodb:GetItem", TABLE)
     graph = can_graph(two_roles(grant, grant))
     mine, theirs = graph[ROLE][TABLE]["can"], graph[OTHER_ROLE][TABLE]["can"]
     assert mine == theirs
-    assert mine is not theirs  # each edge its own attribute dict (networkx copies it in)
-    assert mine["evidence"] is theirs["evidence"]
+    assert mine is theirs  # the graph holds the one dict (estate/graph/derived.py adopts it)
     assert mine["actions"] is theirs["actions"] and mine["statement_ids"] is theirs["statement_ids"]
+    with pytest.raises(TypeError, match="read-only"):
+        graph.edges[ROLE, TABLE, "can"]["access"] = "write"
+    assert theirs["access"] == "read"
 
 
 def test_different_grants_share_nothing_that_differs() -> None:
