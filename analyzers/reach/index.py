@@ -79,22 +79,37 @@ class Adjacency:
         """`distances`, and the ids of every node reached (sorted). Each layer costs what it
         reaches, never a scan of every node: a rule searches from thousands of functions."""
         dist = np.full(size, -1, dtype=np.int16)
+        scratch = np.empty(size, dtype=np.int64)  # `_new` marks with it: written before read
         frontier = np.unique(np.atleast_1d(np.asarray(start, dtype=np.int64)))
         dist[frontier] = 0
         if zero is not None and free_first:
-            frontier = np.union1d(frontier, zero.close(self, dist, frontier, 0))
+            frontier = np.concatenate((frontier, zero.close(self, dist, frontier, 0, scratch)))
         layers = [frontier]
         for depth in range(1, max_hops + 1):
-            found = self.neighbours(frontier)
-            found = np.unique(found[dist[found] < 0])
+            found = _new(self.neighbours(frontier), dist, scratch)
             if not found.size:
                 break
             dist[found] = depth
             if zero is not None:
-                found = np.union1d(found, zero.close(self, dist, found, depth))
+                found = np.concatenate((found, zero.close(self, dist, found, depth, scratch)))
             layers.append(found)
             frontier = found
         return dist, np.sort(np.concatenate(layers))
+
+
+def _new(nodes: np.ndarray, dist: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """The nodes of `nodes` not reached yet (`dist` < 0), each once, in no particular order.
+
+    A breadth-first layer only needs the set: each node's hop count is its layer's whatever the
+    order, and the search sorts what it reached at the end. `np.unique` hashed and sorted every
+    layer (a third of `reach.public-to-sensitive` at 100,000 functions, whose searches each gather
+    millions of neighbours); here each node's positions are written into `scratch`, and the one
+    position a node's slot ends with (whichever write numpy made last) keeps that node.
+    """
+    fresh = nodes[dist[nodes] < 0]
+    positions = np.arange(fresh.size)
+    scratch[fresh] = positions
+    return fresh[scratch[fresh] == positions]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +123,15 @@ class ZeroWidth:
     sets: np.ndarray  # bool per node
     forward: bool
 
-    def close(self, adjacency: Adjacency, dist: np.ndarray, found: np.ndarray, depth: int) -> np.ndarray:
-        """Take the free hops out of `found` (writing `depth`); the nodes they added."""
+    def close(
+        self, adjacency: Adjacency, dist: np.ndarray, found: np.ndarray, depth: int, scratch: np.ndarray
+    ) -> np.ndarray:
+        """Take the free hops out of `found` (writing `depth`); the nodes they added, each once
+        and none of `found` (`scratch`: a node-sized array `_new` may overwrite)."""
         added = []
         pending = found[self.sets[found]] if self.forward else found
         while pending.size:
-            more = adjacency.neighbours(pending)
-            more = np.unique(more[dist[more] < 0])
+            more = _new(adjacency.neighbours(pending), dist, scratch)
             if not self.forward:
                 more = more[self.sets[more]]
             if not more.size:
