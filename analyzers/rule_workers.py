@@ -17,13 +17,14 @@ commands only (`forking.can_fork`); the TUI runs every rule in its worker thread
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import io
 import pickle
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from analyzers.findings.context import RuleContext
-from analyzers.findings.model import Finding, Rule
+from analyzers.findings.model import Evidence, Finding, Rule
 from analyzers.findings.registry import RULES, RuleEntry
 from analyzers.forking import can_fork, result, start
 
@@ -79,12 +80,33 @@ def _by_id(rule: Rule) -> tuple[Callable[[str], Rule], tuple[str]]:
     return _registered, (rule.id,)
 
 
+def _by_fields(cls: type[Any]) -> Callable[[Any], tuple[type[Any], tuple[Any, ...]]]:
+    """Pickle a frozen, slotted dataclass as a call to its constructor: the generic way (a state
+    list, set back field by field in Python) took 2.5x as long for a finding's evidence lines."""
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+    def reduce(obj: Any) -> tuple[type[Any], tuple[Any, ...]]:
+        return cls, tuple(getattr(obj, name) for name in names)
+
+    return reduce
+
+
+_DISPATCH = {
+    **copyreg.dispatch_table,
+    Rule: _by_id,
+    Finding: _by_fields(Finding),
+    Evidence: _by_fields(Evidence),
+}
+
+
 def _pickler(out: IO[bytes]) -> pickle.Pickler:
     """A rule is pickled as its id, read back as the registry's object; through the dispatch table,
     which the C pickler consults only for objects of our own classes (a persistent_id method is
-    called for every object: a third of the time on an IAM-dense account's findings)."""
+    called for every object: a third of the time on an IAM-dense account's findings). Findings
+    and evidence lines go as constructor calls (at 10,000 functions the child's 5,608 findings
+    pickled in 0.165 -> 0.064 s and load in 0.129 -> 0.075 s)."""
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, Rule: _by_id}
+    pickler.dispatch_table = _DISPATCH
     return pickler
 
 
