@@ -10,6 +10,7 @@ so a set edge carries exactly what a direct edge to that member would.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -77,7 +78,10 @@ class StoreSetPlanner:
         blocks: Sequence[Block],
         named: Mapping[str, list[tuple[Target, int]]],
     ) -> None:
-        self._evaluator = evaluator
+        # weakly: the analysis holds this planner, and a cycle between them would keep every
+        # target and parsed policy alive past the access stage (cyclic garbage the paused
+        # collector never frees: ~190,000 objects at 10,000 functions)
+        self._evaluator = weakref.proxy(evaluator)
         self.index = index
         self.blocks = blocks
         self.named = named
