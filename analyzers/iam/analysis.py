@@ -11,8 +11,9 @@ a 100,000-function estate, which ran out of memory at 14 GiB, 18 s and 1 GB.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import networkx as nx
 
@@ -21,7 +22,7 @@ from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam.escalation.account_edges import add_account_trust_edges
 from analyzers.iam.escalation.edge_record import EscalationEdge
 from analyzers.iam.escalation.edges import escalation_fans
-from analyzers.iam.escalation.fans import EscalationEdges
+from analyzers.iam.escalation.fans import EscalationEdges, Fan
 from analyzers.iam.escalation.graph_edges import add_iam_edges
 from analyzers.iam.escalation.paths import EscalationGraph, EscalationPath
 from analyzers.iam.escalation.principal_index import PrincipalIndex
@@ -31,29 +32,75 @@ from analyzers.iam.principal_policies import IamModel
 from estate.model import Estate
 
 
-@dataclass(repr=False)
 class IamAnalysis:
     """Everything the IAM analysis computed: the iam.* rules read it, and so do the IAM pane and
-    principal summaries."""
+    principal summaries.
 
-    model: IamModel
-    edges: Sequence[EscalationEdge]  # made on reading, fan by fan (`EscalationEdges.fans`)
-    escalation: EscalationGraph
-    paths: Mapping[str, list[EscalationPath]] = field(default_factory=dict)  # made on reading
-    classes: TargetClasses | None = None  # the engine's decisions per class of targets, reused by rules
+    The escalation search (`escalation`, `paths`) runs when first read, not with the edges: the
+    access stage needs only the edges. In the headless commands the first reader is the
+    iam.privesc rule, in the parent process while the forked child runs the reachability rules:
+    the search is off the stages' critical path, and the child neither waits for it nor inherits
+    its memory (a copy-on-write fork's resident size starts at the parent's). The answers are the
+    same whenever they are made: the search reads only the model and the fans.
+    """
+
+    def __init__(
+        self,
+        model: IamModel,
+        edges: Sequence[EscalationEdge],  # made on reading, fan by fan (`EscalationEdges.fans`)
+        escalation: EscalationGraph | Callable[[], EscalationGraph],
+        paths: Mapping[str, list[EscalationPath]] | None = None,  # made on reading
+        classes: TargetClasses | None = None,  # the engine's decisions per class of targets
+    ) -> None:
+        self.model = model
+        self.edges = edges
+        self.classes = classes
+        self._escalation = escalation
+        self._paths = paths
+        self._lock = threading.Lock()  # the TUI's panes may read the paths from two threads
+
+    @property
+    def escalation(self) -> EscalationGraph:
+        """The principals' escalation graph, searched on the first reading."""
+        with self._lock:
+            if not isinstance(self._escalation, EscalationGraph):
+                self._escalation = self._escalation()
+            return self._escalation
+
+    @property
+    def paths(self) -> Mapping[str, list[EscalationPath]]:
+        """Every escalating principal's paths, best first (made on each reading, from routes kept)."""
+        escalation = self.escalation
+        with self._lock:
+            if self._paths is None:
+                with cyclic_gc_paused():
+                    found = ((arn, escalation.routes_from(arn)) for arn in self.model.actors)
+                    routes = {arn: start for arn, start in found if start}
+                self._paths = EscalationPaths(routes, escalation.made)
+            return self._paths
+
+    def search(self) -> None:
+        """Run the escalation search now, if it has not run (a worker thread, before the panes
+        read the paths on the UI thread)."""
+        self.paths  # noqa: B018  (the property runs it)
+
+    @property
+    def searched(self) -> bool:
+        """Whether the escalation search has run in this process (tests, diagnostics)."""
+        return self._paths is not None
 
     def __repr__(self) -> str:
-        return (
-            f"IamAnalysis({len(self.model.actors)} principals, {len(self.edges)} escalation edges, "
-            f"{_count(self.paths)} paths)"
-        )
+        paths = f"{_count(self._paths)} paths" if self._paths is not None else "paths not searched yet"
+        edges = f"{len(self.edges)} escalation edges"
+        return f"IamAnalysis({len(self.model.actors)} principals, {edges}, {paths})"
 
 
 def analyze_iam(
     estate: Estate, graph: nx.MultiDiGraph | None = None, as_of: dt.date | None = None
 ) -> IamAnalysis:
     """The IAM analysis of an estate; with `graph`, its escalation edges are added to it.
-    Time-bound conditions are decided at the snapshot's time, or on the `as_of` day."""
+    Time-bound conditions are decided at the snapshot's time, or on the `as_of` day. The
+    escalation paths are searched when first read (`IamAnalysis.paths`)."""
     with cyclic_gc_paused():  # millions of small objects kept, none dropped in cycles
         model = IamModel(estate, as_of=as_of)
         principals = PrincipalIndex(estate.principals)
@@ -62,11 +109,13 @@ def analyze_iam(
         if graph is not None:
             add_iam_edges(graph, fans, principals)
             add_account_trust_edges(graph, model)  # `account:<id>` nodes of the accounts trust names
-        escalation = EscalationGraph(model, fans, principals)
-        routes = {arn: found for arn in model.actors if (found := escalation.routes_from(arn))}
-    return IamAnalysis(
-        model, EscalationEdges(fans), escalation, EscalationPaths(routes, escalation.made), classes
-    )
+    search = partial(_searched, model, fans, principals)
+    return IamAnalysis(model, EscalationEdges(fans), search, None, classes)
+
+
+def _searched(model: IamModel, fans: list[Fan], principals: PrincipalIndex) -> EscalationGraph:
+    with cyclic_gc_paused():
+        return EscalationGraph(model, fans, principals)
 
 
 def _count(paths: Mapping[str, list[EscalationPath]]) -> int:

@@ -51,6 +51,7 @@ def with_graph(first: Analysis, as_of: dt.date | None, progress: Progress) -> An
     iam = analyze_iam(estate, graph, as_of)
     progress("access", 0, 1)
     add_access_edges(estate, graph, iam.model)
+    iam.search()  # here in the worker: the IAM and principal panes read the paths on the UI thread
     nx.freeze(graph)
     ctx = RuleContext(estate, graph, first.today, settings)
     ctx.given(iam_pass, iam)

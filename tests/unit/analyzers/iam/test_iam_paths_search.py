@@ -143,3 +143,31 @@ def test_a_thousand_role_benchmark_estate_reports_its_admins_and_escalations() -
     reported = {f.resource for f in findings if f.rule.id == "iam.admin"}
     assert admins and admins <= reported
     assert any(f.rule.id == "iam.privesc" for f in findings)
+
+
+def test_the_escalation_search_runs_when_first_read_once_and_alike() -> None:
+    """`analyze_iam` draws the edges; the paths are searched on the first reading (in the CLI,
+    by iam.privesc in the parent while the reachability child runs), once, and read the same
+    as a search made at once."""
+    from estate.graph.builder import build_graph
+    from estate.model.load import load_estate
+    from estate.snapshot import load_snapshot
+    from tests.paths import DEMO_SNAPSHOT, analysed_demo
+
+    estate = load_estate(load_snapshot(DEMO_SNAPSHOT))
+    graph = build_graph(estate)
+    iam = analyze_iam(estate, graph)
+    assert not iam.searched and "not searched yet" in repr(iam)
+    assert any(kind == "escalates-to" for _u, _v, kind in graph.edges(data="kind"))  # edges drawn
+    escalation = iam.escalation
+    paths = iam.paths
+    assert iam.searched and iam.escalation is escalation and iam.paths is paths
+    iam.search()  # already searched: nothing more
+    assert iam.paths is paths
+    eager = analyze_iam(estate)
+    eager.search()
+    assert {start: [p.nodes for p in found] for start, found in paths.items()} == {
+        start: [p.nodes for p in found] for start, found in eager.paths.items()
+    }
+    assert paths  # the demo has escalation paths
+    assert analysed_demo().iam is not None and analysed_demo().iam.searched  # iam.privesc read them
