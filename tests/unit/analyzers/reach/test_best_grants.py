@@ -209,22 +209,25 @@ def test_pairs_expanded_a_few_holders_at_a_time_answer_the_same(monkeypatch: pyt
 def test_folding_in_runs_and_the_unpacked_fallback_answer_the_same(
     case: tuple[nx.MultiDiGraph, dict[str, str]], hops: int, run: int
 ) -> None:
-    """A door's pairs folded a few holders at a time, or (keys too wide to pack) sorted together,
-    give the answer of one fold over all of them, and leave no key behind for the next door."""
+    """A door's pairs and a group's answer folded a few holders at a time, or (keys too wide to
+    pack) sorted together, give the answer of one fold over all of them, and leave no key
+    behind for the next door."""
     g, sensitive = case
     index = index_for(g, WALK)
     grants = sensitive_grants(index, sensitive)
-    shared = BestGrants(grants, index, group_min=0)
+    # one instance per way, so each computes its own group answers (kept across doors) that way
+    default, in_runs, unpacked = (BestGrants(grants, index, group_min=0) for _way in range(3))
     for start in g:
         full, strict = searches(index, start, hops)
-        whole = answer(shared, full, strict)
+        expected = answer(default, full, strict)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(best_grants, "RUN", run)
-            assert answer(shared, full, strict) == whole
+            assert answer(in_runs, full, strict) == expected
             patch.setattr(best_grants.math, "prod", lambda _bounds: 1 << 62)  # too wide: sorted
-            assert answer(shared, full, strict) == whole
-        assert (shared._smallest == best_grants.EMPTY).all()
-        assert whole == reference(grants, full, strict)
+            assert answer(unpacked, full, strict) == expected
+        for best in (default, in_runs, unpacked):
+            assert (best._smallest == best_grants.EMPTY).all()
+        assert expected == reference(grants, full, strict)
 
 
 def test_the_packed_key_finds_each_store_s_smallest_as_a_lexsort_and_falls_back_when_too_wide() -> None:
