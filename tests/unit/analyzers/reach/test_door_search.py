@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analyzers.reach import index as reach_index
 from analyzers.reach.door_search import DoorSearch
 from analyzers.reach.index import index_for
 from tests.unit.analyzers.reach.test_reach_index_properties import graphs
@@ -59,3 +61,22 @@ def test_stores_are_not_searched_and_roles_keep_their_hops() -> None:
 @given(graphs(), st.integers(1, 6))
 def test_every_node_on_a_path_keeps_its_hops_and_parents(g: nx.MultiDiGraph, hops: int) -> None:
     check(g, hops)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs(), st.integers(1, 6), st.integers(1, 3))
+def test_a_layer_gathered_a_few_edges_at_a_time_is_the_same_layer(
+    g: nx.MultiDiGraph, hops: int, run: int
+) -> None:
+    """Searches gather a layer's edges in runs (`GATHER`, a million at a time): any run length
+    gives the same hop counts and reached nodes, both ways, over every edge or certain ones."""
+    index = index_for(g, WALK)
+    for start in g:
+        for direction in ("forward", "backward"):
+            for strict in (False, True):
+                whole = index.search(start, direction, hops, strict=strict)
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(reach_index, "GATHER", run)
+                    runs = index.search(start, direction, hops, strict=strict)
+                assert np.array_equal(runs.dist, whole.dist), (start, direction, strict)
+                assert np.array_equal(runs.reached_ids, whole.reached_ids)
