@@ -135,7 +135,13 @@ class StoreSetPlanner:
         else:
             if scoped_only_whole(block):
                 return None
-            broad = {p for _f, _b, patterns in items for p in patterns or () if self._many(block, p)}
+            # (a pattern without a wildcard names one store at most: never many, no look-up)
+            broad = {
+                p
+                for _f, _b, patterns in items
+                for p in patterns or ()
+                if ("*" in p or "?" in p) and self._many(block, p)
+            }
             if len(broad) != 1:
                 return None  # none, or two overlapping summaries: keep the per-store edges
             pattern = broad.pop()
