@@ -166,9 +166,10 @@ class _Fold:
     then the member's place in its set, as the expanded graph lists them). The columns are packed
     into one integer key (mixed radix, so keys order as the tuples do) and each part is reduced
     into a node-sized array of keys at once (`np.minimum.at`), so a door holds one part's pairs
-    at a time: gathered whole and concatenated, a door reaching most holders held ~700 MB of
-    transient arrays at 100,000 functions. Where the bounds' product does not fit 62 bits, the
-    parts are kept and sorted together instead (`_smallest_per_store`'s lexsort)."""
+    at a time (gathered whole and concatenated, a door reaching most holders at 100,000
+    functions held millions of pairs in several arrays at once). Where the bounds' product
+    does not fit 62 bits, the parts are kept and sorted together instead (`_smallest_per_store`'s
+    lexsort)."""
 
     def __init__(self, best: BestGrants, length_bound: int) -> None:
         rows, places = best._bounds
