@@ -118,7 +118,9 @@ def add_derived_edges(graph: nx.MultiDiGraph, edges: Iterable[DerivedEdge]) -> N
             keyed[key] = {**held, **attrs}
         else:
             held.update(attrs)
-    nx._clear_cache(graph)
+    clear = getattr(nx, "_clear_cache", None)  # (what networkx's own adders call, where it has it)
+    if clear is not None:
+        clear(graph)
 
 
 def _checked(graph: nx.MultiDiGraph, edges: Iterable[DerivedEdge]) -> Iterator[DerivedEdge]:
