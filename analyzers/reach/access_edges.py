@@ -33,7 +33,7 @@ a reviewer can act on beyond "this role may invoke every function".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ from analyzers.reach.access_fast import Layers as FastLayers
 from analyzers.reach.access_levels import AccessResult, EdgeAttributes
 from analyzers.reach.access_store_sets import Item, SetEdge, StoreSetPlanner, draw_set, wide
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
-from analyzers.reach.access_workers import edges_of, in_workers
+from analyzers.reach.access_workers import in_workers
 from analyzers.reach.store_sets import (
     Block,
     build_blocks,
@@ -525,19 +525,24 @@ _BATCH = 500  # principals whose edges go into the graph together
 
 
 def add_access_edges(
-    estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel, *, workers: int = 1
+    estate: Estate,
+    graph: nx.MultiDiGraph,
+    iam_model: IamModel,
+    *,
+    workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """A `can` edge per (principal, target) or store set, through the graph's derived-edge API
     (the store and key nodes they lead to are the builder's; set nodes and their `contains`
-    edges are added the first time an edge leads to one). `workers` > 1: chunks of principals
-    are answered by forked processes (access_workers.py; the graph is the same)."""
+    edges are added the first time an edge leads to one). `workers` > 1: runs of principals
+    are answered by forked processes too (access_workers.py; the graph is the same).
+    `meanwhile()`, if given, is called once before this process answers any principal, while
+    the workers already do; it must not touch the graph."""
     nodes = graph.nodes
     classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
     analysis = AccessAnalysis(estate, iam_model, classification)
     principals = principals_to_check(graph, iam_model)
-    per_principal = (
-        in_workers(analysis, principals, workers) if workers > 1 else edges_of(analysis, principals)
-    )
+    per_principal = in_workers(analysis, principals, workers, meanwhile)
     edges: list[DerivedEdge] = []
     drawn: set[str] = set()
     for count, (arn, found) in enumerate(per_principal, 1):

@@ -2,22 +2,28 @@
 
 The access analysis is the longest stage (about half the CPU of a 10,000-function analysis) and
 each principal's edges depend only on what exists before the stage starts (the model, the targets,
-the IAM analysis' edges), so contiguous chunks of the principal list can be answered by separate
-processes and their edges added to the graph in the original order: the graph, and so every
-finding and its evidence, is the same as a single process draws (a test compares them).
+the IAM analysis' edges), so runs of the principal list can be answered by separate processes and
+their edges added to the graph in the original order: the graph, and so every finding and its
+evidence, is the same as a single process draws (a test compares them).
 
-Workers are forked (copy-on-write, nothing to re-load) and send back plain data (edge attributes,
-and for a store set the block index and pattern the parent draws it from) over a pipe; the
-parent answers the first chunk itself meanwhile. A worker that fails or cannot be forked costs
-time, never an answer: its chunk is computed in the parent. Forking is for the headless commands
-only: a process with other threads running (the TUI, a test runner's worker) answers every
-chunk itself, and so does a platform without `os.fork`.
+The list is cut into short runs that the processes claim as they go: this process from the
+front, the workers from the back, through two counters in memory shared across the fork. So the
+split follows the work, and this process may first do something else (`meanwhile`: the IAM rules,
+which need no `can` edge) while the workers take more runs. Workers are forked (copy-on-write,
+nothing to re-load) and send back plain data (edge attributes, and for a store set the block
+index and pattern the parent draws it from) over a pipe. A worker that fails or cannot be forked
+costs time, never an answer: the runs it claimed are computed here. Forking is for the headless
+commands only: a process with other threads running (the TUI, a test runner's worker) answers
+every run itself, and so does a platform without `os.fork`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+import mmap
+import multiprocessing
+import struct
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from analyzers.forking import can_fork, result, start
@@ -46,18 +52,6 @@ MIN_PER_WORKER = 500
 """Principals below which another process gains less than forking and pickling cost."""
 
 
-def chunks(items: Sequence[str], parts: int) -> list[Sequence[str]]:
-    """`items` cut into at most `parts` contiguous runs of near-equal length, in order."""
-    parts = max(1, min(parts, len(items) // MIN_PER_WORKER or 1))
-    size, extra = divmod(len(items), parts)
-    out, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
-        out.append(items[start:end])
-        start = end
-    return out
-
-
 def edges_of(analysis: AccessAnalysis, principals: Sequence[str]) -> Iterator[PrincipalEdges]:
     """Each principal's edges, computed here (per-principal caches dropped between principals)."""
     for arn in principals:
@@ -65,32 +59,94 @@ def edges_of(analysis: AccessAnalysis, principals: Sequence[str]) -> Iterator[Pr
         yield arn, list(analysis.edges_for(arn))
 
 
-def in_workers(analysis: AccessAnalysis, principals: Sequence[str], workers: int) -> Iterator[PrincipalEdges]:
-    """Every principal's edges in `principals` order, chunks after the first from forked workers;
-    the set nodes workers reached are registered in `analysis.set_nodes` before their edges are
-    yielded."""
-    parts = chunks(principals, workers) if can_fork() else [principals]
-    started = [start(functools.partial(_work, analysis, part)) for part in parts[1:]]
-    yield from edges_of(analysis, parts[0])
-    for part, worker in zip(parts[1:], started, strict=True):
-        ok, received = result(worker)
-        if not ok:  # the worker failed: answer its chunk here
-            yield from edges_of(analysis, part)
+RUN = 100
+"""Principals in one claimed run: small enough to balance the processes, large enough that a
+claim (a lock and two counters) costs nothing beside the run's work."""
+
+
+class Claims:
+    """Runs 0..count-1 taken once each: from the front by this process, from the back by its
+    forked workers (two counters in a shared anonymous mapping, under a lock that survives
+    the fork). This process's runs are therefore a prefix of the list, in order."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = mmap.mmap(-1, 16)  # (next from the front, one past the next from the back)
+        struct.pack_into("qq", self._ends, 0, 0, count)
+        self._lock = multiprocessing.get_context("fork").Lock()
+
+    def front(self) -> int | None:
+        with self._lock:
+            low, high = struct.unpack_from("qq", self._ends)
+            if low >= high:
+                return None
+            struct.pack_into("q", self._ends, 0, low + 1)
+            return int(low)
+
+    def back(self) -> int | None:
+        with self._lock:
+            low, high = struct.unpack_from("qq", self._ends)
+            if low >= high:
+                return None
+            struct.pack_into("q", self._ends, 8, high - 1)
+            return int(high - 1)
+
+
+def runs_of(items: Sequence[str], size: int = RUN) -> list[Sequence[str]]:
+    """`items` cut into contiguous runs of `size` (the last shorter), in order."""
+    return [items[at : at + size] for at in range(0, len(items), size)]
+
+
+def in_workers(
+    analysis: AccessAnalysis,
+    principals: Sequence[str],
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[PrincipalEdges]:
+    """Every principal's edges in `principals` order; `meanwhile()` is called once, first (while
+    forked workers, if any, already answer runs). Workers are forked when there are at least
+    MIN_PER_WORKER principals per process; the set nodes workers reached are registered in
+    `analysis.set_nodes` before their edges are yielded."""
+    forked = workers > 1 and can_fork() and len(principals) >= 2 * MIN_PER_WORKER
+    if not forked:
+        if meanwhile is not None:
+            meanwhile()
+        yield from edges_of(analysis, principals)
+        return
+    runs = runs_of(principals)
+    claims = Claims(len(runs))
+    started = [start(functools.partial(_work, analysis, runs, claims)) for _ in range(workers - 1)]
+    if meanwhile is not None:
+        meanwhile()
+    mine = 0
+    while (index := claims.front()) is not None:
+        yield from edges_of(analysis, runs[index])
+        mine = index + 1
+    received: dict[int, list[PrincipalEdges]] = {}
+    for worker in started:
+        ok, answer = result(worker)
+        if not ok:  # the runs it claimed are computed below
             continue
-        specs, results = received
+        specs, done = answer
         for node, (block_index, pattern) in specs.items():
             if node not in analysis.set_nodes:
                 analysis.set_nodes[node] = analysis.set_edge_for_drawing(block_index, pattern)
-        yield from results
+        received.update(done)
+    for index in range(mine, len(runs)):
+        found = received.pop(index, None)
+        yield from found if found is not None else edges_of(analysis, runs[index])
 
 
-def _work(analysis: AccessAnalysis, part: Sequence[str]) -> tuple[dict[str, SetSpec], list[PrincipalEdges]]:
+def _work(
+    analysis: AccessAnalysis, runs: Sequence[Sequence[str]], claims: Claims
+) -> tuple[dict[str, SetSpec], dict[int, list[PrincipalEdges]]]:
     before = set(analysis.set_nodes)
-    results = list(edges_of(analysis, part))
-    index = {id(block): i for i, block in enumerate(analysis.blocks)}
+    done: dict[int, list[PrincipalEdges]] = {}
+    while (index := claims.back()) is not None:
+        done[index] = list(edges_of(analysis, runs[index]))
+    index_of = {id(block): i for i, block in enumerate(analysis.blocks)}
     specs = {
-        node: (index[id(edge.block)], edge.pattern)
+        node: (index_of[id(edge.block)], edge.pattern)
         for node, edge in analysis.set_nodes.items()
         if node not in before
     }
-    return specs, results
+    return specs, done

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from typing import Any
 from unittest import mock
 
@@ -20,9 +21,9 @@ from estate.model.load import load_estate
 from estate.sources.synth import SynthOptions, synthesize
 
 
-def drawn(estate: Estate, workers: int) -> list[Any]:
+def drawn(estate: Estate, workers: int, meanwhile: Any = None) -> list[Any]:
     graph = build_graph(estate)
-    add_access_edges(estate, graph, IamModel(estate), workers=workers)
+    add_access_edges(estate, graph, IamModel(estate), workers=workers, meanwhile=meanwhile)
     return [
         [u, v, k, json.dumps(d, sort_keys=True, default=str)]
         for u, v, k, d in graph.edges(keys=True, data=True)
@@ -34,26 +35,37 @@ def main() -> None:
     estate = load_estate(synthesize(SynthOptions(int(sys.argv[1]), seed=3, metrics_functions=0)))
     graph = build_graph(estate)
     principals = len(principals_to_check(graph, IamModel(estate)))
-    with (  # small enough for three chunks, and for store sets at this size
+    calls: list[str] = []
+    with (  # small enough to fork, runs of a few principals, and store sets at this size
         mock.patch.object(access_workers, "MIN_PER_WORKER", 20),
+        mock.patch.object(access_workers, "RUN", 7),
         mock.patch.object(store_sets, "STORE_FANOUT", 2),
         mock.patch.object(access_store_sets, "STORE_FANOUT", 2),
     ):
         one = drawn(estate, 1)
         two = drawn(estate, 2)
         three = drawn(estate, 3)
+
+        # this process busy first: the worker claims most runs from the back
+        def slow() -> None:
+            calls.append("meanwhile")
+            time.sleep(1.0)
+
+        busy = drawn(estate, 2, meanwhile=slow)
         real_work = access_workers._work
 
-        def failing(analysis: Any, part: Any) -> Any:
+        def failing(analysis: Any, runs: Any, claims: Any) -> Any:
             if os.getpid() != parent:
+                claims.back()  # a run claimed, never answered: the parent must answer it
+                claims.back()
                 raise RuntimeError("worker fails")
-            return real_work(analysis, part)
+            return real_work(analysis, runs, claims)
 
         parent = os.getpid()
         with mock.patch.object(access_workers, "_work", failing):
             failed = drawn(estate, 2)
         with mock.patch.object(access_workers, "can_fork", lambda: False):
-            unforked = drawn(estate, 2)
+            unforked = drawn(estate, 2, meanwhile=lambda: calls.append("unforked"))
     print(
         json.dumps(
             {
@@ -62,6 +74,8 @@ def main() -> None:
                 "sets": sum(1 for row in one[:-1] if row[2] == "contains"),
                 "two": two == one,
                 "three": three == one,
+                "busy": busy == one,
+                "meanwhile_calls": calls,
                 "failed_worker": failed == one,
                 "no_fork": unforked == one,
             }
