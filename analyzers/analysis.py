@@ -1,7 +1,9 @@
 """Run every analyzer over one estate; the TUI and the CLI both call this, nothing else.
 
 `analyze` builds the graph (with the IAM escalation and access edges), freezes it, then runs the
-check of every registered rule (`analyzers.findings.registry.RULES`) over one `RuleContext`.
+check of every registered rule (`analyzers.findings.registry.RULES`) over one `RuleContext`. When
+it may fork, the IAM rules (which read no `can` edge) are checked during the access stage instead,
+in this process while its forked workers draw edges (`rule_workers.early_rules`).
 The result, `Analysis`, is defined in analyzers/analysis_result.py (light to import: the app
 settles a cached one before loading the rules) and re-exported here.
 """
@@ -9,7 +11,7 @@ settles a cached one before loading the rules) and re-exported here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from types import ModuleType
 
@@ -29,15 +31,15 @@ from analyzers.config import (
     rules_unclassified,
 )
 from analyzers.findings.context import RuleContext
-from analyzers.findings.model import sort_findings
-from analyzers.findings.registry import RULES
+from analyzers.findings.model import Finding, sort_findings
+from analyzers.findings.registry import RULES, RuleEntry
 from analyzers.findings.settings import Settings
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
 from analyzers.iam.analysis import analyze_iam, iam_pass
 from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.rule_workers import run_rules
+from analyzers.rule_workers import early_rules, run_rules
 from estate.graph.builder import build_graph
 from estate.model import Estate
 from estate.model.load import load_estate
@@ -103,13 +105,30 @@ def _analyze(
     progress("IAM escalation", 0, 1)
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
     iam = analyze_iam(estate, graph, today)  # adds the can-assume / escalates-to edges to the graph
-    progress("access", 0, 1)
-    add_access_edges(estate, graph, iam.model, workers=workers)  # the `can` edges
-    nx.freeze(graph)  # complete: the reach index built on it can never go stale
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
-    raw = tuple(sort_findings(run_rules(ctx, RULES.entries(), workers, partial(progress, "rules"))))
+    entries = RULES.entries()
+    early = early_rules(entries, workers, estate)  # checked here while the access workers run
+    found: list[Finding] = []
+    progress("access", 0, 1)
+    add_access_edges(  # the `can` edges
+        estate, graph, iam.model, workers=workers, meanwhile=partial(_check, ctx, early, found)
+    )
+    nx.freeze(graph)  # complete: the reach index built on it can never go stale
+    rest = [e for e in entries if e not in early]
+    found += run_rules(ctx, rest, workers, partial(_rules_done, progress, len(early)))
+    raw = tuple(sort_findings(found))
     return settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
+
+
+def _rules_done(progress: Progress, early: int, done: int, total: int) -> None:
+    """The rules stage's progress counting the rules checked during the access stage as done."""
+    progress("rules", early + done, early + total)
+
+
+def _check(ctx: RuleContext, entries: Sequence[RuleEntry], into: list[Finding]) -> None:
+    for entry in entries:
+        into.extend(entry.check(ctx))
 
 
 def analyze_snapshot(

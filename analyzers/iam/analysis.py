@@ -38,9 +38,10 @@ class IamAnalysis:
 
     The escalation search (`escalation`, `paths`) runs when first read, not with the edges: the
     access stage needs only the edges. In the headless commands the first reader is the
-    iam.privesc rule, in the parent process while the forked child runs the reachability rules:
-    the search is off the stages' critical path, and the child neither waits for it nor inherits
-    its memory (a copy-on-write fork's resident size starts at the parent's). The answers are the
+    iam.privesc rule, checked in the parent process beside the forked child that runs the
+    reachability rules or, on an account with more principals than functions, while the forked
+    access workers draw the `can` edges (`rule_workers.early_rules`): either way beside another
+    process's work, and never inherited by the processes forked before it. The answers are the
     same whenever they are made: the search reads only the model and the fans.
     """
 

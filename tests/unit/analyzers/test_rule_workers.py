@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import analyzers.analysis  # noqa: F401  (registers every rule)
 from analyzers.findings.registry import RULES
 from analyzers.forking import can_fork
-from analyzers.rule_workers import in_child
+from analyzers.rule_workers import in_child, is_early
 from tests.unit.analyzers.fork_check import run_check_script
 
 
@@ -30,3 +31,65 @@ def test_rules_in_a_child_find_what_one_process_finds() -> None:
     assert result["progress_total"] == [len(RULES)]
     assert result["failed_child"]  # its rules ran in the parent instead
     assert result["no_fork"]
+
+
+def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_access_stage() -> None:
+    """`analyze` checks them while the access workers run, before any `can` edge is drawn."""
+    import networkx as nx
+
+    from analyzers.findings.context import RuleContext
+    from analyzers.iam.analysis import analyze_iam, iam_pass
+    from analyzers.reach.access_edges import add_access_edges
+    from estate.graph.builder import build_graph
+    from estate.model.load import load_estate
+    from estate.snapshot import load_snapshot
+    from tests.paths import DEMO_SNAPSHOT, DEMO_TODAY
+
+    early = [e for e in RULES.entries() if is_early(e)]
+    assert {e.rule.id for e in early} == {
+        "iam.admin",
+        "iam.wildcard",
+        "iam.passrole-wildcard",
+        "iam.privesc",
+        "iam.unparseable-policy",
+    }
+    assert not any(in_child(e) for e in early)
+    estate = load_estate(load_snapshot(DEMO_SNAPSHOT))
+    graph = build_graph(estate)
+    iam = analyze_iam(estate, graph, DEMO_TODAY)
+
+    def found() -> list[str]:
+        ctx = RuleContext(estate, graph, DEMO_TODAY)
+        ctx.given(iam_pass, iam)
+        return sorted(json.dumps(f.to_json(), sort_keys=True) for e in early for f in e.check(ctx))
+
+    before = found()
+    add_access_edges(estate, graph, iam.model)
+    nx.freeze(graph)
+    assert any(kind == "can" for _u, _v, kind in graph.edges(data="kind"))
+    assert before and before == found()
+
+
+def test_the_iam_rules_go_early_only_on_accounts_of_more_principals_than_functions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A choice of where their time goes (the findings are the same either way): while the access
+    workers run when the IAM rules would be the rules stage, beside the reachability child else."""
+    from analyzers import rule_workers
+    from estate.model import Estate
+    from tests.paths import DEMO_SNAPSHOT
+
+    monkeypatch.setattr(rule_workers, "can_fork", lambda: True)
+    from estate.model.load import load_estate
+    from estate.snapshot import load_snapshot
+
+    demo = load_estate(load_snapshot(DEMO_SNAPSHOT))
+    assert len(demo.functions) >= len(demo.principals)
+    entries = RULES.entries()
+    assert rule_workers.early_rules(entries, 2, demo) == []  # functions outnumber principals
+    iam_account = Estate(manifest=demo.manifest, principals=demo.principals)  # roles, no function
+    early = rule_workers.early_rules(entries, 2, iam_account)
+    assert early and all(is_early(e) for e in early)
+    assert rule_workers.early_rules(entries, 1, iam_account) == []  # nothing forks
+    monkeypatch.setattr(rule_workers, "can_fork", lambda: False)
+    assert rule_workers.early_rules(entries, 2, iam_account) == []
