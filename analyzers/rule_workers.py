@@ -65,11 +65,11 @@ def early_rules(entries: Sequence[RuleEntry], workers: int, estate: Estate) -> l
     After the access stage, the reachability rules run in a forked child while this process
     checks the others. Where functions outnumber principals, the child is the longer (10,000
     and 100,000 functions), so the IAM rules (the escalation search is made by `iam.privesc`)
-    cost no time there, and checked earlier they would take a core from the access stage and
-    leave their memory to the child (+0.6 GiB, +8 s at 100,000 functions). On an account of
+    cost no time there; checked earlier they would take a core from the access stage and leave
+    their memory to the child (+0.6 GiB in it at 100,000 functions). On an account of
     principals with few functions (2,000 roles, no function), the IAM rules are the rules
-    stage, with the other core idle: checked while the workers draw edges, they save 0.3 s of 3.
-    None when nothing forks."""
+    stage, with the other core idle: checked while the workers draw edges, they save about
+    0.25 s of 3. None when nothing forks."""
     if workers <= 1 or not can_fork() or len(estate.functions) >= len(estate.principals):
         return []
     return [e for e in entries if is_early(e)]
