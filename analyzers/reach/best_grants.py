@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from analyzers.reach.grants import is_policy_like, is_store_set, member_grant, set_members
-from analyzers.reach.index import Adjacency, Layers, ReachIndex
+from analyzers.reach.index import Adjacency, Layers, ReachIndex, runs_by_weight
 from analyzers.reach.labels import access_rank, strongest_access
 
 TOP_RANK = 15  # above every access rank: the sort key's "weaker first" is TOP_RANK - rank
@@ -186,18 +186,9 @@ class _Fold:
             n = pairs.size
             self._parts.append((pairs, np.broadcast_to(sure, n), np.broadcast_to(length, n)))
             return
-        key = np.zeros(pairs.size, dtype=np.int64)
-        values = (
-            np.logical_not(sure),
-            TOP_RANK - self._ranks[pairs.rows],
-            length,
-            pairs.rows,
-            pairs.position,
-        )
-        for value, bound in zip(values, self._bounds, strict=True):
-            key *= bound
-            key += value
-        np.minimum.at(self._smallest, pairs.stores, key)
+        weaker = TOP_RANK - self._ranks[pairs.rows]
+        values = (np.logical_not(sure), weaker, length, pairs.rows, pairs.position)
+        np.minimum.at(self._smallest, pairs.stores, _packed(pairs.size, values, self._bounds))
 
     def chosen(self) -> list[tuple[int, int, bool]]:
         """(store id, row, sure) per store reached, by store id; the array left all EMPTY."""
@@ -207,11 +198,7 @@ class _Fold:
         stores = np.flatnonzero(smallest != EMPTY)
         key = smallest[stores]
         smallest[stores] = EMPTY
-        decoded = []
-        for bound in reversed(self._bounds):
-            decoded.append(key % bound)
-            key //= bound
-        unsure, _weaker, _length, rows, _places = decoded[::-1]
+        unsure, _weaker, _length, rows, _places = _unpacked(key, self._bounds)
         return list(zip(stores.tolist(), rows.tolist(), (unsure == 0).tolist(), strict=True))
 
     def _sorted(self) -> list[tuple[int, int, bool]]:
@@ -235,10 +222,8 @@ class _Fold:
 def _decoded(best: np.ndarray, bounds: tuple[int, int, int]) -> _Pairs:
     """The stores with a key in `best` (ascending) and their (row, position), as `_Pairs`."""
     stores = np.flatnonzero(best != EMPTY)
-    key = best[stores]
-    position = key % bounds[2]
-    key //= bounds[2]
-    return _Pairs(key % bounds[1], stores, position)
+    _weaker, rows, position = _unpacked(best[stores], bounds)
+    return _Pairs(rows, stores, position)
 
 
 EMPTY = np.iinfo(np.int64).max  # no candidate yet (a packed key stays below 2**62)
@@ -317,11 +302,8 @@ class BestGrants:
         best_any = np.full(self.index.size, EMPTY, dtype=np.int64)
         for run in self._runs(members):
             pairs = self._holder_pairs(run)
-            key = np.zeros(pairs.size, dtype=np.int64)
             values = (TOP_RANK - self.grants.ranks[pairs.rows], pairs.rows, pairs.position)
-            for value, bound in zip(values, bounds, strict=True):
-                key *= bound
-                key += value
+            key = _packed(pairs.size, values, bounds)
             np.minimum.at(best_any, pairs.stores, key)
             unconditional = ~self.grants.conditional[pairs.rows]
             np.minimum.at(best_sure, pairs.stores[unconditional], key[unconditional])
@@ -364,18 +346,9 @@ class BestGrants:
                 mark[members] = False
         return found.chosen()
 
-    def _runs(self, holders: np.ndarray) -> Iterator[np.ndarray]:
+    def _runs(self, holders: np.ndarray) -> list[np.ndarray]:
         """`holders` in runs of at most RUN pairs (or one holder, however many it has)."""
-        if not holders.size:
-            return
-        ends = np.cumsum(self._count[holders])
-        if ends[-1] <= RUN:
-            yield holders
-            return
-        cuts = np.searchsorted(ends, np.arange(RUN, int(ends[-1]), RUN), "right")
-        for start, stop in itertools.pairwise([0, *np.unique(cuts).tolist(), holders.size]):
-            if stop > start:
-                yield holders[start:stop]
+        return runs_by_weight(holders, self._count[holders], RUN)
 
     def _add_groups(
         self, found: _Fold, reached: np.ndarray, full: Layers, strict: Layers, counted: list[np.ndarray]
@@ -460,17 +433,28 @@ def _smallest_per_store(
         ordered = stores[order]
         first = order[np.r_[True, ordered[1:] != ordered[:-1]]]
         return stores[first], [values[first] for values, _bound in columns]
-    key = np.zeros(stores.size, dtype=np.int64)
-    for values, bound in columns:
-        key *= bound
-        key += values
-    empty = np.iinfo(np.int64).max
-    smallest = np.full(int(stores.max()) + 1, empty, dtype=np.int64)
+    bounds = [bound for _values, bound in columns]
+    key = _packed(stores.size, [values for values, _bound in columns], bounds)
+    smallest = np.full(int(stores.max()) + 1, EMPTY, dtype=np.int64)
     np.minimum.at(smallest, stores, key)
-    found = np.flatnonzero(smallest != empty)
-    key = smallest[found]
-    decoded = []
-    for _values, bound in reversed(columns):
-        decoded.append(key % bound)
-        key //= bound
-    return found, decoded[::-1]
+    found = np.flatnonzero(smallest != EMPTY)
+    return found, _unpacked(smallest[found], bounds)
+
+
+def _packed(size: int, values: Sequence[Any], bounds: Sequence[int]) -> np.ndarray:
+    """Columns (most significant first, each value in [0, bound), arrays or scalars) as one
+    mixed-radix int64 key per entry: keys order as the tuples of values do."""
+    key = np.zeros(size, dtype=np.int64)
+    for value, bound in zip(values, bounds, strict=True):
+        key *= bound
+        key += value
+    return key
+
+
+def _unpacked(key: np.ndarray, bounds: Sequence[int]) -> list[np.ndarray]:
+    """The columns `_packed` made `key` of, most significant first."""
+    columns = []
+    for bound in reversed(bounds):
+        columns.append(key % bound)
+        key = key // bound
+    return columns[::-1]

@@ -82,12 +82,7 @@ class Adjacency:
 
     def _runs(self, nodes: np.ndarray) -> list[np.ndarray]:
         """`nodes` in runs of at most GATHER edges out (a node with more is a run of its own)."""
-        ends = np.cumsum(self.indptr[nodes + 1] - self.indptr[nodes])
-        if not ends.size or ends[-1] <= GATHER:
-            return [nodes]
-        cuts = np.searchsorted(ends, np.arange(GATHER, int(ends[-1]), GATHER), "right")
-        bounds = [0, *np.unique(cuts).tolist(), nodes.size]
-        return [nodes[start:stop] for start, stop in itertools.pairwise(bounds) if stop > start]
+        return runs_by_weight(nodes, self.indptr[nodes + 1] - self.indptr[nodes], GATHER)
 
     def distances(
         self,
@@ -130,6 +125,18 @@ class Adjacency:
             layers.append(found)
             frontier = found
         return dist, np.sort(np.concatenate(layers))
+
+
+def runs_by_weight(items: np.ndarray, weights: np.ndarray, limit: int) -> list[np.ndarray]:
+    """`items` cut into contiguous runs whose `weights` add up to at most `limit` (an item
+    heavier than that is a run of its own), in order: how searches and rules bound the arrays
+    they gather at once."""
+    ends = np.cumsum(weights)
+    if not ends.size or ends[-1] <= limit:
+        return [items] if items.size else []
+    cuts = np.searchsorted(ends, np.arange(limit, int(ends[-1]), limit), "right")
+    bounds = [0, *np.unique(cuts).tolist(), items.size]
+    return [items[start:stop] for start, stop in itertools.pairwise(bounds) if stop > start]
 
 
 def _new(nodes: np.ndarray, dist: np.ndarray, scratch: np.ndarray) -> np.ndarray:
