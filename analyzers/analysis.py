@@ -12,7 +12,7 @@ settles a cached one before loading the rules) and re-exported here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from types import ModuleType
 
@@ -33,7 +33,7 @@ from analyzers.config import (
 )
 from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Finding, sort_findings
-from analyzers.findings.registry import RULES, RuleEntry
+from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
@@ -113,7 +113,7 @@ def _analyze(
     found: list[Finding] = []
     progress("access", 0, 1)
     add_access_edges(  # the `can` edges
-        estate, graph, iam.model, workers=workers, meanwhile=partial(_check, ctx, early, found)
+        estate, graph, iam.model, workers=workers, meanwhile=lambda: found.extend(run_rules(ctx, early))
     )
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     rest = [e for e in entries if e not in early]
@@ -125,11 +125,6 @@ def _analyze(
 def _rules_done(progress: Progress, early: int, done: int, total: int) -> None:
     """The rules stage's progress counting the rules checked during the access stage as done."""
     progress("rules", early + done, early + total)
-
-
-def _check(ctx: RuleContext, entries: Sequence[RuleEntry], into: list[Finding]) -> None:
-    for entry in entries:
-        into.extend(entry.check(ctx))
 
 
 def analyze_snapshot(
