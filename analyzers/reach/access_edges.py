@@ -265,7 +265,8 @@ class AccessAnalysis:
     def _evaluate(
         self, arn: str, bits: int, action: str, resource: str, target: Target
     ) -> AccessResult | None:
-        if target.policy_note is None and target.kind != "key" and target.account:
+        key = target.kind == "key"  # its policy must allow too (engine: resource_policy_required)
+        if target.policy_note is None and (not key or target.policy is not None) and target.account:
             policy = self._resource_entries(target.policy) if target.policy is not None else None
             rcps = self._rcp_layers(target.account)
             layers = self._layers_of(arn)
@@ -277,7 +278,9 @@ class AccessAnalysis:
                 }
                 return request_context(layers.caller, target.account, given)
 
-            plain = plain_decision(layers, rcps, bits & -bits, resource, target.account, policy, context)
+            plain = plain_decision(
+                layers, rcps, bits & -bits, resource, target.account, policy, context, required=key
+            )
             if plain is None or not isinstance(plain, Unsure):
                 return None if plain is None else AccessResult(bits, False, plain, (), "identity-policy")
         return self._engine(arn, bits, action, resource, target)

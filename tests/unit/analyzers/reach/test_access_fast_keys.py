@@ -1,0 +1,250 @@
+"""The plain-case shortcut on KMS keys (access_fast.py, `required`): a key policy must allow on its
+own, so the shortcut answers only when it can say what the engine says. Checked case by case and
+on generated estates (hypothesis) against the engine alone (the shortcut off), edge for edge."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import networkx as nx
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from analyzers.iam.principal_policies import IamModel
+from analyzers.reach import access_edges
+from analyzers.reach.access_edges import add_access_edges
+from analyzers.reach.access_fast import UNSURE
+from estate.graph.builder import build_graph
+from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
+from estate.model.iam import ManagedPolicy
+from estate.model.store_records import KmsKey
+from estate.snapshot import Manifest
+
+ACCOUNT = "123456789012"
+OTHER = "999999999999"
+REGION = "eu-west-1"
+ROLES = tuple(f"arn:aws:iam::{ACCOUNT}:role/role-{i}" for i in range(2))
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/boundary"
+KEYS = tuple(f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{i:08}-0000-0000-0000-000000000000" for i in range(3))
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def key(arn: str, policy: dict[str, Any] | None) -> KmsKey:
+    return KmsKey(
+        arn=arn,
+        id=arn.rsplit("/", 1)[-1],
+        account=ACCOUNT,
+        region=REGION,
+        manager="CUSTOMER",
+        policy=json.dumps(policy) if policy is not None else None,
+        policy_state="present" if policy is not None else "unknown",
+    )
+
+
+def estate(
+    keys: list[KmsKey], roles: list[list[dict[str, Any]]], boundary: dict[str, Any] | None = None
+) -> Estate:
+    functions, principals = [], {}
+    for i, statements in enumerate(roles):
+        role = ROLES[i]
+        functions.append(
+            LambdaFunction(
+                arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:fn-{i}",
+                name=f"fn-{i}",
+                account=ACCOUNT,
+                region=REGION,
+                runtime="python3.12",
+                handler="app.handler",
+                role_arn=role,
+            )
+        )
+        principals[role] = IamPrincipal(
+            arn=role,
+            name=role.rsplit("/", 1)[-1],
+            kind="role",
+            inline_policies=(InlinePolicy(f"policy-{i}", doc(*statements)),),
+            boundary_arn=BOUNDARY if boundary is not None and i == 0 else None,
+        )
+    policies = (
+        {BOUNDARY: ManagedPolicy(BOUNDARY, "boundary", False, "v1", boundary)} if boundary is not None else {}
+    )
+    return Estate(
+        manifest=Manifest(
+            created_at="2026-11-01T00:00:00+00:00", source="test", accounts=(ACCOUNT,), regions=(REGION,)
+        ),
+        functions=tuple(functions),
+        principals=principals,
+        policies=policies,
+        kms_keys={k.arn: k for k in keys},
+    )
+
+
+@contextmanager
+def engine_only() -> Iterator[None]:
+    with mock.patch.object(access_edges, "plain_decision", lambda *a, **k: UNSURE):
+        yield
+
+
+def key_edges(e: Estate) -> dict[tuple[str, str], str]:
+    graph = build_graph(e)
+    add_access_edges(e, graph, IamModel(e))
+    return _key_edges(graph)
+
+
+def _key_edges(graph: nx.MultiDiGraph) -> dict[tuple[str, str], str]:
+    return {
+        (u, v): json.dumps(data, sort_keys=True, default=str)
+        for u, v, k, data in graph.edges(keys=True, data=True)
+        if k == "can" and v in KEYS
+    }
+
+
+def both(e: Estate) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str], int]:
+    """(edges with the shortcut, edges from the engine alone, decisions the shortcut made)."""
+    made = 0
+    real = access_edges.plain_decision
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal made
+        answer = real(*args, **kwargs)
+        made += answer is not UNSURE
+        return answer
+
+    with mock.patch.object(access_edges, "plain_decision", counted):
+        fast = key_edges(e)
+    with engine_only():
+        reference = key_edges(e)
+    return fast, reference, made
+
+
+USE = {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*"}
+DELEGATE = {
+    "Sid": "EnableIam",
+    "Effect": "Allow",
+    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+
+
+def test_a_key_policy_delegating_to_the_account_lets_the_role_s_own_grant_decide() -> None:
+    e = estate([key(KEYS[0], doc(DELEGATE))], [[USE]])
+    fast, reference, made = both(e)
+    assert made > 0  # answered without the engine
+    assert fast == reference
+    edge = json.loads(fast[ROLES[0], KEYS[0]])
+    assert edge["access"] and not edge.get("conditional")
+
+
+def test_a_key_policy_that_names_neither_the_role_nor_its_account_denies() -> None:
+    other = {**DELEGATE, "Principal": {"AWS": f"arn:aws:iam::{OTHER}:root"}}
+    e = estate([key(KEYS[0], doc(other))], [[USE]])
+    fast, reference, made = both(e)
+    assert made > 0
+    assert fast == reference == {}
+
+
+def test_a_deny_in_the_key_policy_beats_the_role_s_allow() -> None:
+    deny = {"Effect": "Deny", "Principal": {"AWS": ROLES[0]}, "Action": "kms:Decrypt", "Resource": "*"}
+    e = estate([key(KEYS[0], doc(DELEGATE, deny))], [[USE]])
+    fast, reference, _made = both(e)
+    assert fast == reference
+    assert "kms:Decrypt" not in fast[ROLES[0], KEYS[0]]
+
+
+def test_a_conditional_key_grant_is_the_engine_s_question() -> None:
+    scoped = {**DELEGATE, "Condition": {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}}}
+    e = estate([key(KEYS[0], doc(scoped))], [[USE]])
+    fast, reference, made = both(e)
+    assert made == 0
+    assert fast == reference
+    assert json.loads(fast[ROLES[0], KEYS[0]])["conditional"]
+
+
+def test_a_key_whose_policy_was_not_collected_is_the_engine_s_question() -> None:
+    e = estate([key(KEYS[0], None)], [[USE]])
+    fast, reference, made = both(e)
+    assert made == 0
+    assert fast == reference
+
+
+# -- generated estates ------------------------------------------------------------------------
+_KEY_PRINCIPALS = st.sampled_from(
+    [f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT, ROLES[0], ROLES[1], "*", f"arn:aws:iam::{OTHER}:root"]
+)
+_KEY_CONDITIONS = st.sampled_from(
+    [None] * 5
+    + [
+        {"StringEquals": {"kms:CallerAccount": ACCOUNT}},
+        {"StringEquals": {"aws:PrincipalAccount": OTHER}},
+        {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}},
+        {"Bool": {"aws:SecureTransport": "true"}},
+    ]
+)
+_KEY_ACTIONS = st.sampled_from(
+    ["kms:*", "kms:Decrypt", ["kms:Encrypt", "kms:GenerateDataKey"], "kms:Describe*"]
+)
+_ROLE_ACTIONS = st.sampled_from(["kms:*", "kms:Decrypt", ["kms:Decrypt", "kms:Encrypt"], "*", "kms:Create*"])
+
+
+@st.composite
+def _key_statement(draw: st.DrawFn) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Effect": draw(st.sampled_from(["Allow"] * 4 + ["Deny"])),
+        "Action": draw(_KEY_ACTIONS),
+        "Resource": "*",
+    }
+    if draw(st.integers(0, 12)) == 0:
+        statement["NotPrincipal"] = {"AWS": draw(_KEY_PRINCIPALS)}
+    else:
+        who = draw(_KEY_PRINCIPALS)
+        statement["Principal"] = "*" if who == "*" and draw(st.booleans()) else {"AWS": who}
+    condition = draw(_KEY_CONDITIONS)
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+@st.composite
+def _role_statement(draw: st.DrawFn) -> dict[str, Any]:
+    resource = draw(st.sampled_from(["*", KEYS[0], f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*", KEYS[2]]))
+    statement: dict[str, Any] = {
+        "Effect": draw(st.sampled_from(["Allow"] * 5 + ["Deny"])),
+        "Action": draw(_ROLE_ACTIONS),
+        ("NotResource" if draw(st.integers(0, 12)) == 0 else "Resource"): resource,
+    }
+    if draw(st.integers(0, 6)) == 0:
+        statement["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    return statement
+
+
+@st.composite
+def _estates(draw: st.DrawFn) -> Estate:
+    keys = []
+    for arn in KEYS[: draw(st.integers(1, 3))]:
+        statements = draw(st.lists(_key_statement(), min_size=0, max_size=3))
+        keys.append(key(arn, doc(*statements) if draw(st.integers(0, 9)) else None))
+    roles = [
+        draw(st.lists(_role_statement(), min_size=1, max_size=3)) for _ in range(draw(st.integers(1, 2)))
+    ]
+    boundary = None
+    if draw(st.booleans()):
+        action = draw(st.sampled_from(["kms:*", "kms:Decrypt", "s3:*"]))
+        boundary = doc({"Effect": "Allow", "Action": action, "Resource": "*"})
+    return estate(keys, roles, boundary)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_estates())
+def test_the_shortcut_on_keys_answers_as_the_engine_does(e: Estate) -> None:
+    fast, reference, made = both(e)
+    event(f"decisions without the engine: {'some' if made else 'none'}")
+    event(f"key edges: {min(len(reference), 3)}")
+    assert fast == reference
