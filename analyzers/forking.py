@@ -8,6 +8,9 @@ leaves with `os._exit`, running none of the parent's cleanup. A child that canno
 or sends a truncated payload gives None: the caller computes that part itself, so forking costs
 time, never an answer.
 
+Work cut into items the processes take as they go (`Claims`) follows what each finds to do, so
+neither waits while the other still has a queue.
+
 Only a single-threaded process forks: a lock another thread holds at the fork (an import, a
 stream) would be held forever in the child. The CLI is; the TUI and test runners' workers are not.
 """
@@ -15,8 +18,11 @@ stream) would be held forever in the child. The CLI is; the TUI and test runners
 from __future__ import annotations
 
 import io
+import mmap
+import multiprocessing
 import os
 import pickle
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -83,3 +89,30 @@ def result(child: Child | None, load: Load = _load) -> tuple[bool, Any]:
     if status != 0 or not ok:
         return False, None
     return True, value
+
+
+class Claims:
+    """Items 0..count-1 taken once each, by processes forked after it was made: one side from
+    the front, the other from the back (two counters in a shared anonymous mapping, under a
+    lock that survives the fork). Whoever takes from the front takes a prefix, in order."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = mmap.mmap(-1, 16)  # (next from the front, one past the next from the back)
+        struct.pack_into("qq", self._ends, 0, 0, count)
+        self._lock = multiprocessing.get_context("fork").Lock()
+
+    def front(self) -> int | None:
+        with self._lock:
+            low, high = struct.unpack_from("qq", self._ends)
+            if low >= high:
+                return None
+            struct.pack_into("q", self._ends, 0, low + 1)
+            return int(low)
+
+    def back(self) -> int | None:
+        with self._lock:
+            low, high = struct.unpack_from("qq", self._ends)
+            if low >= high:
+                return None
+            struct.pack_into("q", self._ends, 8, high - 1)
+            return int(high - 1)

@@ -20,13 +20,10 @@ every run itself, and so does a platform without `os.fork`.
 from __future__ import annotations
 
 import functools
-import mmap
-import multiprocessing
-import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from analyzers.forking import can_fork, result, start
+from analyzers.forking import Claims, can_fork, result, start
 
 
 class AccessAnalysis(Protocol):
@@ -62,33 +59,6 @@ def edges_of(analysis: AccessAnalysis, principals: Sequence[str]) -> Iterator[Pr
 RUN = 100
 """Principals in one claimed run: small enough to balance the processes, large enough that a
 claim (a lock and two counters) costs nothing beside the run's work."""
-
-
-class Claims:
-    """Runs 0..count-1 taken once each: from the front by this process, from the back by its
-    forked workers (two counters in a shared anonymous mapping, under a lock that survives
-    the fork). This process's runs are therefore a prefix of the list, in order."""
-
-    def __init__(self, count: int) -> None:
-        self._ends = mmap.mmap(-1, 16)  # (next from the front, one past the next from the back)
-        struct.pack_into("qq", self._ends, 0, 0, count)
-        self._lock = multiprocessing.get_context("fork").Lock()
-
-    def front(self) -> int | None:
-        with self._lock:
-            low, high = struct.unpack_from("qq", self._ends)
-            if low >= high:
-                return None
-            struct.pack_into("q", self._ends, 0, low + 1)
-            return int(low)
-
-    def back(self) -> int | None:
-        with self._lock:
-            low, high = struct.unpack_from("qq", self._ends)
-            if low >= high:
-                return None
-            struct.pack_into("q", self._ends, 8, high - 1)
-            return int(high - 1)
 
 
 def runs_of(items: Sequence[str], size: int = RUN) -> list[Sequence[str]]:

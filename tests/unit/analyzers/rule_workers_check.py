@@ -2,7 +2,7 @@
 process with other threads running, such as a pytest-xdist worker's, is not something the
 product does): prints one JSON line comparing the findings of a synthetic estate analysed with
 the rules in one process, with the reachability rules in a forked child, with a child that
-fails, and without fork."""
+fails, with a slow child whose rules this process takes from the back, and without fork."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from typing import Any
 from unittest import mock
 
@@ -39,16 +40,35 @@ def main() -> None:
     two_analysis = analyze(estate, DAY, workers=2, progress=progress)
     two = [json.dumps(f.to_json(), sort_keys=True) for f in two_analysis.findings]
     same_rules = all(f.rule is RULES.get(f.rule.id) for f in two_analysis.findings)
-    real_checked = rule_workers._checked
+    real_claimed = rule_workers._claimed
     parent = os.getpid()
 
-    def failing(*args: Any, **kwargs: Any) -> Any:
+    def failing(ctx: Any, entries: Any, claim: Any, *rest: Any) -> Any:
         if os.getpid() != parent:
+            claim()  # the rule it took is lost with it
             raise RuntimeError("the child fails")
-        return real_checked(*args, **kwargs)
+        return real_claimed(ctx, entries, claim, *rest)
 
-    with mock.patch.object(rule_workers, "_checked", failing):
+    with mock.patch.object(rule_workers, "_claimed", failing):
         failed = findings(estate, 2)
+    taken: list[int] = []  # reachability rules this process took from the back
+
+    def slow_child(ctx: Any, entries: Any, claim: Any, *rest: Any) -> Any:
+        if os.getpid() != parent:
+
+            def slowly() -> int | None:  # this process finishes its own rules and takes the rest
+                place = claim()
+                if place is not None:
+                    time.sleep(2)
+                return place
+
+            return real_claimed(ctx, entries, slowly, *rest)
+        answer = real_claimed(ctx, entries, claim, *rest)
+        taken.extend(answer)
+        return answer
+
+    with mock.patch.object(rule_workers, "_claimed", slow_child):
+        shared = findings(estate, 2)
     with mock.patch.object(rule_workers, "can_fork", lambda: False):
         unforked = findings(estate, 2)
     away = {e.rule.id for e in RULES.entries() if rule_workers.in_child(e)}
@@ -61,6 +81,9 @@ def main() -> None:
                 "registry_rules": same_rules,
                 "progress_total": sorted({t for _d, t in stages}),
                 "failed_child": failed == one,
+                "shared": shared == one,
+                "parent_took": len(taken),
+                "reach_rules": len(away),
                 "no_fork": unforked == one,
             }
         )

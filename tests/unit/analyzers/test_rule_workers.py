@@ -30,6 +30,8 @@ def test_rules_in_a_child_find_what_one_process_finds() -> None:
     assert result["registry_rules"]  # a rule comes back as the registry's own object, not a copy
     assert result["progress_total"] == [len(RULES)]
     assert result["failed_child"]  # its rules ran in the parent instead
+    assert result["shared"]  # a slow child: the parent took the reachability rules it had not begun
+    assert 0 < result["parent_took"] < result["reach_rules"]
     assert result["no_fork"]
 
 
