@@ -76,6 +76,7 @@ class CallerContext:
     skeletons: dict[tuple[object, ...], Skeleton]
     eligible: Mapping[tuple[frozenset[str], bool], int]  # (target kinds, needs a customer policy)
     _anywhere: dict[str, int] = field(default_factory=dict)  # caller -> actions allowed anywhere
+    _possible: dict[tuple[str, int, int], list[EscalationMethod]] = field(default_factory=dict)
 
     def _anywhere_bits(self, caller: str) -> int:
         anywhere = self._anywhere.get(caller)
@@ -92,9 +93,17 @@ class CallerContext:
 
     def possible(self, caller: str, kind: str, methods: Sequence[EscalationMethod]) -> list[EscalationMethod]:
         """The `methods` whose first two checks in `method_fan` the caller passes (its kind, and
-        `may_all`), in order: the rest have no fan, and most callers may try few methods."""
+        `may_all`), in order: the rest have no fan, and most callers may try few methods.
+        Shared by callers of one kind allowed the same actions (the list is read-only): a test
+        per method is a bitwise AND of two catalogue-wide integers, and at 100,000 functions
+        50,000 roles made 1.5 million of them (1.2 s)."""
         anywhere = self._anywhere_bits(caller)
-        return [m for m, needed in _of_kind(kind, methods) if anywhere & needed == needed]
+        key = (kind, id(methods), anywhere)
+        found = self._possible.get(key)
+        if found is None:
+            of_kind = _of_kind(kind, methods)  # keeps `methods` alive: its id stays its own
+            found = self._possible[key] = [m for m, needed in of_kind if anywhere & needed == needed]
+        return found
 
 
 def _needed(method: EscalationMethod) -> int | None:
