@@ -69,6 +69,7 @@ def _graph_edges(
     wide = [fan for fan in fans if drawn_through_sets(fan)]
     partition = TargetPartition(mask for fan in wide for mask in (fan.certain, fan.conditional))
     nodes: dict[int, str] = {}  # class -> its role-set node, numbered as first drawn
+    sizes: dict[int, int] = {}  # class -> its member count (a class's edges are many)
     chosen = {id(fan) for fan in wide}
     for fan in fans:
         if id(fan) not in chosen:
@@ -80,15 +81,10 @@ def _graph_edges(
             node = nodes.get(place)
             if node is None:
                 node = nodes[place] = f"role-set:{len(nodes) + 1}"
-                add_set_node(
-                    graph,
-                    node,
-                    "role-set",
-                    label=f"{part.bit_count():,} principals",
-                    members=part.bit_count(),
-                )
+                size = sizes[place] = part.bit_count()
+                add_set_node(graph, node, "role-set", label=f"{size:,} principals", members=size)
                 yield from _members(node, principals.members(part))
-            yield _into_set(fan, node, part, bool(part & conditional), principals)
+            yield _into_set(fan, node, part, sizes[place], bool(part & conditional), principals)
         specials = fan.specials()  # services (a caller that may pass every role): drawn directly
         if specials:
             yield from _edges(fan, within=frozenset(m[0] for m in specials))
@@ -141,7 +137,9 @@ def _members(node: str, members: list[str]) -> Iterator[DerivedEdge]:
         yield node, member, MEMBER_KEY, attrs
 
 
-def _into_set(fan: Fan, node: str, part: int, conditional: bool, principals: PrincipalIndex) -> DerivedEdge:
+def _into_set(
+    fan: Fan, node: str, part: int, size: int, conditional: bool, principals: PrincipalIndex
+) -> DerivedEdge:
     """The fan's source -> the role-set node of one class of its targets."""
     method = fan.method
     attrs: dict[str, object] = {
@@ -151,7 +149,7 @@ def _into_set(fan: Fan, node: str, part: int, conditional: bool, principals: Pri
         "via": None,
         "conditional": conditional,
         "condition_keys": [],  # per target in the evidence (`SetEdgeEvidence.drawn`)
-        "target_count": part.bit_count(),
+        "target_count": size,
         "evidence": SetEdgeEvidence(fan, node, part, principals),
     }
     return fan.source, node, f"escalates-to:{method.id}", attrs
