@@ -14,11 +14,12 @@ on a sensitive store; functions that reach nothing sensitive are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_id
 from analyzers.findings.registry import RULES
@@ -174,12 +175,12 @@ def public_to_sensitive_findings(
     best = BestGrants(grants, index)
     searches = DoorSearch(index)
     names = index.names
-    by_arn = {arn: place for place, arn in enumerate(sorted(sensitive))}  # sorting ints, not ARNs
+    columns = _StoreColumns(index.names, index.ids, sensitive, grants.data)
 
     def last(reached: _Reached) -> _Step:
         return _Step(reached.holder, reached.store, "can", grants.grant(index, reached.row, reached.store))
 
-    lines = StoreLines(estate)
+    lines = StoreLines(estate, columns)
     details = HopDetails(graph)
 
     for fn_arn, door in sorted(doors.items()):
@@ -188,37 +189,108 @@ def public_to_sensitive_findings(
             continue
         full = searches.search(fn_arn, MAX_HOPS, strict=False)
         strict = searches.search(fn_arn, MAX_HOPS, strict=True) if index.has_conditional else full
-        heads: dict[tuple[int, bool], tuple[list[_Step], bool]] = {}  # a holder's path, once per door
-        by_class: dict[str, list[_Reached]] = {}
-        for store_id, row, sure in best.best(full, strict):
-            holder = int(grants.holders[row])
-            head = heads.get((holder, sure))
-            if head is None:
-                steps = [_Step(*step) for step in (strict if sure else full).steps_to(names[holder])]
-                head = heads[holder, sure] = (steps, any(s.data.get("conditional") for s in steps))
-            store = names[store_id]
-            data = grants.data[row]  # access and condition as the store's own edge says them
-            by_class.setdefault(sensitive[store], []).append(
-                _Reached(
-                    store,
-                    names[holder],
-                    row,
-                    head[0],
-                    data.get("access"),
-                    head[1] or bool(data.get("conditional")),
-                    len(head[0]) + 1,
-                    by_arn[store],
-                )
-            )
-        for classification in sorted(by_class):
-            found = by_class[classification]
-            yield _finding(estate, graph, fn, door, classification, found, last, lines, details)
+        stores, rows, sure = best.best_columns(full, strict)
+        if not stores.size:
+            continue
+        # a holder's path, once per door (and per sureness: the unconditional one may be longer)
+        holders = grants.holders[rows]
+        pairs, which = np.unique(holders * 2 + sure, return_inverse=True)
+        heads: list[list[_Step]] = []
+        for pair in pairs.tolist():
+            holder, is_sure = divmod(pair, 2)
+            heads.append([_Step(*step) for step in (strict if is_sure else full).steps_to(names[holder])])
+        head_hops = np.array([len(head) for head in heads], dtype=np.int64)
+        head_conditional = np.array([any(s.data.get("conditional") for s in head) for head in heads])
+        reached = _DoorReach(
+            stores,
+            rows,
+            holders,
+            which.reshape(-1),
+            columns.access_codes(rows),
+            head_conditional[which].reshape(-1) | grants.conditional[rows],  # any hop, or the grant
+            head_hops[which].reshape(-1) + 1,
+            heads,
+        )
+        kinds = columns.class_of[stores]
+        for code in np.unique(kinds).tolist():  # classification codes ascend as their names
+            picked = reached.of(kinds == code)
+            yield _finding(estate, graph, fn, door, columns, code, picked, last, lines, details)
+
+
+class _StoreColumns:
+    """What the doors look up per store and per grant row, as arrays: a store's classification
+    (its code, in name order) and its place among the sensitive stores by ARN; a row's access
+    (a code into `access`, filled in as rows are first reached)."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        ids: Mapping[str, int],
+        sensitive: Mapping[str, str],
+        grant_data: Sequence[Mapping[str, Any]],
+    ) -> None:
+        self.names = names
+        size = len(names)
+        self.classes = sorted(set(sensitive.values()))
+        code = {label: i for i, label in enumerate(self.classes)}
+        self.class_of = np.full(size, -1, dtype=np.int64)
+        self.place_of = np.zeros(size, dtype=np.int64)
+        for place, arn in enumerate(sorted(sensitive)):  # sorting ints later, not ARNs
+            node = ids.get(arn)
+            if node is not None:
+                self.class_of[node] = code[sensitive[arn]]
+                self.place_of[node] = place
+        self._data = grant_data  # each row's grant (SensitiveGrants.data)
+        self._row_access = np.full(len(grant_data), -1, dtype=np.int64)
+        self.access: list[Any] = []  # access as the store's own edge says it, by code
+        self._code: dict[Any, int] = {}
+
+    def access_codes(self, rows: np.ndarray) -> np.ndarray:
+        codes = self._row_access[rows]
+        unseen = rows[codes < 0]
+        if unseen.size:
+            for row in np.unique(unseen).tolist():
+                value = self._data[row].get("access")
+                found = self._code.get(value)
+                if found is None:
+                    found = self._code[value] = len(self.access)
+                    self.access.append(value)
+                self._row_access[row] = found
+            codes = self._row_access[rows]
+        return codes
+
+
+@dataclass(frozen=True, slots=True)
+class _DoorReach:
+    """The sensitive stores one door reaches, as parallel arrays (by store id), with the paths to
+    the holders of their grants (`heads`, indexed by `head`)."""
+
+    stores: np.ndarray
+    rows: np.ndarray
+    holders: np.ndarray
+    head: np.ndarray
+    access: np.ndarray  # codes (_StoreColumns.access)
+    conditional: np.ndarray
+    hops: np.ndarray  # the head's hops and the grant's
+    heads: list[list[_Step]]
+
+    def of(self, mask: np.ndarray) -> _DoorReach:
+        return _DoorReach(
+            self.stores[mask],
+            self.rows[mask],
+            self.holders[mask],
+            self.head[mask],
+            self.access[mask],
+            self.conditional[mask],
+            self.hops[mask],
+            self.heads,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class _Reached:
-    """One sensitive store a public function reaches: the grant that reaches it (its holder and
-    row), the path to the holder, the access the grant gives, and whether any hop is conditional."""
+    """The store a finding names first: the grant that reaches it (its holder and row), the path
+    to the holder, the access the grant gives, and whether any hop is conditional."""
 
     store: str
     holder: str
@@ -226,8 +298,6 @@ class _Reached:
     head: list[_Step]
     access: str | None
     conditional: bool
-    hops: int  # the head's hops and the grant's
-    place: int  # the store's place among the sensitive stores by ARN
 
 
 def _finding(
@@ -235,8 +305,9 @@ def _finding(
     graph: nx.MultiDiGraph,
     fn: LambdaFunction,
     door: list[_Step],
-    classification: str,
-    reached: list[_Reached],
+    columns: _StoreColumns,
+    code: int,
+    reached: _DoorReach,
     last: Callable[[_Reached], _Step],
     lines: StoreLines,
     details: HopDetails,
@@ -244,17 +315,29 @@ def _finding(
     """One finding per function and classification (DESIGN.md section 5, Granularity): the worst
     store's path hop by hop (`last` gives its grant's hop), every store of that classification
     listed in the evidence."""
-    grades: dict[tuple[str | None, bool], tuple[int, int, Severity]] = {}  # a few per finding
-    for r in reached:
-        if (r.access, r.conditional) not in grades:
-            severity = _severity(classification, r.access, r.conditional)
-            grades[r.access, r.conditional] = (-severity.rank, -access_rank(r.access), severity)
+    classification = columns.classes[code]
+    # a grade per (access, conditional): a few per finding
+    kinds, which = np.unique(reached.access * 2 + reached.conditional, return_inverse=True)
+    grades: list[tuple[Severity, int]] = []
+    for kind in kinds.tolist():
+        access = columns.access[kind // 2]
+        grades.append((_severity(classification, access, bool(kind % 2)), access_rank(access)))
+    which = which.reshape(-1)
+    worse = np.array([-severity.rank for severity, _rank in grades], dtype=np.int64)[which]
+    weaker = np.array([-rank for _severity, rank in grades], dtype=np.int64)[which]
     # Worst first: severity, access, fewer hops, then the store's ARN (unique: compares no further)
-    ranked = sorted((*grades[r.access, r.conditional][:2], r.hops, r.place, r) for r in reached)
-    graded = [(grades[r.access, r.conditional][2], r) for _sev, _acc, _hops, _place, r in ranked]
-    severity, worst = graded[0]
-    worst_steps = [*worst.head, last(worst)]
-    hops = [*door, *worst_steps]
+    order = np.lexsort((columns.place_of[reached.stores], reached.hops, weaker, worse))
+    first = int(order[0])
+    severity = grades[int(which[first])][0]
+    worst = _Reached(
+        columns.names[int(reached.stores[first])],
+        columns.names[int(reached.holders[first])],
+        int(reached.rows[first]),
+        reached.heads[int(reached.head[first])],
+        columns.access[int(reached.access[first])],
+        bool(reached.conditional[first]),
+    )
+    hops = [*door, *worst.head, last(worst)]
     store = estate.data_stores[worst.store]
     via = " -> ".join(str(graph.nodes[s.target].get("label") or s.target) for s in worst.head)
     title = (
@@ -263,14 +346,16 @@ def _finding(
     )
     if worst.conditional:
         title += " (conditional)"
-    if len(graded) > 1:
-        title += f"; {len(graded) - 1} other {classification} store{'s' if len(graded) > 2 else ''}"
+    count = int(order.size)
+    if count > 1:
+        title += f"; {count - 1} other {classification} store{'s' if count > 2 else ''}"
     evidence = [details.evidence(i, s) for i, s in enumerate(hops)]
     evidence.append(
         Evidence("store", {"arn": worst.store, "kind": store.kind, "classification": classification})
     )
-    if len(graded) > 1:
-        evidence.append(Evidence("stores reached", [lines.line(r, s) for s, r in graded]))
+    if count > 1:
+        severities = [severity for severity, _rank in grades]
+        evidence.append(Evidence("stores reached", lines.lines(reached, order, which, severities)))
     return Finding(
         PUBLIC_TO_SENSITIVE,
         fn.arn,
@@ -283,33 +368,71 @@ def _finding(
     )
 
 
+_SEVERITY_CODE = {severity: i for i, severity in enumerate(Severity)}
+
+
 class StoreLines:
     """The "stores reached" lines of one run's findings, each distinct (store, access, conditional,
     hops, severity) line made once and shared by every finding that lists it: at 100,000 functions
     11,000 findings list 4.1 million stores, mostly lines other findings list too (the functions
     behind one role reach its stores alike); as separate dicts they held over a gigabyte in the
     rules' child and again in the process it sends them to (the pickle keeps the sharing).
-    Evidence is read-only, as every finding's is: a shared line is never changed."""
+    Evidence is read-only, as every finding's is: a shared line is never changed. A line is found
+    by one integer packing its columns (a tuple where they do not fit), so listing a store costs
+    a dictionary look-up."""
 
-    def __init__(self, estate: Estate) -> None:
+    def __init__(self, estate: Estate, columns: _StoreColumns) -> None:
         self._estate = estate
-        self._made: dict[tuple[str, str | None, bool, int, Severity], dict[str, object]] = {}
+        self._columns = columns
+        self._made: dict[object, dict[str, object]] = {}
 
-    def line(self, reached: _Reached, severity: Severity) -> dict[str, object]:
-        key = (reached.store, reached.access, reached.conditional, reached.hops, severity)
-        found = self._made.get(key)
-        if found is None:
-            store = self._estate.data_stores[reached.store]
-            found = self._made[key] = {
-                "arn": reached.store,
-                "kind": store.kind,
-                "name": store.name,
-                "access": reached.access,
-                "conditional": reached.conditional,
-                "hops": reached.hops,
-                "severity": severity.value,
-            }
-        return found
+    def lines(
+        self, reached: _DoorReach, order: np.ndarray, grade: np.ndarray, severities: Sequence[Severity]
+    ) -> list[dict[str, object]]:
+        """The lines of `reached`'s stores in `order`; `severities[grade[i]]` is store i's."""
+        stores = reached.stores[order]
+        access = reached.access[order]
+        conditional = reached.conditional[order]
+        hops = reached.hops[order]
+        codes = np.array([_SEVERITY_CODE[s] for s in severities], dtype=np.int64)
+        severity = codes[grade[order]]
+        keys: list[Any]
+        if int(access.max()) < 256 and int(hops.max()) < 64:
+            keys = ((((stores * 256 + access) * 2 + conditional) * 64 + hops) * 8 + severity).tolist()
+        else:
+            columns = (stores, access, conditional, hops, severity)
+            keys = list(zip(*(c.tolist() for c in columns), strict=True))
+        made = self._made
+        found = [made.get(key) for key in keys]
+        if None in found:
+            for at in [at for at, line in enumerate(found) if line is None]:
+                line = made.get(keys[at])
+                if line is None:
+                    line = made[keys[at]] = self._line(
+                        int(stores[at]),
+                        int(access[at]),
+                        bool(conditional[at]),
+                        int(hops[at]),
+                        int(severity[at]),
+                    )
+                found[at] = line
+        return found  # type: ignore[return-value]  # (every None filled in)
+
+    def _line(
+        self, store_id: int, access: int, conditional: bool, hops: int, severity: int
+    ) -> dict[str, object]:
+        columns = self._columns
+        arn = columns.names[store_id]
+        store = self._estate.data_stores[arn]
+        return {
+            "arn": arn,
+            "kind": store.kind,
+            "name": store.name,
+            "access": columns.access[access],
+            "conditional": conditional,
+            "hops": hops,
+            "severity": list(Severity)[severity].value,
+        }
 
 
 NO_VPC_LISTED = 25

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from analyzers import rule_workers
@@ -19,7 +20,7 @@ from analyzers.findings.model import Severity
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.reach.rules_sensitive import StoreLines, _Reached
+from analyzers.reach.rules_sensitive import StoreLines, _DoorReach, _StoreColumns
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, ResourcePolicy
 from estate.model.iam import ManagedPolicy
@@ -156,14 +157,29 @@ def test_findings_listing_a_store_differently_keep_their_own_lines() -> None:
 
 def test_store_lines_are_made_once_per_distinct_line() -> None:
     e = estate(stores=(store(TABLE, "table"),))
-    lines = StoreLines(e)
+    columns = _StoreColumns(
+        [ROLE, TABLE], {ROLE: 0, TABLE: 1}, {TABLE: "pci"}, [{"access": "read"}, {"access": "write"}]
+    )
+    lines = StoreLines(e, columns)
 
-    def reached(hops: int, access: str = "read") -> _Reached:
-        return _Reached(TABLE, ROLE, 0, [], access, False, hops, 0)
+    def line(hops: int, access: str = "read", severity: Severity = Severity.HIGH) -> dict[str, object]:
+        """The line of TABLE reached at `hops` with `access`, through `lines` as a finding lists it."""
+        row = ["read", "write"].index(access)
+        reached = _DoorReach(
+            np.array([1]),  # TABLE's id
+            np.array([row]),
+            np.array([0]),
+            np.array([0]),
+            columns.access_codes(np.array([row])),
+            np.array([False]),
+            np.array([hops]),
+            [[]],
+        )
+        return lines.lines(reached, np.array([0]), np.array([0]), [severity])[0]
 
-    line = lines.line(reached(2), Severity.HIGH)
-    assert lines.line(reached(2), Severity.HIGH) is line
-    assert line == {
+    first = line(2)
+    assert line(2) is first
+    assert first == {
         "arn": TABLE,
         "kind": "table",
         "name": "payments",
@@ -172,11 +188,12 @@ def test_store_lines_are_made_once_per_distinct_line() -> None:
         "hops": 2,
         "severity": "high",
     }
-    assert type(line["severity"]) is str  # the plain string, as str(Severity) gave
-    farther = lines.line(reached(3), Severity.HIGH)
-    assert farther is not line and farther["hops"] == 3 and line["hops"] == 2
-    assert lines.line(reached(2, "write"), Severity.CRITICAL)["access"] == "write"
-    assert line["access"] == "read"
+    assert type(first["severity"]) is str  # the plain string, as str(Severity) gave
+    assert type(first["hops"]) is int and type(first["conditional"]) is bool  # not numpy's
+    farther = line(3)
+    assert farther is not first and farther["hops"] == 3 and first["hops"] == 2
+    assert line(2, "write", Severity.CRITICAL)["access"] == "write"
+    assert first["access"] == "read"
 
 
 def test_shared_lines_stay_shared_and_equal_through_the_rules_childs_pipe() -> None:
