@@ -159,6 +159,7 @@ def plain_decision(
     refs.extend(identity[0])
     if required and resource_policy is None:
         return UNSURE
+    allows: list[StatementRef] = []
     if resource_policy is not None:
         named = _named_settled(resource_policy, low, resource, layers.caller, context)
         if isinstance(named, Unsure):
@@ -178,7 +179,13 @@ def plain_decision(
         found = _applicable(entries, low, resource)
         if isinstance(found, Unsure):
             return UNSURE
-        if found[1] or not found[0]:
+        if found[1]:
+            return None
+        if not found[0]:
+            if entries is layers.boundary and allows:
+                # the boundary caps the identity route, and a resource-policy grant that names
+                # the caller may not be capped (its session ARN, or `*`): the engine's question
+                return UNSURE
             return None
         refs.extend(found[0])
     return tuple(refs)
