@@ -38,8 +38,9 @@ from analyzers.findings.settings import Settings
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
 from analyzers.iam.analysis import analyze_iam, iam_pass
+from analyzers.iam.principal_policies import IamModel
 from analyzers.reach import rules_invoke, rules_sensitive
-from analyzers.reach.access_edges import add_access_edges
+from analyzers.reach.access_edges import add_access_edges, begin_access
 from analyzers.rule_workers import early_rules, run_rules
 from estate.graph.builder import build_graph
 from estate.model import Estate
@@ -105,7 +106,11 @@ def _analyze(
     graph = build_graph(estate, classification_tag=settings.classification_tag_key)  # every node
     progress("IAM escalation", 0, 1)
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
-    iam = analyze_iam(estate, graph, today)  # adds the can-assume / escalates-to edges to the graph
+    model = IamModel(estate, as_of=today)
+    # forked workers start on the execution roles' `can` edges while this process runs the
+    # escalation analysis (the second core was idle through it)
+    begun = begin_access(estate, graph, model, workers)
+    iam = analyze_iam(estate, graph, today, model=model)  # adds the can-assume / escalates-to edges
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
     entries = RULES.entries()
@@ -113,7 +118,7 @@ def _analyze(
     found: list[Finding] = []
     progress("access", 0, 1)
     add_access_edges(  # the `can` edges
-        estate, graph, iam.model, workers=workers, meanwhile=lambda: found.extend(run_rules(ctx, early))
+        estate, graph, model, meanwhile=lambda: found.extend(run_rules(ctx, early)), begun=begun
     )
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     rest = [e for e in entries if e not in early]

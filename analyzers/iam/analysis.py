@@ -97,13 +97,19 @@ class IamAnalysis:
 
 
 def analyze_iam(
-    estate: Estate, graph: nx.MultiDiGraph | None = None, as_of: dt.date | None = None
+    estate: Estate,
+    graph: nx.MultiDiGraph | None = None,
+    as_of: dt.date | None = None,
+    *,
+    model: IamModel | None = None,
 ) -> IamAnalysis:
     """The IAM analysis of an estate; with `graph`, its escalation edges are added to it.
     Time-bound conditions are decided at the snapshot's time, or on the `as_of` day. The
-    escalation paths are searched when first read (`IamAnalysis.paths`)."""
+    escalation paths are searched when first read (`IamAnalysis.paths`). `model`: the estate's
+    `IamModel(estate, as_of=as_of)`, when the caller made it already (`analyze` starts the
+    access stage on it first)."""
     with cyclic_gc_paused():  # millions of small objects kept, none dropped in cycles
-        model = IamModel(estate, as_of=as_of)
+        model = model if model is not None else IamModel(estate, as_of=as_of)
         principals = PrincipalIndex(estate.principals)
         classes = TargetClasses(model, principals)
         fans = escalation_fans(model, principals, classes)

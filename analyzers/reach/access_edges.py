@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -53,7 +53,7 @@ from analyzers.reach.access_fast import Layers as FastLayers
 from analyzers.reach.access_levels import AccessResult, EdgeAttributes
 from analyzers.reach.access_store_sets import Item, SetEdge, StoreSetPlanner, draw_set, wide
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
-from analyzers.reach.access_workers import in_workers
+from analyzers.reach.access_workers import Begun
 from analyzers.reach.store_sets import (
     Block,
     build_blocks,
@@ -73,7 +73,7 @@ FOLLOW = frozenset({"can-assume", "escalates-to"})
 def principals_to_check(graph: nx.MultiDiGraph, model: IamModel) -> list[str]:
     """Execution roles of functions, then every actor they can assume or escalate to (directly or
     through a role-set node)."""
-    start = [arn for arn in model.functions_by_role if arn in model.actors]
+    start = _execution_roles(model)
     seen = set(start)
     queue = list(start)
     nodes = graph.nodes
@@ -527,6 +527,21 @@ class AccessAnalysis:
 _BATCH = 500  # principals whose edges go into the graph together
 
 
+def begin_access(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel, workers: int = 1) -> Begun:
+    """The access stage begun before the IAM analysis draws its edges: with `workers` > 1, forked
+    processes already answer the functions' execution roles (most of the principals), which
+    need only the model, while this process runs the escalation analysis on the other core.
+    `add_access_edges(..., begun=)` completes it; the graph is the same either way."""
+    nodes = graph.nodes
+    classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
+    analysis = AccessAnalysis(estate, iam_model, classification)
+    return Begun(analysis, _execution_roles(iam_model), workers)
+
+
+def _execution_roles(model: IamModel) -> list[str]:
+    return sorted(arn for arn in model.functions_by_role if arn in model.actors)
+
+
 def add_access_edges(
     estate: Estate,
     graph: nx.MultiDiGraph,
@@ -534,18 +549,20 @@ def add_access_edges(
     *,
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
+    begun: Begun | None = None,
 ) -> None:
     """A `can` edge per (principal, target) or store set, through the graph's derived-edge API
     (the store and key nodes they lead to are the builder's; set nodes and their `contains`
     edges are added the first time an edge leads to one). `workers` > 1: runs of principals
-    are answered by forked processes too (access_workers.py; the graph is the same).
+    are answered by forked processes too (access_workers.py; the graph is the same); `begun`
+    (from `begin_access` on the same estate, graph and model), processes forked earlier.
     `meanwhile()`, if given, is called once before this process answers any principal, while
     the workers already do; it must not touch the graph."""
-    nodes = graph.nodes
-    classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
-    analysis = AccessAnalysis(estate, iam_model, classification)
+    if begun is None:
+        begun = begin_access(estate, graph, iam_model, workers)
+    analysis = cast(AccessAnalysis, begun.analysis)
     principals = principals_to_check(graph, iam_model)
-    per_principal = in_workers(analysis, principals, workers, meanwhile)
+    per_principal = begun.edges(principals, meanwhile)
     edges: list[DerivedEdge] = []
     drawn: set[str] = set()
     for count, (arn, found) in enumerate(per_principal, 1):

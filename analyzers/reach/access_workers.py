@@ -61,8 +61,9 @@ RUN = 100
 claim (a lock and two counters) costs nothing beside the run's work."""
 
 
-def runs_of(items: Sequence[str], size: int = RUN) -> list[Sequence[str]]:
-    """`items` cut into contiguous runs of `size` (the last shorter), in order."""
+def runs_of(items: Sequence[str], size: int | None = None) -> list[Sequence[str]]:
+    """`items` cut into contiguous runs of `size` (RUN if not given; the last shorter), in order."""
+    size = RUN if size is None else size
     return [items[at : at + size] for at in range(0, len(items), size)]
 
 
@@ -76,34 +77,75 @@ def in_workers(
     forked workers, if any, already answer runs). Workers are forked when there are at least
     MIN_PER_WORKER principals per process; the set nodes workers reached are registered in
     `analysis.set_nodes` before their edges are yielded."""
-    forked = workers > 1 and can_fork() and len(principals) >= 2 * MIN_PER_WORKER
-    if not forked:
+    return Begun(analysis, principals, workers).edges(principals, meanwhile)
+
+
+class Begun:
+    """Workers forked on the principals known so far (`early`: the execution roles, before the
+    IAM analysis has found what they can assume or escalate to), taking runs from the back while
+    this process does other work; `edges` later answers the complete list. With one process,
+    or fewer than MIN_PER_WORKER principals per process, nothing is forked."""
+
+    def __init__(self, analysis: AccessAnalysis, early: Sequence[str], workers: int) -> None:
+        self.analysis = analysis
+        self._runs = runs_of(early)
+        forked = workers > 1 and can_fork() and len(early) >= 2 * MIN_PER_WORKER
+        self._claims = Claims(len(self._runs)) if forked else None
+        self._started = (
+            [start(functools.partial(_work, analysis, self._runs, self._claims)) for _ in range(workers - 1)]
+            if self._claims is not None
+            else []
+        )
+
+    def edges(
+        self, principals: Sequence[str], meanwhile: Callable[[], None] | None = None
+    ) -> Iterator[PrincipalEdges]:
+        """Every principal's edges in `principals` order (every early principal among them);
+        `meanwhile()` is called once, first."""
         if meanwhile is not None:
             meanwhile()
-        yield from edges_of(analysis, principals)
-        return
-    runs = runs_of(principals)
-    claims = Claims(len(runs))
-    started = [start(functools.partial(_work, analysis, runs, claims)) for _ in range(workers - 1)]
-    if meanwhile is not None:
-        meanwhile()
-    mine = 0
-    while (index := claims.front()) is not None:
-        yield from edges_of(analysis, runs[index])
-        mine = index + 1
-    received: dict[int, list[PrincipalEdges]] = {}
-    for worker in started:
-        ok, answer = result(worker)
-        if not ok:  # the runs it claimed are computed below
-            continue
-        specs, done = answer
-        for node, (block_index, pattern) in specs.items():
-            if node not in analysis.set_nodes:
-                analysis.set_nodes[node] = analysis.set_edge_for_drawing(block_index, pattern)
-        received.update(done)
-    for index in range(mine, len(runs)):
-        found = received.pop(index, None)
-        yield from found if found is not None else edges_of(analysis, runs[index])
+        claims, runs = self._claims, self._runs
+        if claims is None:
+            yield from edges_of(self.analysis, principals)
+            return
+        early = [arn for run in runs for arn in run]
+        if list(principals) == early:  # this process's runs are a prefix: drawn as they come
+            mine = 0
+            while (index := claims.front()) is not None:
+                yield from edges_of(self.analysis, runs[index])
+                mine = index + 1
+            received = self._received()
+            for index in range(mine, len(runs)):
+                found = received.pop(index, None)
+                yield from found if found is not None else edges_of(self.analysis, runs[index])
+            return
+        answered: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        while (index := claims.front()) is not None:
+            answered.update(edges_of(self.analysis, runs[index]))
+        known = set(early)
+        answered.update(edges_of(self.analysis, [arn for arn in principals if arn not in known]))
+        for done in self._received().values():
+            answered.update(done)
+        for arn in principals:  # a failed worker's are answered here
+            drawn = answered.pop(arn, None)
+            yield (arn, drawn) if drawn is not None else next(iter(edges_of(self.analysis, [arn])))
+
+    def _received(self) -> dict[int, list[PrincipalEdges]]:
+        """The runs the workers answered, by index (a failed worker's are missing); the set
+        nodes they reached registered in `analysis.set_nodes`."""
+        analysis = self.analysis
+        received: dict[int, list[PrincipalEdges]] = {}
+        for worker in self._started:
+            ok, answer = result(worker)
+            if not ok:
+                continue
+            specs, done = answer
+            for node, (block_index, pattern) in specs.items():
+                if node not in analysis.set_nodes:
+                    analysis.set_nodes[node] = analysis.set_edge_for_drawing(block_index, pattern)
+            received.update(done)
+        self._started = []
+        return received
 
 
 def _work(

@@ -1,7 +1,9 @@
 """Run as a script by test_access_workers.py, in a fresh single-threaded interpreter (forking a
 process with other threads running, such as a pytest-xdist worker's, is not something the
 product does): prints one JSON line comparing the `can` edges of a synthetic estate drawn with
-one process, with forked workers, and with a worker that fails."""
+one process, with forked workers, and with a worker that fails; and the demo's, with workers
+begun before the IAM analysis (`begin_access`) on the execution roles, one principal (a role
+they can assume) found only after."""
 
 from __future__ import annotations
 
@@ -12,12 +14,15 @@ import time
 from typing import Any
 from unittest import mock
 
+from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach import access_store_sets, access_workers, store_sets
-from analyzers.reach.access_edges import add_access_edges, principals_to_check
+from analyzers.reach.access_edges import add_access_edges, begin_access, principals_to_check
 from estate.graph.builder import build_graph
 from estate.model import Estate
 from estate.model.load import load_estate
+from estate.snapshot import load_snapshot
+from estate.sources.demo import snapshot_path
 from estate.sources.synth import SynthOptions, synthesize
 
 
@@ -29,6 +34,54 @@ def drawn(estate: Estate, workers: int, meanwhile: Any = None) -> list[Any]:
         for u, v, k, d in graph.edges(keys=True, data=True)
         if k in ("can", "contains")
     ] + [list(graph.nodes)]
+
+
+def drawn_after_iam(estate: Estate, workers: int, early: bool) -> list[Any]:
+    """The graph `analyze` draws: the IAM analysis' edges, then the `can` edges; `early`: the
+    workers begun before the IAM analysis, as `analyze` begins them."""
+    graph = build_graph(estate)
+    model = IamModel(estate)
+    begun = begin_access(estate, graph, model, workers) if early else None
+    analyze_iam(estate, graph, model=model)
+    add_access_edges(estate, graph, model, workers=workers, begun=begun)
+    return [
+        [u, v, k, json.dumps(d, sort_keys=True, default=str)]
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if k in ("can", "contains")
+    ] + [list(graph.nodes), [list(graph.pred[n]) for n in graph.nodes]]  # (edges added in order)
+
+
+def begun_early() -> dict[str, Any]:
+    demo = load_estate(load_snapshot(snapshot_path()))
+    graph = build_graph(demo)
+    iam = analyze_iam(demo, graph)
+    roles = {arn for arn in iam.model.functions_by_role if arn in iam.model.actors}
+    late = [arn for arn in principals_to_check(graph, iam.model) if arn not in roles]
+    parent = os.getpid()
+    real_work = access_workers._work
+
+    def failing(analysis: Any, runs: Any, claims: Any) -> Any:
+        if os.getpid() != parent:
+            claims.back()  # a run claimed, never answered: the parent must answer it
+            raise RuntimeError("worker fails")
+        return real_work(analysis, runs, claims)
+
+    with (
+        mock.patch.object(access_workers, "MIN_PER_WORKER", 5),
+        mock.patch.object(access_workers, "RUN", 4),
+        mock.patch.object(store_sets, "STORE_FANOUT", 2),
+        mock.patch.object(access_store_sets, "STORE_FANOUT", 2),
+    ):
+        one = drawn_after_iam(demo, 1, early=False)
+        early = drawn_after_iam(demo, 2, early=True)
+        with mock.patch.object(access_workers, "_work", failing):
+            failed = drawn_after_iam(demo, 2, early=True)
+    return {
+        "demo_roles": len(roles),
+        "demo_late": len(late),
+        "begun_early": early == one,
+        "begun_early_failed": failed == one,
+    }
 
 
 def main() -> None:
@@ -78,6 +131,7 @@ def main() -> None:
                 "meanwhile_calls": calls,
                 "failed_worker": failed == one,
                 "no_fork": unforked == one,
+                **begun_early(),
             }
         )
     )

@@ -76,6 +76,10 @@ def test_workers_draw_the_graph_one_process_draws() -> None:
     assert result["failed_worker"]  # the runs it claimed answered in the parent instead
     assert result["no_fork"]
     assert result["meanwhile_calls"] == ["meanwhile", "unforked"]  # once per drawing
+    # begun before the IAM analysis on the execution roles, with a principal found only after
+    assert result["demo_roles"] >= 2 * 5 and result["demo_late"] > 0
+    assert result["begun_early"]
+    assert result["begun_early_failed"]  # the run a failed worker claimed answered here
 
 
 def test_a_process_running_other_threads_never_forks() -> None:
