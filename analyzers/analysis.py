@@ -120,6 +120,7 @@ def _analyze(
     add_access_edges(  # the `can` edges
         estate, graph, model, meanwhile=lambda: found.extend(run_rules(ctx, early)), begun=begun
     )
+    del begun  # its access analysis (targets, parsed policies, caches): 0.26 GiB at 100,000 functions
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     rest = [e for e in entries if e not in early]
     found += run_rules(ctx, rest, workers, partial(_rules_done, progress, len(early)))
