@@ -43,6 +43,7 @@ from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges, begin_access
 from analyzers.rule_workers import early_rules, run_rules
 from estate.graph.builder import build_graph
+from estate.graph.stores import store_classification
 from estate.model import Estate
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot
@@ -103,13 +104,15 @@ def _analyze(
     settings = Settings() if settings is None else settings
     settings.check_rules(rule.id for rule in RULES)
     progress("graph", 0, 1)
-    graph = build_graph(estate, classification_tag=settings.classification_tag_key)  # every node
-    progress("IAM escalation", 0, 1)
+    tag = settings.classification_tag_key
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
     model = IamModel(estate, as_of=today)
-    # forked workers start on the execution roles' `can` edges while this process runs the
-    # escalation analysis (the second core was idle through it)
-    begun = begin_access(estate, graph, model, workers)
+    # forked workers start on the execution roles' `can` edges while this process builds the
+    # graph and runs the escalation analysis (the second core was idle through both)
+    classification = {arn: store_classification(s, tag) for arn, s in estate.data_stores.items()}
+    begun = begin_access(estate, model, classification, workers)
+    graph = build_graph(estate, classification_tag=tag)  # every node
+    progress("IAM escalation", 0, 1)
     iam = analyze_iam(estate, graph, today, model=model)  # adds the can-assume / escalates-to edges
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges

@@ -527,15 +527,22 @@ class AccessAnalysis:
 _BATCH = 500  # principals whose edges go into the graph together
 
 
-def begin_access(estate: Estate, graph: nx.MultiDiGraph, iam_model: IamModel, workers: int = 1) -> Begun:
-    """The access stage begun before the IAM analysis draws its edges: with `workers` > 1, forked
-    processes already answer the functions' execution roles (most of the principals), which
-    need only the model, while this process runs the escalation analysis on the other core.
-    `add_access_edges(..., begun=)` completes it; the graph is the same either way."""
-    nodes = graph.nodes
-    classification = {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
+def begin_access(
+    estate: Estate, iam_model: IamModel, classification: Mapping[str, str | None], workers: int = 1
+) -> Begun:
+    """The access stage begun before the graph and the IAM analysis' edges exist: with `workers`
+    > 1, forked processes already answer the functions' execution roles (most of the
+    principals), which need only the model and each store's `classification` (as the graph's
+    store nodes will say it), while this process builds the graph and runs the escalation
+    analysis. `add_access_edges(..., begun=)` completes it; the graph is the same either way."""
     analysis = AccessAnalysis(estate, iam_model, classification)
     return Begun(analysis, _execution_roles(iam_model), workers)
+
+
+def classification_of(graph: nx.MultiDiGraph, estate: Estate) -> dict[str, str | None]:
+    """Each store's classification as its node says it."""
+    nodes = graph.nodes
+    return {arn: nodes[arn].get("classification") for arn in estate.data_stores if arn in nodes}
 
 
 def _execution_roles(model: IamModel) -> list[str]:
@@ -555,11 +562,11 @@ def add_access_edges(
     (the store and key nodes they lead to are the builder's; set nodes and their `contains`
     edges are added the first time an edge leads to one). `workers` > 1: runs of principals
     are answered by forked processes too (access_workers.py; the graph is the same); `begun`
-    (from `begin_access` on the same estate, graph and model), processes forked earlier.
+    (from `begin_access` on the same estate and model), processes forked earlier.
     `meanwhile()`, if given, is called once before this process answers any principal, while
     the workers already do; it must not touch the graph."""
     if begun is None:
-        begun = begin_access(estate, graph, iam_model, workers)
+        begun = begin_access(estate, iam_model, classification_of(graph, estate), workers)
     analysis = cast(AccessAnalysis, begun.analysis)
     principals = principals_to_check(graph, iam_model)
     per_principal = begun.edges(principals, meanwhile)

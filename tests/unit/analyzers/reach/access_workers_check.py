@@ -38,10 +38,11 @@ def drawn(estate: Estate, workers: int, meanwhile: Any = None) -> list[Any]:
 
 def drawn_after_iam(estate: Estate, workers: int, early: bool) -> list[Any]:
     """The graph `analyze` draws: the IAM analysis' edges, then the `can` edges; `early`: the
-    workers begun before the IAM analysis, as `analyze` begins them."""
-    graph = build_graph(estate)
+    workers begun before the graph and the IAM analysis, as `analyze` begins them."""
     model = IamModel(estate)
-    begun = begin_access(estate, graph, model, workers) if early else None
+    classification = {arn: store.classification for arn, store in estate.data_stores.items()}
+    begun = begin_access(estate, model, classification, workers) if early else None
+    graph = build_graph(estate)
     analyze_iam(estate, graph, model=model)
     add_access_edges(estate, graph, model, workers=workers, begun=begun)
     return [
