@@ -2,9 +2,11 @@
 
 `analyze` builds the graph (with the IAM escalation and access edges), freezes it, then runs the
 check of every registered rule (`analyzers.findings.registry.RULES`) over one `RuleContext`. When
-it may fork and the estate has more principals than functions, the IAM rules (which read no
-`can` edge) are checked during the access stage instead, in this process while its forked
-workers draw edges (`rule_workers.early_rules`).
+it may fork, the access stage's workers start on the functions' execution roles before the graph
+is built (they need only the IAM model), so the second core works while this process builds the
+graph and runs the escalation analysis; and when the estate has more principals than functions,
+the IAM rules (which read no `can` edge) are checked during the access stage, in this process
+while its forked workers draw edges (`rule_workers.early_rules`).
 The result, `Analysis`, is defined in analyzers/analysis_result.py (light to import: the app
 settles a cached one before loading the rules) and re-exported here.
 """

@@ -1,15 +1,17 @@
 """The `can` edges of many principals computed by forked worker processes, in principal order.
 
 The access analysis is the longest stage (about half the CPU of a 10,000-function analysis) and
-each principal's edges depend only on what exists before the stage starts (the model, the targets,
-the IAM analysis' edges), so runs of the principal list can be answered by separate processes and
+each principal's edges depend only on the IAM model and the targets (the IAM analysis' edges only
+say which principals are asked), so runs of the principal list can be answered by separate processes and
 their edges added to the graph in the original order: the graph, and so every finding and its
 evidence, is the same as a single process draws (a test compares them).
 
 The list is cut into short runs that the processes claim as they go: this process from the
 front, the workers from the back, through two counters in memory shared across the fork. So the
-split follows the work, and this process may first do something else (`meanwhile`: the IAM rules,
-which need no `can` edge) while the workers take more runs. Workers are forked (copy-on-write,
+split follows the work, and this process may first do something else while the workers take more
+runs: build the graph and run the escalation analysis (the workers are forked on the execution
+roles before either, `Begun`; the principals found only through escalation are answered here),
+and `meanwhile` (the IAM rules, which need no `can` edge). Workers are forked (copy-on-write,
 nothing to re-load) and send back plain data (edge attributes, and for a store set the block
 index and pattern the parent draws it from) over a pipe. A worker that fails or cannot be forked
 costs time, never an answer: the runs it claimed are computed here. Forking is for the headless
