@@ -6,6 +6,7 @@ question)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,21 +22,16 @@ from analyzers.reach import access_edges
 from analyzers.reach.access_edges import add_access_edges
 from analyzers.reach.access_fast import UNSURE
 from estate.graph.builder import build_graph
-from estate.model import Estate, IamPrincipal, InlinePolicy, LambdaFunction
+from estate.model import Estate
 from estate.model.iam import ManagedPolicy
-from estate.model.store_records import DataStore, Encryption, KmsKey
-from estate.snapshot import Manifest
+from estate.model.store_records import DataStore, KmsKey
+from tests.unit.analyzers.reach.test_store_sets import ACCOUNT, REGION, ROLES, doc
+from tests.unit.analyzers.reach.test_store_sets import estate as store_sets_estate
+from tests.unit.analyzers.reach.test_store_sets import table as store_sets_table
 
-ACCOUNT = "123456789012"
 OTHER = "999999999999"
-REGION = "eu-west-1"
-ROLES = tuple(f"arn:aws:iam::{ACCOUNT}:role/role-{i}" for i in range(2))
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/boundary"
 KEYS = tuple(f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{i:08}-0000-0000-0000-000000000000" for i in range(3))
-
-
-def doc(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 def key(arn: str, policy: dict[str, Any] | None) -> KmsKey:
@@ -51,17 +47,7 @@ def key(arn: str, policy: dict[str, Any] | None) -> KmsKey:
 
 
 def table(name: str, policy: dict[str, Any] | None) -> DataStore:
-    return DataStore(
-        arn=f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}",
-        kind="table",
-        name=name,
-        account=ACCOUNT,
-        region=REGION,
-        encryption=Encryption("aws-owned", encrypted=True),
-        classification="pci",
-        resource_policy=json.dumps(policy) if policy else None,
-        policy_state="present" if policy else "absent",
-    )
+    return store_sets_table(name, "pci", policy)
 
 
 def estate(
@@ -70,39 +56,18 @@ def estate(
     boundary: dict[str, Any] | None = None,
     stores: tuple[DataStore, ...] = (),
 ) -> Estate:
-    functions, principals = [], {}
-    for i, statements in enumerate(roles):
-        role = ROLES[i]
-        functions.append(
-            LambdaFunction(
-                arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:fn-{i}",
-                name=f"fn-{i}",
-                account=ACCOUNT,
-                region=REGION,
-                runtime="python3.12",
-                handler="app.handler",
-                role_arn=role,
-            )
-        )
-        principals[role] = IamPrincipal(
-            arn=role,
-            name=role.rsplit("/", 1)[-1],
-            kind="role",
-            inline_policies=(InlinePolicy(f"policy-{i}", doc(*statements)),),
-            boundary_arn=BOUNDARY if boundary is not None and i == 0 else None,
-        )
-    policies = (
-        {BOUNDARY: ManagedPolicy(BOUNDARY, "boundary", False, "v1", boundary)} if boundary is not None else {}
-    )
-    return Estate(
-        manifest=Manifest(
-            created_at="2026-11-01T00:00:00+00:00", source="test", accounts=(ACCOUNT,), regions=(REGION,)
-        ),
-        functions=tuple(functions),
+    """test_store_sets' estate (a function and role per statement list, the stores), with KMS
+    keys, and the first role under `boundary` if given."""
+    e = store_sets_estate(list(stores), *roles)
+    if boundary is None:
+        return dataclasses.replace(e, kms_keys={k.arn: k for k in keys})
+    principals = dict(e.principals)
+    principals[ROLES[0]] = dataclasses.replace(principals[ROLES[0]], boundary_arn=BOUNDARY)
+    return dataclasses.replace(
+        e,
         principals=principals,
-        policies=policies,
+        policies={BOUNDARY: ManagedPolicy(BOUNDARY, "boundary", False, "v1", boundary)},
         kms_keys={k.arn: k for k in keys},
-        data_stores={d.arn: d for d in stores},
     )
 
 
