@@ -6,7 +6,8 @@ a function it may invoke runs as) can act on a store classified as sensitive (pc
 confidential by default). One finding per (function, classification): the worst store's shortest path,
 hop by hop, and every other store of that classification it reaches in the evidence. The grant
 reported per store is chosen by best_grants.py (computed once per group of holders and shared by
-the functions that reach them alike), over searches without dead ends (door_search.py).
+the functions that reach them alike), over searches without dead ends (door_search.py); a
+door's stores are graded and listed as columns (door_stores.py).
 
 `config.no-vpc` (AWS FSBP Lambda.3): a function outside any VPC whose own execution role can act
 on a sensitive store; functions that reach nothing sensitive are left alone.
@@ -25,6 +26,7 @@ from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_
 from analyzers.findings.registry import RULES
 from analyzers.reach.best_grants import BestGrants, sensitive_grants
 from analyzers.reach.door_search import DoorSearch
+from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreLines
 from analyzers.reach.index import index_for
 from analyzers.reach.labels import access_rank
 from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
@@ -175,7 +177,7 @@ def public_to_sensitive_findings(
     best = BestGrants(grants, index)
     searches = DoorSearch(index)
     names = index.names
-    columns = _StoreColumns(index.names, index.ids, sensitive, grants.data)
+    columns = StoreColumns(index.names, index.ids, sensitive, grants.data)
 
     def last(reached: _Reached) -> _Step:
         return _Step(reached.holder, reached.store, "can", grants.grant(index, reached.row, reached.store))
@@ -201,7 +203,7 @@ def public_to_sensitive_findings(
             heads.append([_Step(*step) for step in (strict if is_sure else full).steps_to(names[holder])])
         head_hops = np.array([len(head) for head in heads], dtype=np.int64)
         head_conditional = np.array([any(s.data.get("conditional") for s in head) for head in heads])
-        reached = _DoorReach(
+        reached = DoorReach(
             stores,
             rows,
             holders,
@@ -217,76 +219,6 @@ def public_to_sensitive_findings(
             yield _finding(estate, graph, fn, door, columns, code, picked, last, lines, details)
 
 
-class _StoreColumns:
-    """What the doors look up per store and per grant row, as arrays: a store's classification
-    (its code, in name order) and its place among the sensitive stores by ARN; a row's access
-    (a code into `access`, filled in as rows are first reached)."""
-
-    def __init__(
-        self,
-        names: Sequence[str],
-        ids: Mapping[str, int],
-        sensitive: Mapping[str, str],
-        grant_data: Sequence[Mapping[str, Any]],
-    ) -> None:
-        self.names = names
-        size = len(names)
-        self.classes = sorted(set(sensitive.values()))
-        code = {label: i for i, label in enumerate(self.classes)}
-        self.class_of = np.full(size, -1, dtype=np.int64)
-        self.place_of = np.zeros(size, dtype=np.int64)
-        for place, arn in enumerate(sorted(sensitive)):  # sorting ints later, not ARNs
-            node = ids.get(arn)
-            if node is not None:
-                self.class_of[node] = code[sensitive[arn]]
-                self.place_of[node] = place
-        self._data = grant_data  # each row's grant (SensitiveGrants.data)
-        self._row_access = np.full(len(grant_data), -1, dtype=np.int64)
-        self.access: list[Any] = []  # access as the store's own edge says it, by code
-        self._code: dict[Any, int] = {}
-
-    def access_codes(self, rows: np.ndarray) -> np.ndarray:
-        codes = self._row_access[rows]
-        unseen = rows[codes < 0]
-        if unseen.size:
-            for row in np.unique(unseen).tolist():
-                value = self._data[row].get("access")
-                found = self._code.get(value)
-                if found is None:
-                    found = self._code[value] = len(self.access)
-                    self.access.append(value)
-                self._row_access[row] = found
-            codes = self._row_access[rows]
-        return codes
-
-
-@dataclass(frozen=True, slots=True)
-class _DoorReach:
-    """The sensitive stores one door reaches, as parallel arrays (by store id), with the paths to
-    the holders of their grants (`heads`, indexed by `head`)."""
-
-    stores: np.ndarray
-    rows: np.ndarray
-    holders: np.ndarray
-    head: np.ndarray
-    access: np.ndarray  # codes (_StoreColumns.access)
-    conditional: np.ndarray
-    hops: np.ndarray  # the head's hops and the grant's
-    heads: list[list[_Step]]
-
-    def of(self, mask: np.ndarray) -> _DoorReach:
-        return _DoorReach(
-            self.stores[mask],
-            self.rows[mask],
-            self.holders[mask],
-            self.head[mask],
-            self.access[mask],
-            self.conditional[mask],
-            self.hops[mask],
-            self.heads,
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class _Reached:
     """The store a finding names first: the grant that reaches it (its holder and row), the path
@@ -295,7 +227,7 @@ class _Reached:
     store: str
     holder: str
     row: int
-    head: list[_Step]
+    head: Sequence[_Step]
     access: str | None
     conditional: bool
 
@@ -305,9 +237,9 @@ def _finding(
     graph: nx.MultiDiGraph,
     fn: LambdaFunction,
     door: list[_Step],
-    columns: _StoreColumns,
+    columns: StoreColumns,
     code: int,
-    reached: _DoorReach,
+    reached: DoorReach,
     last: Callable[[_Reached], _Step],
     lines: StoreLines,
     details: HopDetails,
@@ -366,73 +298,6 @@ def _finding(
         region=fn.region,
         id=finding_id(PUBLIC_TO_SENSITIVE.id, fn.arn, (classification,)),
     )
-
-
-_SEVERITY_CODE = {severity: i for i, severity in enumerate(Severity)}
-
-
-class StoreLines:
-    """The "stores reached" lines of one run's findings, each distinct (store, access, conditional,
-    hops, severity) line made once and shared by every finding that lists it: at 100,000 functions
-    11,000 findings list 4.1 million stores, mostly lines other findings list too (the functions
-    behind one role reach its stores alike); as separate dicts they held over a gigabyte in the
-    rules' child and again in the process it sends them to (the pickle keeps the sharing).
-    Evidence is read-only, as every finding's is: a shared line is never changed. A line is found
-    by one integer packing its columns (a tuple where they do not fit), so listing a store costs
-    a dictionary look-up."""
-
-    def __init__(self, estate: Estate, columns: _StoreColumns) -> None:
-        self._estate = estate
-        self._columns = columns
-        self._made: dict[object, dict[str, object]] = {}
-
-    def lines(
-        self, reached: _DoorReach, order: np.ndarray, grade: np.ndarray, severities: Sequence[Severity]
-    ) -> list[dict[str, object]]:
-        """The lines of `reached`'s stores in `order`; `severities[grade[i]]` is store i's."""
-        stores = reached.stores[order]
-        access = reached.access[order]
-        conditional = reached.conditional[order]
-        hops = reached.hops[order]
-        codes = np.array([_SEVERITY_CODE[s] for s in severities], dtype=np.int64)
-        severity = codes[grade[order]]
-        keys: list[Any]
-        if int(access.max()) < 256 and int(hops.max()) < 64:
-            keys = ((((stores * 256 + access) * 2 + conditional) * 64 + hops) * 8 + severity).tolist()
-        else:
-            columns = (stores, access, conditional, hops, severity)
-            keys = list(zip(*(c.tolist() for c in columns), strict=True))
-        made = self._made
-        found = [made.get(key) for key in keys]
-        if None in found:
-            for at in [at for at, line in enumerate(found) if line is None]:
-                line = made.get(keys[at])
-                if line is None:
-                    line = made[keys[at]] = self._line(
-                        int(stores[at]),
-                        int(access[at]),
-                        bool(conditional[at]),
-                        int(hops[at]),
-                        int(severity[at]),
-                    )
-                found[at] = line
-        return found  # type: ignore[return-value]  # (every None filled in)
-
-    def _line(
-        self, store_id: int, access: int, conditional: bool, hops: int, severity: int
-    ) -> dict[str, object]:
-        columns = self._columns
-        arn = columns.names[store_id]
-        store = self._estate.data_stores[arn]
-        return {
-            "arn": arn,
-            "kind": store.kind,
-            "name": store.name,
-            "access": columns.access[access],
-            "conditional": conditional,
-            "hops": hops,
-            "severity": list(Severity)[severity].value,
-        }
 
 
 NO_VPC_LISTED = 25

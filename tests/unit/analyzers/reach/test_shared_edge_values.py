@@ -20,7 +20,7 @@ from analyzers.findings.model import Severity
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.reach.rules_sensitive import StoreLines, _DoorReach, _StoreColumns
+from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreLines
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, ResourcePolicy
 from estate.model.iam import ManagedPolicy
@@ -157,7 +157,7 @@ def test_findings_listing_a_store_differently_keep_their_own_lines() -> None:
 
 def test_store_lines_are_made_once_per_distinct_line() -> None:
     e = estate(stores=(store(TABLE, "table"),))
-    columns = _StoreColumns(
+    columns = StoreColumns(
         [ROLE, TABLE], {ROLE: 0, TABLE: 1}, {TABLE: "pci"}, [{"access": "read"}, {"access": "write"}]
     )
     lines = StoreLines(e, columns)
@@ -165,7 +165,7 @@ def test_store_lines_are_made_once_per_distinct_line() -> None:
     def line(hops: int, access: str = "read", severity: Severity = Severity.HIGH) -> dict[str, object]:
         """The line of TABLE reached at `hops` with `access`, through `lines` as a finding lists it."""
         row = ["read", "write"].index(access)
-        reached = _DoorReach(
+        reached = DoorReach(
             np.array([1]),  # TABLE's id
             np.array([row]),
             np.array([0]),
