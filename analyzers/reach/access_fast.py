@@ -170,22 +170,22 @@ def plain_decision(
         if required and not sure:
             return UNSURE if allows else None
         refs.extend(allows)
-    groups: list[tuple[Entry, ...]] = []
-    if layers.boundary is not None:
-        groups.append(layers.boundary)
-    groups.extend(layers.scp_levels)
-    groups.extend(rcps)
-    for entries in groups:  # the boundary and every level of SCPs and RCPs must allow too
-        found = _applicable(entries, low, resource)
+    if layers.boundary is not None:  # it caps the identity route
+        found = _applicable(layers.boundary, low, resource)
         if isinstance(found, Unsure):
             return UNSURE
         if found[1]:
             return None
         if not found[0]:
-            if entries is layers.boundary and allows:
-                # the boundary caps the identity route, and a resource-policy grant that names
-                # the caller may not be capped (its session ARN, or `*`): the engine's question
-                return UNSURE
+            # a resource-policy grant naming the caller may not be capped (its session ARN, or
+            # `*`): the engine's question; without one, nothing else allows
+            return UNSURE if allows else None
+        refs.extend(found[0])
+    for entries in (*layers.scp_levels, *rcps):  # every level of SCPs and RCPs must allow too
+        found = _applicable(entries, low, resource)
+        if isinstance(found, Unsure):
+            return UNSURE
+        if found[1] or not found[0]:
             return None
         refs.extend(found[0])
     return tuple(refs)
