@@ -89,7 +89,8 @@ class DoorReach:
         )
 
 
-_SEVERITY_CODE = {severity: i for i, severity in enumerate(Severity)}
+_SEVERITIES = tuple(Severity)
+_SEVERITY_CODE = {severity: i for i, severity in enumerate(_SEVERITIES)}
 
 
 class StoreLines:
@@ -152,5 +153,5 @@ class StoreLines:
             "access": columns.access[access],
             "conditional": conditional,
             "hops": hops,
-            "severity": list(Severity)[severity].value,
+            "severity": _SEVERITIES[severity].value,
         }
