@@ -10,10 +10,12 @@ The list is cut into short runs that the processes claim as they go: this proces
 front, the workers from the back, through two counters in memory shared across the fork. So the
 split follows the work, and this process may first do something else while the workers take more
 runs: build the graph and run the escalation analysis (the workers are forked on the execution
-roles before either, `Begun`; the principals found only through escalation are answered here),
-and `meanwhile` (the IAM rules, which need no `can` edge). Workers are forked (copy-on-write,
-nothing to re-load) and send back plain data (edge attributes, and for a store set the block
-index and pattern the parent draws it from) over a pipe. A worker that fails or cannot be forked
+roles before either, `Begun`; the principals found only through escalation are answered here;
+where too few execution roles are known to be worth a fork, as on an account of 2,000 roles and
+20 functions, on the whole list once it is known), and `meanwhile` (the IAM rules, which need
+no `can` edge). Workers are forked (copy-on-write, nothing to re-load) and send back plain
+data (edge attributes, and for a store set the block index and pattern the parent draws it
+from) over a pipe. A worker that fails or cannot be forked
 costs time, never an answer: the runs it claimed are computed here. Forking is for the headless
 commands only: a process with other threads running (the TUI, a test runner's worker) answers
 every run itself, and so does a platform without `os.fork`.
@@ -25,7 +27,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from analyzers.forking import Claims, can_fork, result, start
+from analyzers.forking import Child, Claims, can_fork, result, start
 
 
 class AccessAnalysis(Protocol):
@@ -90,20 +92,30 @@ class Begun:
 
     def __init__(self, analysis: AccessAnalysis, early: Sequence[str], workers: int) -> None:
         self.analysis = analysis
-        self._runs = runs_of(early)
-        forked = workers > 1 and can_fork() and len(early) >= 2 * MIN_PER_WORKER
-        self._claims = Claims(len(self._runs)) if forked else None
-        self._started = (
-            [start(functools.partial(_work, analysis, self._runs, self._claims)) for _ in range(workers - 1)]
-            if self._claims is not None
-            else []
-        )
+        self._workers = workers
+        self._runs: list[Sequence[str]] = []
+        self._claims: Claims | None = None
+        self._started: list[Child | None] = []
+        self._fork(early)
+
+    def _fork(self, principals: Sequence[str]) -> None:
+        """Workers forked on `principals`' runs, if there are enough per process."""
+        self._runs = runs_of(principals)
+        if self._workers < 2 or not can_fork() or len(principals) < 2 * MIN_PER_WORKER:
+            return
+        self._claims = claims = Claims(len(self._runs))
+        work = functools.partial(_work, self.analysis, self._runs, claims)
+        self._started = [start(work) for _ in range(self._workers - 1)]
 
     def edges(
         self, principals: Sequence[str], meanwhile: Callable[[], None] | None = None
     ) -> Iterator[PrincipalEdges]:
         """Every principal's edges in `principals` order (every early principal among them);
-        `meanwhile()` is called once, first."""
+        `meanwhile()` is called once, first. If too few principals were known early to fork,
+        the workers are forked now on the whole list (an IAM-dense account: few functions,
+        thousands of principals found through the escalation analysis)."""
+        if self._claims is None:
+            self._fork(principals)
         if meanwhile is not None:
             meanwhile()
         claims, runs = self._claims, self._runs

@@ -16,7 +16,7 @@ from unittest import mock
 
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
-from analyzers.reach import access_store_sets, access_workers, store_sets
+from analyzers.reach import access_edges, access_store_sets, access_workers, store_sets
 from analyzers.reach.access_edges import add_access_edges, begin_access, principals_to_check
 from estate.graph.builder import build_graph
 from estate.model import Estate
@@ -77,11 +77,29 @@ def begun_early() -> dict[str, Any]:
         early = drawn_after_iam(demo, 2, early=True)
         with mock.patch.object(access_workers, "_work", failing):
             failed = drawn_after_iam(demo, 2, early=True)
+        # too few principals known early to fork (as on an IAM-dense account, a handful of
+        # execution roles): forked on the whole list when the graph is complete
+        forks: list[int] = []
+        real_start = access_workers.start
+
+        def counted(*args: Any) -> Any:
+            forks.append(os.getpid())
+            return real_start(*args)
+
+        def one_role_early(analysis: Any, early: Any, workers: int) -> access_workers.Begun:
+            return access_workers.Begun(analysis, early[:1], workers)
+
+        with (
+            mock.patch.object(access_edges, "Begun", one_role_early),
+            mock.patch.object(access_workers, "start", counted),
+        ):
+            forked_late = drawn_after_iam(demo, 2, early=True)
     return {
         "demo_roles": len(roles),
         "demo_late": len(late),
         "begun_early": early == one,
         "begun_early_failed": failed == one,
+        "forked_late": forked_late == one and forks == [parent],
     }
 
 

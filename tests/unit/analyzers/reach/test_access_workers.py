@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from analyzers.reach import access_workers
-from analyzers.reach.access_workers import MIN_PER_WORKER, RUN, Claims, can_fork, in_workers, runs_of
+from analyzers.reach.access_workers import (
+    MIN_PER_WORKER,
+    RUN,
+    Begun,
+    Claims,
+    can_fork,
+    in_workers,
+    runs_of,
+)
 from tests.unit.analyzers.fork_check import run_check_script
 
 
@@ -66,6 +74,22 @@ def test_runs_no_worker_could_take_are_answered_here_in_order(monkeypatch: pytes
     assert got[0][1] == [("p0-target", {"kind": "can"})]
 
 
+def test_too_few_known_early_the_workers_fork_on_the_whole_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An IAM-dense account: a handful of execution roles, thousands of principals found by the
+    escalation analysis. The workers are forked when the whole list is known, before
+    `meanwhile` (the IAM rules) runs, not left to this process after it."""
+    forks: list[object] = []
+    monkeypatch.setattr(access_workers, "can_fork", lambda: True)
+    monkeypatch.setattr(access_workers, "start", lambda *args: forks.append(args))  # (then failed)
+    begun = Begun(_Analysis(), ["p0", "p1"], 2)
+    assert not forks
+    calls: list[int] = []
+    items = [f"p{i}" for i in range(2 * MIN_PER_WORKER)]
+    got = list(begun.edges(items, lambda: calls.append(len(forks))))
+    assert [arn for arn, _edges in got] == items and calls == [1]
+    assert got[-1][1] == [(f"{items[-1]}-target", {"kind": "can"})]
+
+
 @pytest.mark.skipif(not can_fork(), reason="no os.fork on this platform")
 def test_workers_draw_the_graph_one_process_draws() -> None:
     result = run_check_script(Path(__file__).with_name("access_workers_check.py"), "160")
@@ -80,6 +104,7 @@ def test_workers_draw_the_graph_one_process_draws() -> None:
     assert result["demo_roles"] >= 2 * 5 and result["demo_late"] > 0
     assert result["begun_early"]
     assert result["begun_early_failed"]  # the run a failed worker claimed answered here
+    assert result["forked_late"]  # too few execution roles: one worker forked on the whole list
 
 
 def test_a_process_running_other_threads_never_forks() -> None:
