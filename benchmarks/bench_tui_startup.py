@@ -55,7 +55,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from child_bytecode import child_env  # noqa: E402
-from synth_estates import DEMO, synth_snapshot  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)
 SIZE = (160, 48)
@@ -64,10 +63,9 @@ SIZE = (160, 48)
 # The child: one cold `open` ----------------------------------------------------------------
 async def _open(path: Path, use_cache: bool) -> None:
     """Print one JSON line per moment: {"moment", "cpu", "functions", "stall"}."""
-    from estate.snapshot import load_snapshot
     from tui.app import create_app
     from tui.screens.functions import FunctionsScreen
-    from tui.viewmodels.loading import PENDING_MARK
+    from tui.viewmodels.loading import PENDING_MARK, snapshot_for_app
 
     def say(moment: str, **extra: Any) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # GiB (Linux: KiB)
@@ -75,7 +73,7 @@ async def _open(path: Path, use_cache: bool) -> None:
         print(json.dumps(record), flush=True)
 
     say("imported")
-    snapshot = load_snapshot(path)  # as `lambdascope open` does before the app starts
+    snapshot = snapshot_for_app(path)  # as `lambdascope open` does before the app starts
     say("read")
     app = create_app(path, snapshot=snapshot, today=TODAY, use_cache=use_cache)
     async with app.run_test(size=SIZE) as pilot:
@@ -137,6 +135,8 @@ def _child_env(bytecode: bool, cache_dir: Path | None = None) -> dict[str, str]:
 def compile_bytecode() -> None:
     """What installing does, for the package and its dependencies: every module an `open` loads
     compiled once, by untimed opens of the demo (without the cache, a miss, a hit)."""
+    from synth_estates import DEMO
+
     with tempfile.TemporaryDirectory(prefix="lambdascope-bench-warmup-") as cache_dir:
         _one_open(DEMO, True)
         _one_open(DEMO, True, Path(cache_dir))
@@ -268,6 +268,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.child is not None:
         return _child(args.child, args.use_cache)
+    # (the parent's alone: the child imports only what `open` does, not the generator and boto3)
+    from synth_estates import DEMO, synth_snapshot
+
     bytecode = not args.no_bytecode
     if bytecode:
         compile_bytecode()

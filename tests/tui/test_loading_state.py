@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
 
 from analyzers.analysis import STAGES, Analysis
+from tests.paths import DEMO_SNAPSHOT
 from tui.viewmodels.loading import (
     AnalysisCancelled,
     Pending,
     StageProgress,
     run_abandonable,
+    snapshot_for_app,
     sub_title,
 )
 
@@ -69,3 +72,16 @@ def test_run_abandonable_stops_waiting_when_cancelled() -> None:
     assert not finished.is_set()  # the caller did not wait for the work
     release.set()
     assert finished.wait(30)  # which went on, on its own, and ended
+
+
+def test_a_snapshot_read_for_the_app_is_frozen_out_of_the_collectors_sight() -> None:
+    """`lambdascope open` reads the file before the app: its objects are frozen (`long_lived`),
+    so no full collection re-scans them before the table paints; the collector is back after."""
+    enabled = gc.isenabled()
+    before = gc.get_freeze_count()
+    try:
+        snapshot = snapshot_for_app(DEMO_SNAPSHOT)
+        assert gc.get_freeze_count() - before > 2 * len(snapshot.records)  # records and responses
+        assert gc.isenabled() == enabled
+    finally:
+        gc.unfreeze()  # (what the app's end does: release_long_lived)

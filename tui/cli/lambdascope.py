@@ -380,9 +380,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             use_cache=not args.no_cache,
         )
     if args.command == "open":
-        from estate.snapshot import load_snapshot
+        from tui.viewmodels.loading import snapshot_for_app
 
-        snapshot = load_snapshot(args.snapshot)  # read once: a bad file fails before the screen
+        snapshot = snapshot_for_app(args.snapshot)  # read once: a bad file fails before the screen
         return _run_tui(
             args.snapshot,
             snapshot,
