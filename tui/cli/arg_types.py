@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from pathlib import Path
 
 
@@ -59,3 +60,15 @@ def add_config(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="project settings and suppressions (default: ./lambdascope.toml if present)",
     )
+
+
+MAX_JOBS = 4
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on, at most MAX_JOBS (each job holds a forked copy's pages)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_JOBS))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -19,7 +18,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
 from tui.cli.actions_arg import actions_mode, add_actions_args
-from tui.cli.arg_types import add_as_of, add_config, iso_date, iso_datetime, non_negative, positive_int
+from tui.cli.arg_types import (
+    MAX_JOBS,
+    add_as_of,
+    add_config,
+    default_jobs,
+    iso_date,
+    iso_datetime,
+    non_negative,
+    positive_int,
+)
 
 if TYPE_CHECKING:
     from analyzers.findings.settings import Settings
@@ -101,18 +109,6 @@ def _add_config_arg(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="triage states file (default: lambdascope-triage.toml beside the config, else in .)",
     )
-
-
-MAX_JOBS = 4
-
-
-def default_jobs() -> int:
-    """The CPUs this process may run on, at most MAX_JOBS (each job holds a forked copy's pages)."""
-    try:
-        available = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        available = os.cpu_count() or 1
-    return max(1, min(available, MAX_JOBS))
 
 
 def _add_no_cache_arg(p: argparse.ArgumentParser) -> None:
