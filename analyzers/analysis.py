@@ -47,6 +47,7 @@ from analyzers.rule_workers import early_rules, run_rules
 from estate.graph.builder import build_graph
 from estate.graph.stores import store_classification
 from estate.model import Estate
+from estate.model.invoke_grants import ResourcePolicies
 from estate.model.load import load_estate
 from estate.snapshot import Snapshot
 
@@ -112,8 +113,10 @@ def _analyze(
     # forked workers start on the execution roles' `can` edges while this process builds the
     # graph and runs the escalation analysis (the second core was idle through both)
     classification = {arn: store_classification(s, tag) for arn, s in estate.data_stores.items()}
-    begun = begin_access(estate, model, classification, workers)
-    graph = build_graph(estate, classification_tag=tag)  # every node
+    documents = ResourcePolicies()  # every function's policy, parsed once for both
+    begun = begin_access(estate, model, classification, workers, documents)
+    graph = build_graph(estate, classification_tag=tag, policies=documents)  # every node
+    del documents
     progress("IAM escalation", 0, 1)
     iam = analyze_iam(estate, graph, today, model=model)  # adds the can-assume / escalates-to edges
     ctx = RuleContext(estate, graph, day, settings)

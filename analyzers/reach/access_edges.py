@@ -60,6 +60,7 @@ from analyzers.reach.store_sets import (
 )
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 from estate.model import Estate
+from estate.model.invoke_grants import ResourcePolicies
 from policy.catalogue import load_catalogue
 from policy.context import RequestContext
 from policy.document import Statement
@@ -110,12 +111,16 @@ class AccessAnalysis:
     """Computes the `can` edges of an estate (see the module docstring)."""
 
     def __init__(
-        self, estate: Estate, model: IamModel, classification: Mapping[str, str | None] | None = None
+        self,
+        estate: Estate,
+        model: IamModel,
+        classification: Mapping[str, str | None] | None = None,
+        documents: ResourcePolicies | None = None,
     ) -> None:
         self.model = model
         self.catalogue = load_catalogue()
         self.masks = form_masks(self.catalogue)
-        self.targets = build_targets(estate)
+        self.targets = build_targets(estate, documents)
         self.index = TargetIndex(self.targets)
         self.blocks = build_blocks(self.targets, classification or {})
         self.named = self._named_in_policies(self.targets)
@@ -528,14 +533,19 @@ _BATCH = 500  # principals whose edges go into the graph together
 
 
 def begin_access(
-    estate: Estate, iam_model: IamModel, classification: Mapping[str, str | None], workers: int = 1
+    estate: Estate,
+    iam_model: IamModel,
+    classification: Mapping[str, str | None],
+    workers: int = 1,
+    documents: ResourcePolicies | None = None,
 ) -> Begun:
     """The access stage begun before the graph and the IAM analysis' edges exist: with `workers`
     > 1, forked processes already answer the functions' execution roles (most of the
     principals), which need only the model and each store's `classification` (as the graph's
     store nodes will say it), while this process builds the graph and runs the escalation
-    analysis. `add_access_edges(..., begun=)` completes it; the graph is the same either way."""
-    analysis = AccessAnalysis(estate, iam_model, classification)
+    analysis. `add_access_edges(..., begun=)` completes it; the graph is the same either way.
+    `documents`: the resource policies' parses, kept for the graph builder (`build_graph`)."""
+    analysis = AccessAnalysis(estate, iam_model, classification, documents)
     return Begun(analysis, _execution_roles(iam_model), workers)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from analyzers.iam.grant import loose_regex
 from estate.model import Estate
+from estate.model.invoke_grants import ResourcePolicies
 from policy.catalogue import ActionCatalogue, iter_bits
 from policy.document import PolicyParseError
 from policy.request import NamedPolicy
@@ -92,20 +93,24 @@ def form_masks(catalogue: ActionCatalogue) -> dict[str, int]:
     return masks
 
 
-def _parse(name: str, text: str | None, arn: str, cache: dict[str, NamedPolicy | None]) -> NamedPolicy | None:
+def _parse(
+    name: str, text: str | None, arn: str, cache: dict[str, NamedPolicy | None], documents: ResourcePolicies
+) -> NamedPolicy | None:
     if not text:
         return None
     key = f"{arn}\n{text}"  # one per target: its name and ARN explain the statements it grants
     if key not in cache:
         try:
-            cache[key] = NamedPolicy.parse(name, text, "resource", arn=arn)
+            cache[key] = NamedPolicy(name, arn, documents.parse(text), "resource")
         except PolicyParseError:
             cache[key] = None
     return cache[key]
 
 
-def build_targets(estate: Estate) -> list[Target]:
-    """Every store, key and function as a target, with its policy parsed (once per text)."""
+def build_targets(estate: Estate, documents: ResourcePolicies | None = None) -> list[Target]:
+    """Every store, key and function as a target, with its policy parsed (once per text;
+    `documents`, shared with the graph builder, which reads the functions' policies again)."""
+    documents = documents if documents is not None else ResourcePolicies()
     parsed: dict[str, NamedPolicy | None] = {}
     out: list[Target] = []
     for store in estate.data_stores.values():
@@ -114,7 +119,9 @@ def build_targets(estate: Estate) -> list[Target]:
         )
         if store.kind == "db":
             forms = (*(forms or ("db",)), "db-user")
-        policy = _parse(f"{store.name} {store.kind} policy", store.resource_policy, store.arn, parsed)
+        policy = _parse(
+            f"{store.name} {store.kind} policy", store.resource_policy, store.arn, parsed, documents
+        )
         note = None
         if store.resource_policy and policy is None:
             note = "the resource policy could not be parsed"
@@ -135,12 +142,12 @@ def build_targets(estate: Estate) -> list[Target]:
         )
     for key in estate.kms_keys.values():
         name = key.aliases[0] if key.aliases else key.id
-        policy = _parse(f"{name} key policy", key.policy, key.arn, parsed)
+        policy = _parse(f"{name} key policy", key.policy, key.arn, parsed, documents)
         note = None if policy is not None else "the key policy was not collected or could not be parsed"
         out.append(Target(key.arn, "key", name, key.account, key.region, ("key",), policy, note))
     for fn in estate.functions:
         text = fn.policy.text if fn.policy else None
-        policy = _parse(f"{fn.name} function policy", text, fn.arn, parsed)
+        policy = _parse(f"{fn.name} function policy", text, fn.arn, parsed, documents)
         note = "the function policy could not be parsed" if text and policy is None else None
         out.append(
             Target(fn.arn, "function", fn.name, fn.account, fn.region, ("function",), policy, note, fn.tags)

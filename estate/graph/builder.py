@@ -132,12 +132,16 @@ def _add_iam(graph: nx.MultiDiGraph, estate: Estate) -> None:
             )
 
 
-def build_graph(estate: Estate, *, classification_tag: str | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    estate: Estate, *, classification_tag: str | None = None, policies: ResourcePolicies | None = None
+) -> nx.MultiDiGraph:
     """The estate's graph. `classification_tag` names the tag that classifies a data store
-    (None: the classification parsed at load, see estate/graph/stores.py)."""
+    (None: the classification parsed at load, see estate/graph/stores.py). `policies`: resource
+    policy texts parsed already (the analysis' access stage parses every function's first)."""
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.add_node(INTERNET, kind="internet", label="internet")
-    policies = ResourcePolicies()  # each function's policy parsed once, for grants and triggers
+    # each function's policy parsed once, for grants and triggers
+    policies = policies if policies is not None else ResourcePolicies()
     for fn in estate.functions:
         _add_function(graph, fn)
         _add_url(graph, fn)

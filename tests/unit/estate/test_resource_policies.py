@@ -54,3 +54,30 @@ def test_the_demo_graph_is_the_same_with_one_parse_per_policy() -> None:
         grants, problems = grants_from_policy(fn)
         drawn = [d["grant"] for _u, _v, d in graph.in_edges(fn.arn, data=True) if "grant" in d]
         assert all(grant in grants for grant in drawn) and not problems
+
+
+def test_the_access_targets_and_the_graph_share_one_parse_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`analyze` parses every function's policy for the access targets first; the graph builder
+    then reads the same parses: the same graph and targets, one parse per text in all."""
+    from analyzers.reach import access_targets
+    from estate.model import invoke_grants
+
+    estate = load_estate(load_snapshot(DEMO_SNAPSHOT))
+    alone_targets, alone_graph = access_targets.build_targets(estate), build_graph(estate)
+    parsed: list[str] = []
+
+    def counted(text: str, *, resource_policy: bool = False) -> object:
+        parsed.append(text)
+        return parse_policy(text, resource_policy=resource_policy)
+
+    monkeypatch.setattr(invoke_grants, "parse_policy", counted)
+    documents = ResourcePolicies()
+    targets = access_targets.build_targets(estate, documents)
+    after_targets = len(parsed)
+    graph = build_graph(estate, policies=documents)
+    assert targets == alone_targets
+    assert list(graph.edges(keys=True, data=True)) == list(alone_graph.edges(keys=True, data=True))
+    assert list(graph.nodes(data=True)) == list(alone_graph.nodes(data=True))
+    texts = {fn.policy.text for fn in estate.functions if fn.policy is not None}
+    assert len(texts) > 10 and texts <= set(parsed)
+    assert len(parsed) == len(set(parsed)) == after_targets  # the builder parsed nothing again
