@@ -15,10 +15,10 @@ where too few execution roles are known to be worth a fork, as on an account of 
 20 functions, on the whole list once it is known), and `meanwhile` (the IAM rules, which need
 no `can` edge). Workers are forked (copy-on-write, nothing to re-load) and send back plain
 data (edge attributes, and for a store set the block index and pattern the parent draws it
-from) over a pipe. A worker that fails or cannot be forked
-costs time, never an answer: the runs it claimed are computed here. Forking is for the headless
-commands only: a process with other threads running (the TUI, a test runner's worker) answers
-every run itself, and so does a platform without `os.fork`.
+from) over a pipe. A worker that fails or cannot be forked costs time, never an answer: the
+runs it claimed are computed here. Forking is for the headless commands only: a process with
+other threads running (the TUI, a test runner's worker) answers every run itself, and so does a
+platform without `os.fork`.
 """
 
 from __future__ import annotations
