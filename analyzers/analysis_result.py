@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from analyzers.findings.model import Finding, SettledFindings, Severity, Suppression, sort_findings
 from analyzers.findings.settings import Settings
@@ -36,14 +36,34 @@ class Analysis(SettledFindings):
     estate: Estate
     graph: nx.MultiDiGraph
     today: dt.date
-    raw_findings: tuple[Finding, ...] = field(default=(), repr=False)
+    raw_findings: tuple[Finding, ...] = field(default=(), repr=False)  # in report order (sort_findings)
     settings: Settings = field(default_factory=Settings)
     iam: IamAnalysis | None = field(default=None, repr=False)  # model, escalation edges, paths
     anomalies: AnomalyScoring | None = field(default=None, repr=False)  # windows behind anomaly.*
     findings: tuple[Finding, ...] = ()
-    by_resource: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict, repr=False)
+    # None: indexed from `findings` when first read (`by_resource`); the headless commands never do
+    resource_index: Mapping[str, tuple[Finding, ...]] | None = field(default=None, repr=False)
     expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
     unused_suppressions: tuple[Suppression, ...] = ()  # in force but matching nothing
+
+    @property
+    def by_resource(self) -> Mapping[str, tuple[Finding, ...]]:
+        """`findings` by resource, in report order (made on the first reading: 0.5 s at 100,000
+        functions, which no headless command spends)."""
+        index = self.resource_index
+        if index is None:
+            grouped: dict[str, list[Finding]] = defaultdict(list)
+            for finding in self.findings:
+                grouped[finding.resource].append(finding)
+            index = {arn: tuple(found) for arn, found in grouped.items()}
+            object.__setattr__(self, "resource_index", index)  # (the same for every reader)
+        return index
+
+    def indexed(self) -> Self:
+        """This analysis, its `by_resource` made now: a worker thread calls it before handing
+        the analysis to the panes, which read the index on the UI thread."""
+        self.by_resource  # noqa: B018  (the property makes it)
+        return self
 
     def findings_for(self, arn: str) -> list[Finding]:
         return list(self.by_resource.get(arn, ()))
@@ -81,14 +101,11 @@ def settled(analysis: Analysis) -> Analysis:
     """The analysis with its settings applied to the rules' findings: severity overrides, then
     suppressions; the result indexed by resource."""
     collected = collected_at(analysis.estate.manifest.created_at)
-    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today, collected)
-    by_resource: dict[str, list[Finding]] = defaultdict(list)
-    for finding in outcome.findings:
-        by_resource[finding.resource].append(finding)
+    outcome = settle(analysis.raw_findings, analysis.settings, analysis.today, collected, in_order=True)
     return replace(
         analysis,
         findings=tuple(outcome.findings),
-        by_resource={arn: tuple(found) for arn, found in by_resource.items()},
+        resource_index=None,
         expired_suppressions=outcome.expired,
         unused_suppressions=outcome.unused,
     )

@@ -292,7 +292,7 @@ class LambdascopeApp(BaselineComparison):
 
                 return analyze(estate, self.today, self._settings, partial(forward, self._show_stage))
 
-        return run_abandonable(run, worker.cancelled_event)
+        return run_abandonable(lambda: run().indexed(), worker.cancelled_event)
 
     def _analyse_via_cache(
         self, estate: Estate, slot: CacheSlot, verified: Verified | None, forward: Callable[..., None]
@@ -312,7 +312,7 @@ class LambdascopeApp(BaselineComparison):
             self._cache_slot = slot
             return analysis
         forward(self._show_stage, CACHED_STAGES[0], 0, 1)
-        first = findings_first(estate, entry, slot.key.today, self._settings)
+        first = findings_first(estate, entry, slot.key.today, self._settings).indexed()
         del entry
         # As for the first paint: the analyzers are loaded and the graph built once the findings
         # are drawn, not while the UI thread refills the tables (the two would share the GIL).

@@ -238,6 +238,8 @@ def apply_triage(
     """Each finding with its triage from `book` (a finding without one is returned as is, the same
     object). A `resolved` mark set before the snapshot was `collected` is re-opened: the finding
     is still there. Without a collection time nothing is re-opened."""
+    if not book:  # nothing triaged (most runs): one pass, no look-up per finding
+        return [f if f.triage is None else replace(f, triage=None) for f in findings]
     out: list[Finding] = []
     for finding in findings:
         triage = book.get(finding.id)

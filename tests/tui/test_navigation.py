@@ -313,7 +313,7 @@ async def test_a_finding_on_another_resource_opens_its_own_detail(analysis: Anal
         evidence=(Evidence("statement", {"Effect": "Allow", "Action": "*"}), Evidence("Sid", "X")),
         id="",
     )
-    moved = dataclasses.replace(analysis, findings=[finding], by_resource={role_arn: [finding]})
+    moved = dataclasses.replace(analysis, findings=[finding], resource_index={role_arn: [finding]})
     app = create_app(analysis=moved)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

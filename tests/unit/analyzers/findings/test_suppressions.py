@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from analyzers.analysis import analyze
-from analyzers.findings.model import Evidence, Finding, Severity, Suppression
+from analyzers.findings.model import Evidence, Finding, Severity, Suppression, sort_findings
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from analyzers.findings.suppressions import apply_severity_overrides, apply_suppressions
+from analyzers.findings.suppressions import apply_severity_overrides, apply_suppressions, settle
 from estate.errors import LambdascopeError
 from estate.model import Estate
 from estate.model.load import load_estate
@@ -124,3 +124,57 @@ def test_analyze_rejects_settings_naming_no_rule() -> None:
     bad = Settings(severity_overrides={"reach.publik-invoke": Severity.LOW})
     with pytest.raises(LambdascopeError, match="no such rule"):
         analyze(_public_estate(), TODAY, bad)
+
+
+def _in_report_order() -> list[Finding]:
+    found = [
+        Finding(RULES.get("iam.admin"), "arn:aws:iam::1:role/a", "t", Severity.CRITICAL),
+        Finding(RULES.get("reach.public-invoke"), fn_arn("web"), "t", Severity.HIGH),
+        Finding(RULES.get("config.no-dlq"), fn_arn("web"), "t", Severity.LOW),
+    ]
+    assert sort_findings(found) == found
+    return found
+
+
+def test_findings_in_report_order_come_out_as_they_went_in_when_no_override_moves_one() -> None:
+    raw = _in_report_order()
+    settings = Settings(severity_overrides={"iam.admin": Severity.CRITICAL})  # re-rates nothing
+    out = settle(raw, settings, TODAY, in_order=True).findings
+    assert out == raw and all(a is b for a, b in zip(out, raw, strict=True))
+
+
+def test_a_re_rated_finding_moves_to_its_new_place_even_from_report_order() -> None:
+    raw = _in_report_order()
+    settings = Settings(severity_overrides={"config.no-dlq": Severity.CRITICAL})
+    out = settle(raw, settings, TODAY, in_order=True).findings
+    assert [f.rule.id for f in out] == ["config.no-dlq", "iam.admin", "reach.public-invoke"]
+    assert out == sort_findings(out)
+
+
+def test_findings_not_said_to_be_in_order_are_sorted() -> None:
+    raw = _in_report_order()[::-1]
+    assert settle(raw, Settings(), TODAY).findings == _in_report_order()
+
+
+def test_without_suppressions_a_finding_that_carried_one_comes_out_open() -> None:
+    s = Suppression("reach.public-invoke", "partner", "alice")
+    (carried,) = apply_suppressions([_finding()], [s], TODAY).findings
+    plain = _finding("iam.admin", "arn:aws:iam::1:role/x")
+    outcome = apply_suppressions([carried, plain], [], TODAY)
+    cleared, same = outcome.findings
+    assert cleared.suppression is None and cleared.status == "open" and cleared.id == carried.id
+    assert same is plain  # untouched findings are passed on as themselves (cached texts rely on it)
+    assert outcome.expired == () and outcome.unused == () and outcome.suppressed == 0
+
+
+def test_an_analysis_indexes_its_settled_findings_by_resource_on_first_reading() -> None:
+    partner = Suppression("reach.public-invoke", "partner", "alice", resource=fn_arn("web"))
+    tuned = analyze(_public_estate(), TODAY, Settings(suppressions=(partner,)))
+    assert tuned.resource_index is None  # not made by the analysis: the headless commands never read it
+    expected: dict[str, list[Finding]] = {}
+    for finding in tuned.findings:
+        expected.setdefault(finding.resource, []).append(finding)
+    assert {arn: list(found) for arn, found in tuned.by_resource.items()} == expected
+    assert tuned.indexed() is tuned and tuned.resource_index is tuned.by_resource
+    back = tuned.with_settings(Settings())  # re-settled: indexed afresh, from its own findings
+    assert back.resource_index is None and back.findings_for(fn_arn("web"))[0].suppression is None

@@ -176,6 +176,7 @@ def test_untriaged_findings_are_returned_as_they_were() -> None:
     assert out[0] is f and out[1].status == "acknowledged"
     stale = replace(f, triage=Triage("acknowledged", "a", T0))
     assert apply_triage([stale], TriageBook(), None)[0].triage is None
+    assert apply_triage([f], TriageBook(), None)[0] is f  # an empty book passes each one on as itself
 
 
 def test_a_suppression_wins_over_a_triage_state() -> None:
