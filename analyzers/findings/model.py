@@ -349,8 +349,17 @@ def _severity(fields: Mapping[str, JSONValue]) -> Severity:
 
 
 def finding_id(rule_id: str, resource: str, path: Iterable[str] = ()) -> str:
-    """Stable across runs and versions: a hash of rule, resource and path only."""
-    material = json.dumps([rule_id, resource, list(path)], separators=(",", ":"))
+    """Stable across runs and versions: a hash of rule, resource and path only, as
+    `json.dumps([rule_id, resource, list(path)], separators=(",", ":"))` spells them. Strings
+    that JSON writes as they are (printable ASCII, no quote or backslash: every id and ARN
+    AWS makes) are joined here, in half the time: one call per finding, 570,000 at 100,000
+    functions."""
+    steps = tuple(path)
+    joined = "".join((rule_id, resource, *steps))
+    if joined.isascii() and joined.isprintable() and '"' not in joined and "\\" not in joined:
+        material = '["' + rule_id + '","' + resource + '",[' + ",".join(['"' + s + '"' for s in steps]) + "]]"
+    else:
+        material = json.dumps([rule_id, resource, list(steps)], separators=(",", ":"))
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
