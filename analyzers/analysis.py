@@ -110,10 +110,12 @@ def _analyze(
     tag = settings.classification_tag_key
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
     model = IamModel(estate, as_of=today)
-    # forked workers start on the execution roles' `can` edges while this process builds the
-    # graph and runs the escalation analysis (the second core was idle through both)
+    # forked workers start on the execution roles' `can` edges (each making its own access
+    # analysis first) while this process builds the graph and runs the escalation analysis
+    # (the second core was idle through both); this process makes its access analysis when
+    # the access stage begins
     classification = {arn: store_classification(s, tag) for arn, s in estate.data_stores.items()}
-    documents = ResourcePolicies()  # every function's policy, parsed once for both
+    documents = ResourcePolicies()  # every function's policy, parsed once here for both
     begun = begin_access(estate, model, classification, workers, documents)
     graph = build_graph(estate, classification_tag=tag, policies=documents)  # every node
     del documents

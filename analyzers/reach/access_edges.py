@@ -32,6 +32,7 @@ a reviewer can act on beyond "this role may invoke every function".
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -543,10 +544,12 @@ def begin_access(
     > 1, forked processes already answer the functions' execution roles (most of the
     principals), which need only the model and each store's `classification` (as the graph's
     store nodes will say it), while this process builds the graph and runs the escalation
-    analysis. `add_access_edges(..., begun=)` completes it; the graph is the same either way.
-    `documents`: the resource policies' parses, kept for the graph builder (`build_graph`)."""
-    analysis = AccessAnalysis(estate, iam_model, classification, documents)
-    return Begun(analysis, _execution_roles(iam_model), workers)
+    analysis. Each worker makes its own `AccessAnalysis`; this process makes its own when the
+    access stage needs it (`Begun.analysis`). `add_access_edges(..., begun=)` completes it; the
+    graph is the same either way. `documents`: the resource policies' parses, shared with the
+    graph builder (`build_graph`): whichever comes first parses each text."""
+    make = functools.partial(AccessAnalysis, estate, iam_model, classification, documents)
+    return Begun(None, _execution_roles(iam_model), workers, make=make)
 
 
 def classification_of(graph: nx.MultiDiGraph, estate: Estate) -> dict[str, str | None]:

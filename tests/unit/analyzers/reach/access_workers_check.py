@@ -75,6 +75,13 @@ def begun_early() -> dict[str, Any]:
     ):
         one = drawn_after_iam(demo, 1, early=False)
         early = drawn_after_iam(demo, 2, early=True)
+        # the workers make their own access analysis; this process makes its own only when
+        # the access stage reads it
+        begun = begin_access(
+            demo, IamModel(demo), {a: s.classification for a, s in demo.data_stores.items()}, 2
+        )
+        lazy = begun._analysis is None and bool(begun._started)
+        lazy = lazy and len(list(begun.edges(sorted(roles)))) == len(roles) and begun._analysis is not None
         with mock.patch.object(access_workers, "_work", failing):
             failed = drawn_after_iam(demo, 2, early=True)
         # too few principals known early to fork (as on an IAM-dense account, a handful of
@@ -86,8 +93,8 @@ def begun_early() -> dict[str, Any]:
             forks.append(os.getpid())
             return real_start(*args)
 
-        def one_role_early(analysis: Any, early: Any, workers: int) -> access_workers.Begun:
-            return access_workers.Begun(analysis, early[:1], workers)
+        def one_role_early(analysis: Any, early: Any, workers: int, make: Any = None) -> access_workers.Begun:
+            return access_workers.Begun(analysis, early[:1], workers, make=make)
 
         with (
             mock.patch.object(access_edges, "Begun", one_role_early),
@@ -98,6 +105,7 @@ def begun_early() -> dict[str, Any]:
         "demo_roles": len(roles),
         "demo_late": len(late),
         "begun_early": early == one,
+        "made_where_needed": lazy,
         "begun_early_failed": failed == one,
         "forked_late": forked_late == one and forks == [parent],
     }

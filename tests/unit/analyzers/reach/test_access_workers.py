@@ -103,6 +103,7 @@ def test_workers_draw_the_graph_one_process_draws() -> None:
     # begun before the IAM analysis on the execution roles, with a principal found only after
     assert result["demo_roles"] >= 2 * 5 and result["demo_late"] > 0
     assert result["begun_early"]
+    assert result["made_where_needed"]  # each worker makes its own analysis; this process when read
     assert result["begun_early_failed"]  # the run a failed worker claimed answered here
     assert result["forked_late"]  # too few execution roles: one worker forked on the whole list
 
