@@ -42,7 +42,7 @@ class Analysis(SettledFindings):
     anomalies: AnomalyScoring | None = field(default=None, repr=False)  # windows behind anomaly.*
     findings: tuple[Finding, ...] = ()
     # None: indexed from `findings` when first read (`by_resource`); the headless commands never do
-    resource_index: Mapping[str, tuple[Finding, ...]] | None = field(default=None, repr=False)
+    resource_index: Mapping[str, tuple[Finding, ...]] | None = field(default=None, repr=False, compare=False)
     expired_suppressions: tuple[Suppression, ...] = ()  # past their date: their findings are open
     unused_suppressions: tuple[Suppression, ...] = ()  # in force but matching nothing
 
@@ -99,7 +99,7 @@ class Analysis(SettledFindings):
 
 def settled(analysis: Analysis) -> Analysis:
     """The analysis with its settings applied to the rules' findings: severity overrides, then
-    suppressions; the result indexed by resource."""
+    suppressions, then triage states (indexed by resource when first read: `by_resource`)."""
     collected = collected_at(analysis.estate.manifest.created_at)
     outcome = settle(analysis.raw_findings, analysis.settings, analysis.today, collected, in_order=True)
     return replace(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -176,5 +177,6 @@ def test_an_analysis_indexes_its_settled_findings_by_resource_on_first_reading()
         expected.setdefault(finding.resource, []).append(finding)
     assert {arn: list(found) for arn, found in tuned.by_resource.items()} == expected
     assert tuned.indexed() is tuned and tuned.resource_index is tuned.by_resource
+    assert dataclasses.replace(tuned, resource_index=None) == tuned  # indexed or not, the same analysis
     back = tuned.with_settings(Settings())  # re-settled: indexed afresh, from its own findings
     assert back.resource_index is None and back.findings_for(fn_arn("web"))[0].suppression is None
