@@ -6,6 +6,7 @@ the app can fill and read the cache without importing the CLI."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import orjson
 
@@ -31,3 +32,24 @@ def finding_text(finding: Finding) -> bytes:
     if not plain:
         text = json.dumps(data, indent=2, ensure_ascii=True).encode("ascii")
     return text.replace(b"\n", b"\n    ")
+
+
+_BLOCK_HEAD = b'{\n  "findings": [\n    '
+_BLOCK_TAIL = b"\n  ]\n}"
+SEPARATOR = b",\n    "  # between two findings' texts in the document
+
+
+def joined_texts(findings: Sequence[Finding]) -> bytes:
+    """`SEPARATOR.join(finding_text(f) for f in findings)`, made by one orjson call where every
+    text is plain: the findings as a list at the document's depth, already indented there, so
+    no text is made, checked and re-indented one by one (at 100,000 functions the JSON is the
+    one stage on one core after the analysis). Anything else, text by text."""
+    data = {"findings": [f.to_json() for f in findings]}
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+        plain = bool(findings) and text.isascii() and b"\x7f" not in text
+    except (TypeError, orjson.JSONEncodeError):
+        plain = False
+    if not plain:
+        return SEPARATOR.join(finding_text(f) for f in findings)
+    return text[len(_BLOCK_HEAD) : -len(_BLOCK_TAIL)]

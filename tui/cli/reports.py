@@ -30,13 +30,14 @@ from analyzers.findings.model import (
 )
 from analyzers.findings.triage import count_by_status
 from estate.text import escape_control
-from tui.cache.finding_text import Text, finding_text
+from tui.cache.finding_text import SEPARATOR, Text, finding_text, joined_texts
 
 if TYPE_CHECKING:
     from analyzers.analysis import Analysis
 
 FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif", "ocsf", "asff")
+_BLOCK = 500  # findings per `joined_texts` call: about 0.75 MB of JSON
 STREAMED = ("json", "ocsf", "asff")  # written as they are made (`write_report`), never one string
 NEEDS_EVIDENCE = ("markdown", "sarif", "ocsf", "asff")  # not from a report with cached texts
 # `suppression`: who accepted the risk, until when, and why (empty for open findings);
@@ -154,12 +155,18 @@ def json_chunks(report: FindingsReport) -> Iterator[Text]:
     (ASCII only)."""
     head = json.dumps(_json_header(report), indent=2, ensure_ascii=True)
     yield head[: -len("\n}")].encode("ascii") + b',\n  "findings": ['
-    texts = report.texts or [None] * len(report.findings)
     separator = b"\n    "
-    for finding, text in zip(report.findings, texts, strict=True):
-        yield separator
-        yield text if text is not None else finding_text(finding)
-        separator = b",\n    "
+    if not report.texts:  # a block of findings at a time (`joined_texts`)
+        findings = report.findings
+        for at in range(0, len(findings), _BLOCK):
+            yield separator
+            yield joined_texts(findings[at : at + _BLOCK])
+            separator = SEPARATOR
+    else:  # from the analysis cache: each finding's own text, where no setting touched it
+        for finding, text in zip(report.findings, report.texts, strict=True):
+            yield separator
+            yield text if text is not None else finding_text(finding)
+            separator = SEPARATOR
     yield b"\n  ]\n}" if report.findings else b"]\n}"
 
 

@@ -108,3 +108,21 @@ def test_orjson_escapes_ascii_controls_as_json_dumps_does(monkeypatch: pytest.Mo
 def test_hostile_strings_are_byte_for_byte_what_json_dumps_wrote() -> None:
     report = _hostile_report((Evidence(HOSTILE, {HOSTILE: [HOSTILE, 1, 2.5, True, None]}),))
     assert findings_json(report) == _as_json_dumps_wrote_it(report)
+
+
+@pytest.mark.parametrize("block", [1, 7, 500])
+def test_findings_written_a_block_at_a_time_are_the_findings_written_one_by_one(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.cli.reports
+
+    demo = FindingsReport.of(analysed_demo())
+    hostile = _hostile_report((Evidence(HOSTILE, {HOSTILE: [HOSTILE, 2**80]}),)).findings
+    # plain blocks, and blocks with a finding only json.dumps writes, across block boundaries
+    findings = (*demo.findings[:20], *hostile, *demo.findings[20:45], hostile[0], *demo.findings[45:])
+    report = replace(demo, findings=findings)
+    monkeypatch.setattr(tui.cli.reports, "_BLOCK", block)
+    document = findings_json(report)
+    assert document == _as_json_dumps_wrote_it(report)
+    one_by_one = b",\n    ".join(finding_text(f) for f in findings)
+    assert document.encode("ascii").count(one_by_one) == 1
