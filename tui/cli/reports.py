@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 FINDINGS_SCHEMA = "lambdascope.findings/1"
 FORMATS = ("json", "markdown", "csv", "sarif", "ocsf", "asff")
-_BLOCK = 500  # findings per `joined_texts` call: about 0.75 MB of JSON
+_BLOCK = 500  # findings per `joined_texts` call at most (`_blocks`)
+_BLOCK_BYTES = 1 << 20  # the JSON a block aims at
 STREAMED = ("json", "ocsf", "asff")  # written as they are made (`write_report`), never one string
 NEEDS_EVIDENCE = ("markdown", "sarif", "ocsf", "asff")  # not from a report with cached texts
 # `suppression`: who accepted the risk, until when, and why (empty for open findings);
@@ -156,11 +157,10 @@ def json_chunks(report: FindingsReport) -> Iterator[Text]:
     head = json.dumps(_json_header(report), indent=2, ensure_ascii=True)
     yield head[: -len("\n}")].encode("ascii") + b',\n  "findings": ['
     separator = b"\n    "
-    if not report.texts:  # a block of findings at a time (`joined_texts`)
-        findings = report.findings
-        for at in range(0, len(findings), _BLOCK):
+    if not report.texts:  # a block of findings at a time (`joined_texts`, `_blocks`)
+        for block in _blocks(report.findings):
             yield separator
-            yield joined_texts(findings[at : at + _BLOCK])
+            yield block
             separator = SEPARATOR
     else:  # from the analysis cache: each finding's own text, where no setting touched it
         for finding, text in zip(report.findings, report.texts, strict=True):
@@ -168,6 +168,25 @@ def json_chunks(report: FindingsReport) -> Iterator[Text]:
             yield text if text is not None else finding_text(finding)
             separator = SEPARATOR
     yield b"\n  ]\n}" if report.findings else b"]\n}"
+
+
+def _blocks(findings: Sequence[Finding]) -> Iterator[bytes]:
+    """The findings' `joined_texts`, a block at a time: never across two rules (report order
+    keeps a rule's findings together), each rule's first block one finding, and each next block
+    as many findings (at most `_BLOCK`) as the last block's size per finding says fit in
+    `_BLOCK_BYTES`. A finding's evidence may list thousands of stores (3 MB of JSON at 100,000
+    functions), so a block sized by count alone held up to a gigabyte at once."""
+    at, count, rule = 0, 1, None
+    while at < len(findings):
+        if findings[at].rule.id != rule:
+            rule, count = findings[at].rule.id, 1
+        end = at + 1
+        while end < min(at + count, len(findings)) and findings[end].rule.id == rule:
+            end += 1
+        text = joined_texts(findings[at:end])
+        count = max(1, min(_BLOCK, (end - at) * _BLOCK_BYTES // max(len(text), 1)))
+        at = end
+        yield text
 
 
 def _suppressed_line(report: FindingsReport) -> str:

@@ -126,3 +126,27 @@ def test_findings_written_a_block_at_a_time_are_the_findings_written_one_by_one(
     assert document == _as_json_dumps_wrote_it(report)
     one_by_one = b",\n    ".join(finding_text(f) for f in findings)
     assert document.encode("ascii").count(one_by_one) == 1
+
+
+def test_a_block_never_spans_two_rules_and_shrinks_to_what_its_findings_weigh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tui.cli.reports
+
+    findings = FindingsReport.of(analysed_demo()).findings
+    blocks: list[list[str]] = []
+    real = tui.cli.reports.joined_texts
+
+    def recorded(block: Any) -> bytes:
+        blocks.append([f.rule.id for f in block])
+        return real(block)
+
+    monkeypatch.setattr(tui.cli.reports, "joined_texts", recorded)
+    one_by_one = b",\n    ".join(finding_text(f) for f in findings)
+    assert b",\n    ".join(tui.cli.reports._blocks(findings)) == one_by_one
+    assert all(len(set(rules)) == 1 for rules in blocks)  # never two rules in one block
+    assert sum(map(len, blocks)) == len(findings) and max(map(len, blocks)) > 1
+    blocks.clear()
+    monkeypatch.setattr(tui.cli.reports, "_BLOCK_BYTES", 1)  # every finding weighs more than that
+    assert b",\n    ".join(tui.cli.reports._blocks(findings)) == one_by_one
+    assert [len(b) for b in blocks] == [1] * len(findings)
