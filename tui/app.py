@@ -194,7 +194,7 @@ class LambdascopeApp(BaselineComparison):
         self.building: StageProgress | None = None
         self._use_cache = use_cache
         self._cache_slot: CacheSlot | None = None  # a miss: where to keep the analysis once shown
-        self._preloaded = analysis
+        self._preloaded = analysis.indexed() if analysis is not None else None  # (before the app runs)
         self._collection = collection
         self._cancel_collection = threading.Event()
         self.refresh_metrics = refresh_metrics if collection is not None else None

@@ -36,7 +36,8 @@ class AnalysisChanged(Message):
 
     def __init__(self, analysis: Analysis, base: Analysis, notice: str | None = None) -> None:
         super().__init__()
-        self.analysis, self.base, self.notice = analysis, base, notice
+        # indexed where the change was made: a worker's (a metrics refresh) off the UI thread
+        self.analysis, self.base, self.notice = analysis.indexed(), base, notice
 
     def replayed_on(self, current: Analysis) -> Analysis:
         """The change as of `current`. A change computed from an analysis another change has

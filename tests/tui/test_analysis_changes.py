@@ -258,3 +258,16 @@ def test_bad_snapshot_fails_before_the_tui(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert err.startswith("lambdascope: error:") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def test_a_change_arrives_indexed_by_resource_and_so_does_an_analysis_given_to_the_app(
+    demo_analysis: Analysis,
+) -> None:
+    """Indexed where it was made (a metrics refresh's worker thread, or before the app runs),
+    so no pane builds the index on the UI thread."""
+    fresh = demo_analysis.with_settings(Settings())
+    assert fresh.resource_index is None
+    assert AnalysisChanged(fresh, demo_analysis).analysis.resource_index is not None
+    given = demo_analysis.with_settings(Settings())
+    create_app(analysis=given, today=TODAY)
+    assert given.resource_index is not None
