@@ -23,15 +23,25 @@ def finding_text(finding: Finding) -> bytes:
     both raw, json escapes them), or on a value orjson does not take, json.dumps writes it.
     orjson spells floats between 1e-9 and 1e-4 without an exponent (0.00001, not 1e-05: the same
     number, parsed) and NaN or infinity, which are not JSON, as null (json.dumps: NaN)."""
-    data = finding.to_json()
-    try:
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        plain = text.isascii() and b"\x7f" not in text
-    except (TypeError, orjson.JSONEncodeError):
-        plain = False
-    if not plain:
+    return _text_of(finding.to_json())
+
+
+def _text_of(data: dict[str, object]) -> bytes:
+    """`finding_text` of a finding's `to_json()`."""
+    text = _plain_json(data)
+    if text is None:
         text = json.dumps(data, indent=2, ensure_ascii=True).encode("ascii")
     return text.replace(b"\n", b"\n    ")
+
+
+def _plain_json(data: object) -> bytes | None:
+    """orjson's indented text of `data` where it is what json.dumps(..., indent=2,
+    ensure_ascii=True) writes (plain ASCII, no DEL); None where it is not, or orjson refuses."""
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return text if text.isascii() and b"\x7f" not in text else None
 
 
 _BLOCK_HEAD = b'{\n  "findings": [\n    '
@@ -44,12 +54,8 @@ def joined_texts(findings: Sequence[Finding]) -> bytes:
     text is plain: the findings as a list at the document's depth, already indented there, so
     no text is made, checked and re-indented one by one (at 100,000 functions the JSON is the
     one stage on one core after the analysis). Anything else, text by text."""
-    data = {"findings": [f.to_json() for f in findings]}
-    try:
-        text = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        plain = bool(findings) and text.isascii() and b"\x7f" not in text
-    except (TypeError, orjson.JSONEncodeError):
-        plain = False
-    if not plain:
-        return SEPARATOR.join(finding_text(f) for f in findings)
+    data = [f.to_json() for f in findings]
+    text = _plain_json({"findings": data}) if data else None
+    if text is None:
+        return SEPARATOR.join(_text_of(d) for d in data)
     return text[len(_BLOCK_HEAD) : -len(_BLOCK_TAIL)]
