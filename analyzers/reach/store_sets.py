@@ -28,6 +28,12 @@ member's (an SNS topic's default policy, a bucket policy written from one templa
 functions, 1,500 wildcard roles x 2,400 such stores were 3.6 million edges). The set edge is
 evaluated on one member, so its evidence cites that member's policy; `member_grant` in grants.py
 names each member's own.
+
+KMS keys are blocked the same way: a key's policy is required (IAM alone grants nothing on a
+key), and keys whose policies read alike (the console's default, which delegates to the
+account, or one template) require the same of every principal. At 100,000 functions, ~800
+administrator-like roles x 500 such keys were 400,000 edges. A key whose policy was not
+collected is judged alone, as any target with a `policy_note`.
 """
 
 from __future__ import annotations
@@ -89,7 +95,7 @@ def build_blocks(targets: Iterable[Target], classification: Mapping[str, str | N
     """Blocks of more than STORE_FANOUT stores (smaller ones gain nothing from a set)."""
     grouped: dict[tuple[str, str, str, str, tuple[str, ...], object], list[Target]] = defaultdict(list)
     for target in targets:
-        if target.kind in ("key", "function") or target.policy_note is not None:
+        if target.kind == "function" or target.policy_note is not None:
             continue
         shape = None if target.policy is None else policy_shape(target)
         if target.policy is not None and shape is None:
