@@ -55,10 +55,8 @@ from analyzers.reach.access_levels import AccessResult, EdgeAttributes
 from analyzers.reach.access_store_sets import Item, SetEdge, StoreSetPlanner, draw_set, wide
 from analyzers.reach.access_targets import Target, TargetIndex, build_targets, form_masks, representatives
 from analyzers.reach.access_workers import Begun
-from analyzers.reach.store_sets import (
-    Block,
-    build_blocks,
-)
+from analyzers.reach.excepted_alike import ExceptedAlike
+from analyzers.reach.store_sets import Block, build_blocks
 from estate.graph.derived import DerivedEdge, add_derived_edges, add_set_node
 from estate.model import Estate
 from estate.model.invoke_grants import ResourcePolicies
@@ -128,6 +126,7 @@ class AccessAnalysis:
         self.sets = StoreSetPlanner(self, self.index, self.blocks, self.named)
         self.block_of = self.sets.block_of
         self.set_nodes = self.sets.set_nodes  # every store-set node an edge leads to
+        self._alike = ExceptedAlike(self, self.block_of, self.sets.member_arns)
         # what a grant on every target of a form must still evaluate one by one: the targets in
         # no block (and, per principal, the blocks it has no set edge into and the exceptions)
         self._unblocked = {
@@ -442,8 +441,11 @@ class AccessAnalysis:
         for edge in sets:
             if edge.attrs is not None:
                 yield self.sets.summary_edge(edge)
+        excepted = self._alike.worth_grouping(sets)
         for target_arn, (target, target_items) in work.items():
-            attrs = self.edge(arn, target, target_items)
+            # stores a set excepts because another grant names them too: answered per group alike
+            evaluator = self._alike if target_arn in excepted else self
+            attrs = evaluator.edge(arn, target, target_items)
             if attrs is not None:
                 yield target_arn, attrs
 
@@ -527,6 +529,7 @@ class AccessAnalysis:
         functions they held gigabytes by the end."""
         for cache in (self._decisions, self._relevant_cache, self._attrs, self._classes, self._statements):
             cache.clear()
+        self._alike.forget()
         self._fast_layers.clear()
 
 
