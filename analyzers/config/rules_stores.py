@@ -9,6 +9,7 @@ with the configured tag key, so a team's own key works without reloading the sna
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
@@ -16,7 +17,7 @@ from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
 from estate.model import Estate
 from estate.model.store_fields import classify
-from estate.model.store_records import DataStore, KmsKey
+from estate.model.store_records import DataStore
 from policy.actions import statement_applies_to_action, statement_applies_to_resource
 from policy.document import PolicyParseError, Statement, parse_policy
 
@@ -181,18 +182,29 @@ def unencrypted_store_findings(estate: Estate, settings: Settings) -> Iterator[F
             )
 
 
-def _protects(estate: Estate, key: KmsKey) -> list[str]:
-    return sorted(s.arn for s in estate.data_stores.values() if s.encryption.key_arn == key.arn)
+def _protected_by(estate: Estate) -> dict[str, list[str]]:
+    """Key ARN -> the stores encrypted under it, sorted: one pass over the stores for every key
+    (scanning them per key was 1.5 s at 100,000 functions, 500 keys x 30,000 stores)."""
+    protected: dict[str, list[str]] = defaultdict(list)
+    for store in estate.data_stores.values():
+        if store.encryption.key_arn is not None:
+            protected[store.encryption.key_arn].append(store.arn)
+    for arns in protected.values():
+        arns.sort()
+    return protected
 
 
 def kms_no_rotation_findings(estate: Estate) -> Iterator[Finding]:
+    protected_by: dict[str, list[str]] | None = None
     for key in estate.kms_keys.values():
         if key.manager != "CUSTOMER" or key.rotation_enabled is not False:
             continue  # AWS keys rotate; None means the status was not read
         if key.key_spec not in (None, "SYMMETRIC_DEFAULT") or key.state not in (None, "Enabled"):
             continue  # asymmetric and HMAC keys cannot rotate automatically; disabled keys encrypt nothing
         name = key.aliases[0] if key.aliases else key.id
-        protects = _protects(estate, key)
+        if protected_by is None:
+            protected_by = _protected_by(estate)
+        protects = list(protected_by.get(key.arn, ()))
         yield Finding(
             rule=KMS_NO_ROTATION,
             resource=key.arn,
