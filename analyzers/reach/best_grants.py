@@ -126,12 +126,24 @@ def expanded(grants: SensitiveGrants, rows: np.ndarray) -> tuple[np.ndarray, np.
     position = np.arange(members.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     size = np.int64(len(grants.by_holder.indptr))  # > every node id
     own = grants.holders[direct] * size + grants.stores[direct]
-    keep = ~np.isin(grants.holders[owners] * size + members, own)
+    keep = ~_among(grants.holders[owners] * size + members, own)
     return (
         np.concatenate((direct, owners[keep])),
         np.concatenate((grants.stores[direct], members[keep])),
         np.concatenate((np.zeros(direct.size, np.int64), position[keep])),
     )
+
+
+def _among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """`np.isin(values, pool)` for integer arrays by binary search in the sorted pool: the pool
+    (a holder run's direct pairs) is small beside the values (its set members), and `isin` sorts
+    both together (at 100,000 functions, 2.4 s of `public-to-sensitive` over 18 million pairs)."""
+    if not pool.size:
+        return np.zeros(values.size, dtype=bool)
+    pool = np.sort(pool)
+    at = np.searchsorted(pool, values)
+    np.minimum(at, pool.size - 1, out=at)
+    return pool[at] == values
 
 
 @dataclass(frozen=True, slots=True)

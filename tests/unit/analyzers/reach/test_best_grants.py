@@ -243,3 +243,14 @@ def test_the_packed_key_finds_each_store_s_smallest_as_a_lexsort_and_falls_back_
         assert found.tolist() == stores[first].tolist()
         for got, (column, _bound) in zip(values, columns, strict=True):
             assert got.tolist() == column[first].tolist()
+
+
+_INTS = st.lists(st.integers(-(2**40), 2**40), max_size=60)
+
+
+@given(_INTS, _INTS, st.integers(0, 3))
+def test_membership_by_binary_search_answers_as_isin(values: list[int], pool: list[int], shared: int) -> None:
+    """`expanded` drops a set's members its holder reaches directly with `_among` (np.isin's answer)."""
+    pool = pool + values[:shared]  # some values present, duplicates and all
+    got = best_grants._among(np.array(values, dtype=np.int64), np.array(pool, dtype=np.int64))
+    assert got.tolist() == np.isin(values, pool).tolist()
