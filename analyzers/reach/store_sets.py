@@ -85,9 +85,10 @@ class Block:
             else f"{self.kind}s"
         )
         where = f"{self.account}/{self.region}"
-        alike = " whose resource policies read alike" if self.shaped else ""
+        own = "key" if self.kind == "key" else "resource"
+        alike = f" whose {own} policies read alike" if self.shaped else ""
         if pattern == _WHOLE:
-            return f"every {what}{alike} in {where} ({count})"
+            return f"all {what}{alike} in {where} ({count})"
         return f"{count} {what}{alike} in {where} matching {pattern}"
 
 

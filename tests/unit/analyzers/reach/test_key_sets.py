@@ -79,6 +79,7 @@ def test_keys_whose_policies_read_alike_share_one_set_edge_citing_each_key_s_own
     graph = graph_of(e)
     (node,) = sets_in(graph)
     assert ":key:" in node and ":policy-like:" in node and graph.nodes[node]["member_count"] == 14
+    assert graph.nodes[node]["label"] == f"all keys whose key policies read alike in {ACCOUNT}/{REGION} (14)"
     assert can_edges(graph) == [(ROLES[0], node)]
     granted = dict(can_grants(graph, ROLES[0]))
     assert sorted(granted) == sorted(k.arn for k in keys)
