@@ -59,8 +59,8 @@ class ExceptedAlike:
         self._evaluator = weakref.proxy(evaluator)  # weakly: the analysis holds this (no cycle)
         self._block_of = block_of
         self._member_arns = member_arns
-        # (block id, items) -> (requirements, [attrs once made]) or _UNPROVEN
-        self._groups: dict[tuple[int, tuple[Item, ...]], Any] = {}
+        # (principal, block id, items) -> (requirements, [attrs once made]) or _UNPROVEN
+        self._groups: dict[tuple[str, int, tuple[Item, ...]], Any] = {}
 
     def forget(self) -> None:
         self._groups.clear()
@@ -76,7 +76,7 @@ class ExceptedAlike:
         block = self._block_of.get(target.arn)
         if block is None or target.policy is not None or target.policy_note is not None:
             return self._evaluator.edge(arn, target, items)
-        key = (id(block), tuple(items))
+        key = (arn, id(block), tuple(items))  # the principal too: safe even without `forget`
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = self._prove(arn, block, target, items)
