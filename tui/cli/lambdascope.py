@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from estate.errors import EXIT_INTERNAL, LambdascopeError, record_internal_error
+from tui.cli import leave
 from tui.cli.actions_arg import actions_mode, add_actions_args
 from tui.cli.arg_types import (
     MAX_JOBS,
@@ -415,6 +416,7 @@ def _findings(args: argparse.Namespace) -> int:
         jobs = args.jobs or default_jobs()
         report = findings_report(args.snapshot, args.as_of, settings, not args.no_cache, needs_evidence, jobs)
         _print_report(report, args.format)
+        leave.keep(report)  # freed by the process ending, not object by object (tui/cli/leave.py)
         # The model, graph and findings live until the process ends: moved out of the collector's
         # reach, the collection the interpreter runs when the pause ends (and again at exit) does
         # not walk millions of objects that cannot be garbage (~2 s at 10,000 functions).
@@ -452,6 +454,17 @@ def _print_report(report: FindingsReport, fmt: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The program (`argv` None: the process's own arguments) or a command run by a caller in
+    this process (a test). As the program, a command that kept its objects ends the process
+    here, its output written, without tearing them down (tui/cli/leave.py)."""
+    code = _main(argv)
+    if argv is None:
+        leave.leave(code)
+    leave.forget()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         return run(argv)
     except LambdascopeError as exc:
