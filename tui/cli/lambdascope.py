@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from tui.viewmodels.actions_mode import ActionsMode
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a tool a closed pipe ended
 
 
 class _Parser(argparse.ArgumentParser):
@@ -473,10 +475,22 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("lambdascope: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (`| head`): not a bug, and nothing more to say
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug: one line and a code of its own, the traceback kept in a file
         command = " ".join(sys.argv[1:2] if argv is None else list(argv)[:1])
         print(f"lambdascope: {record_internal_error(exc, command)}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _stdout_to_devnull() -> None:
+    """Later writes and the flush at exit go nowhere instead of failing again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test's capture)
+        pass
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from tui.cli import lambdascope as cli
 from tui.cli import leave
 
 DEMO = ROOT / "estate" / "sources" / "demo" / "demo.lsnap"
+PROGRAM = (sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())")
+"""What the console script runs."""
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -51,7 +53,7 @@ def test_a_kept_command_ends_with_its_code_its_output_flushed_and_exit_handlers_
 
 
 def test_findings_as_the_program_prints_everything_and_keeps_the_fail_on_code(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "tui.cli.lambdascope", "findings", str(DEMO), "--format", "json"]
+    command = [*PROGRAM, "findings", str(DEMO), "--format", "json"]
     run = subprocess.run(
         [*command, "--fail-on", "critical", "--no-cache"],
         cwd=ROOT,
