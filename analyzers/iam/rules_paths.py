@@ -226,6 +226,7 @@ def privesc_finding(
     targets: Sequence[GradedPath],
     groups: Sequence[AdminGroup] = (),
     names: dict[str, str] | None = None,
+    lines: SharedLines | None = None,
 ) -> Finding:
     """The one finding about a principal: its worst target by its best path, the others listed.
 
@@ -262,7 +263,10 @@ def privesc_finding(
         others = len(ranked) - 1
         title += f"; {others} other target{'s' if others > 1 else ''}"
         evidence.append(
-            Evidence("other targets", _others_json(model, ranked, {} if names is None else names))
+            Evidence(
+                "other targets",
+                _others_json(model, ranked, {} if names is None else names, {} if lines is None else lines),
+            )
         )
     if (scp_note := model.scp_evidence(path.start)) is not None:
         evidence.append(scp_note)
@@ -278,20 +282,41 @@ def privesc_finding(
     )
 
 
-def _others_json(model: IamModel, ranked: list[Ranked], names: dict[str, str]) -> list[dict[str, object]]:
+Line = dict[str, object]
+SharedLines = dict[tuple[object, ...], Line]
+"""A group's "other targets" lines by content, shared by every finding that lists one: at
+100,000 functions 1,900 findings list 1.9 million administrators, mostly the same few thousand
+lines (the same administrator reached the same way). Evidence is read-only, as all evidence is."""
+
+
+def _others_json(
+    model: IamModel, ranked: list[Ranked], names: dict[str, str], lines: SharedLines
+) -> list[Line]:
     """Every target but the first, as `GradedPath.to_json` says it (a group's without a path);
-    `names` caches `name_of` across findings (the same administrators recur in every one)."""
-    out: list[dict[str, object]] = []
+    `names` caches `name_of` and `lines` a group's lines across findings (the same
+    administrators recur in every one)."""
+    out: list[Line] = []
     outcome = ADMIN_GAIN.outcome
+    alike: dict[int, tuple[object, ...]] = {}  # a group's own columns, by the group's id
     for target, _place, source, _state in itertools.islice(ranked, 1, None):
         if isinstance(source, GradedPath):
             out.append(source.to_json(model))
             continue
-        name = names.get(target)
-        if name is None:
-            name = names[target] = name_of(model, target)
-        out.append(
-            {
+        columns = alike.get(id(source))
+        if columns is None:
+            columns = alike[id(source)] = (
+                source.severity_value,
+                source.hops,
+                tuple(source.methods),
+                source.conditional,
+            )
+        key = (target, *columns)
+        line = lines.get(key)
+        if line is None:
+            name = names.get(target)
+            if name is None:
+                name = names[target] = name_of(model, target)
+            line = lines[key] = {
                 "target": target,
                 "name": name,
                 "outcome": outcome,
@@ -300,7 +325,7 @@ def _others_json(model: IamModel, ranked: list[Ranked], names: dict[str, str]) -
                 "methods": list(source.methods),
                 "conditional": source.conditional,
             }
-        )
+        out.append(line)
     return out
 
 
@@ -323,6 +348,7 @@ def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Findi
     paths = iam.paths
     found = []
     names: dict[str, str] = {}  # target -> name_of, shared by every finding
+    lines: SharedLines = {}  # a group's "other targets" lines, shared by every finding
     for start in paths:
         routes = paths.routes(start) if isinstance(paths, EscalationPaths) else None
         groups: list[AdminGroup] = []
@@ -335,7 +361,7 @@ def privesc_findings(iam: IamAnalysis, tag_key: str | None = None) -> list[Findi
                 if group[2]:
                     groups.append(AdminGroup(iam.escalation, routes, group, severity))
         if targets or groups:
-            found.append(privesc_finding(iam.model, targets, groups, names))
+            found.append(privesc_finding(iam.model, targets, groups, names, lines))
     return found
 
 
