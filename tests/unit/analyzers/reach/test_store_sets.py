@@ -392,13 +392,7 @@ def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate)
     event(f"direct edges beside a set: {bool(drawn) and len(can_edges(summarised)) > len(drawn)}")
     assert grants(summarised, e) == grants(reference, e)
     assert_sensitive_reach_as_expanded(summarised, reference, e)
-    for fn in e.functions:
-        with eager_sets():
-            got = blast_radius(summarised, fn.arn)
-        want = blast_radius(reference, fn.arn)
-        assert sorted((r.node, r.access, r.hops, r.conditional) for r in got.reached) == sorted(
-            (r.node, r.access, r.hops, r.conditional) for r in want.reached
-        )
+    assert_blast_radius_as_expanded(summarised, reference, e)
 
 
 @st.composite
@@ -440,6 +434,19 @@ def test_sets_of_stores_with_policies_alike_answer_as_the_expanded_graph_does(e:
     event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in sets_in(summarised))}")
     assert grants(summarised, e) == grants(reference, e)
     assert_sensitive_reach_as_expanded(summarised, reference, e)
+
+
+def assert_blast_radius_as_expanded(
+    summarised: nx.MultiDiGraph, reference: nx.MultiDiGraph, e: Estate
+) -> None:
+    """Every function's blast radius (store, access, hops, certainty) is the expanded graph's."""
+    for fn in e.functions:
+        with eager_sets():
+            got = blast_radius(summarised, fn.arn)
+        want = blast_radius(reference, fn.arn)
+        assert sorted((r.node, r.access, r.hops, r.conditional) for r in got.reached) == sorted(
+            (r.node, r.access, r.hops, r.conditional) for r in want.reached
+        )
 
 
 def assert_sensitive_reach_as_expanded(
