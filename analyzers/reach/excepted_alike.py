@@ -18,25 +18,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
-from analyzers.reach.access_store_sets import Item, RelevantStatements, SetEdge, reads_resource_tags
+from analyzers.reach.access_store_sets import Evaluator, Item, SetEdge, reads_resource_tags
 from analyzers.reach.access_targets import Target
 from analyzers.reach.store_sets import Block, scoped_only_whole
 
 Among = tuple[frozenset[str], ...]  # the store must be among one of these member sets (TRUE)
 Apart = frozenset[tuple[str, str]]  # the store must be none of these literal ARNs (FALSE)
-
-
-class Relevant(RelevantStatements, Protocol):
-    @property
-    def conditional(self) -> bool: ...
-
-
-class Evaluator(Protocol):
-    def refine(self, bits: int, target: Target) -> list[int]: ...
-    def relevant(self, arn: str, low: int, target: Target) -> Relevant: ...
-    def edge(self, arn: str, target: Target, items: list[Item]) -> dict[str, Any] | None: ...
 
 
 _UNPROVEN = object()
