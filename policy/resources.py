@@ -47,6 +47,16 @@ def literal_arn_match(pattern: str, resource: str) -> bool:
     return want[5] == have[5] and all(a.lower() == b.lower() for a, b in zip(want[:5], have[:5], strict=True))
 
 
+def literal_arn_key(arn: str) -> tuple[str, str] | None:
+    """What `literal_arn_match` compares of an ARN: its five leading segments without case, and
+    its resource segment as it is (None if it has fewer than six segments). Two six-segment ARNs
+    match exactly when their keys are equal, so a set of keys answers for many literals at once."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None
+    return ":".join(parts[:5]).lower(), parts[5]
+
+
 def _pattern_verdict(
     pattern: str, resource: str, context: RequestContext, variables: bool
 ) -> Verdict[Unresolved]:

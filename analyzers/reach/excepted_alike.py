@@ -18,17 +18,34 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from analyzers.reach.access_store_sets import Evaluator, Item, SetEdge, reads_resource_tags
+from analyzers.reach.access_store_sets import Evaluator, Item, SetEdge
 from analyzers.reach.access_targets import Target
 from analyzers.reach.store_sets import Block, scoped_only_whole
+from policy.resources import literal_arn_key
 
 Among = tuple[frozenset[str], ...]  # the store must be among one of these member sets (TRUE)
 Apart = frozenset[tuple[str, str]]  # the store must be none of these literal ARNs (FALSE)
 
 
-_UNPROVEN = object()
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """What a store needs to be answered as the group is (every statement's verdict the same),
+    and the group's answer once made."""
+
+    among: tuple[Among, ...]
+    apart: Apart
+    made: list[dict[str, Any] | None] = field(default_factory=list)
+
+    def holds_for(self, arn: str) -> bool:
+        if self.apart:
+            key = literal_arn_key(arn)
+            if key is None or key in self.apart:
+                return False
+        return all(any(arn in members for members in sets) for sets in self.among)
+
 
 MIN_EXCEPTED = 10
 """Excepted stores (of all a principal's set edges) below which a proof per group would cost
@@ -48,8 +65,8 @@ class ExceptedAlike:
         self._evaluator = weakref.proxy(evaluator)  # weakly: the analysis holds this (no cycle)
         self._block_of = block_of
         self._member_arns = member_arns
-        # (principal, block id, items) -> (requirements, [attrs once made]) or _UNPROVEN
-        self._groups: dict[tuple[str, int, tuple[Item, ...]], Any] = {}
+        # (principal, block id, items) -> the group, or None: not provably alike
+        self._groups: dict[tuple[str, int, tuple[Item, ...]], _Group | None] = {}
 
     def forget(self) -> None:
         self._groups.clear()
@@ -66,33 +83,32 @@ class ExceptedAlike:
         if block is None or target.policy is not None or target.policy_note is not None:
             return self._evaluator.edge(arn, target, items)
         key = (arn, id(block), tuple(items))  # the principal too: safe even without `forget`
-        group = self._groups.get(key)
-        if group is None:
-            group = self._groups[key] = self._prove(arn, block, target, items)
-        if group is _UNPROVEN or not _meets(target.arn, group[0], group[1]):
+        if key not in self._groups:
+            self._groups[key] = self._prove(arn, block, target, items)
+        group = self._groups[key]
+        if group is None or not group.holds_for(target.arn):
             return self._evaluator.edge(arn, target, items)
-        made: list[dict[str, Any] | None] = group[2]
-        if not made:
-            made.append(self._evaluator.edge(arn, target, items))
-        return made[0]
+        if not group.made:
+            group.made.append(self._evaluator.edge(arn, target, items))
+        return group.made[0]
 
-    def _prove(self, arn: str, block: Block, sample: Target, items: list[Item]) -> Any:
+    def _prove(self, arn: str, block: Block, sample: Target, items: list[Item]) -> _Group | None:
         """What each statement needs of a store for its verdict to be the same as for every other
         store meeting it (TRUE: among the members a wildcard certainly names; FALSE: none of
-        its literal ARNs), or _UNPROVEN when stores of this block may be answered differently."""
+        its literal ARNs), or None when stores of this block may be answered differently."""
         if scoped_only_whole(block) or len(sample.forms) != 1:
-            return _UNPROVEN  # object / db-user forms evaluate per-store representatives
+            return None  # object / db-user forms evaluate per-store representatives
         among: list[Among] = []
         apart: set[tuple[str, str]] = set()
         for _form, bits, _patterns in items:
             for part in self._evaluator.refine(bits, sample):
                 relevant = self._evaluator.relevant(arn, part & -part, sample)
-                if not relevant.signable or relevant.conditional or reads_resource_tags(relevant.statements):
-                    return _UNPROVEN
+                if not relevant.signable or relevant.conditional:  # (a resource-tag condition too)
+                    return None
                 for statement in relevant.statements:
                     resources = statement.resources
                     if statement.not_resources is not None or resources is None:
-                        return _UNPROVEN
+                        return None
                     if "*" in resources:
                         continue
                     wild = [p for p in resources if "*" in p or "?" in p]
@@ -100,25 +116,8 @@ class ExceptedAlike:
                         among.append(tuple(self._member_arns(block, p) for p in wild))
                         continue
                     for literal in resources:
-                        named = literal_key(literal)
+                        named = literal_arn_key(literal)
                         if named is None:
-                            return _UNPROVEN
+                            return None
                         apart.add(named)
-        return (tuple(dict.fromkeys(among)), frozenset(apart), [])
-
-
-def literal_key(arn: str) -> tuple[str, str] | None:
-    """A wildcard-free ARN as the engine compares it (`policy.resources.literal_arn_match`: the
-    five leading segments without case, the resource segment exactly); None if not ARN-shaped."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        return None
-    return ":".join(parts[:5]).lower(), parts[5]
-
-
-def _meets(arn: str, among: tuple[Among, ...], apart: Apart) -> bool:
-    if apart:
-        key = literal_key(arn)
-        if key is None or key in apart:
-            return False
-    return all(any(arn in members for members in sets) for sets in among)
+        return _Group(tuple(dict.fromkeys(among)), frozenset(apart))

@@ -240,3 +240,19 @@ def test_coverage_and_intersection_are_sound(left_tail: str, right_tail: str, fi
         assert _reference(left, concrete)
     if matches:
         assert patterns_may_intersect(left, right)
+
+
+_SEGMENT = st.sampled_from(["", "aws", "AWS", "s3", "S3", "eu-west-1", "123456789012", "t/a", "t/A", "x:y"])
+
+
+@given(st.lists(_SEGMENT, min_size=4, max_size=8), st.lists(_SEGMENT, min_size=4, max_size=8))
+def test_literal_arn_keys_are_equal_exactly_when_the_literals_match(a: list[str], b: list[str]) -> None:
+    """`literal_arn_key` (a set of keys answers for many literals) agrees with the engine's match."""
+    from policy.resources import literal_arn_key, literal_arn_match
+
+    pattern, resource = ":".join(a), ":".join(b)
+    if pattern.count(":") < 5:
+        return  # the engine compares ARN-shaped literals only
+    key = literal_arn_key(pattern)
+    assert key is not None
+    assert (key == literal_arn_key(resource)) == literal_arn_match(pattern, resource)
