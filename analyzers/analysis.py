@@ -39,11 +39,11 @@ from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
 from analyzers.gc_pause import cyclic_gc_paused
 from analyzers.iam import rules_paths, rules_permissions
-from analyzers.iam.analysis import analyze_iam, iam_pass
+from analyzers.iam.analysis import analyze_iam, draw_escalation, iam_pass
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach import rules_invoke, rules_sensitive
 from analyzers.reach.access_edges import add_access_edges, begin_access
-from analyzers.rule_workers import early_rules, run_rules
+from analyzers.rule_workers import BegunRules, early_rules, run_rules
 from estate.graph.builder import build_graph
 from estate.graph.stores import store_classification
 from estate.model import Estate
@@ -110,37 +110,43 @@ def _analyze(
     tag = settings.classification_tag_key
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
     model = IamModel(estate, as_of=today)
-    # forked workers start on the execution roles' `can` edges (each making its own access
-    # analysis first) while this process builds the graph and runs the escalation analysis
-    # (the second core was idle through both); this process makes its access analysis when
-    # the access stage begins
+    # forked workers start on the execution roles' `can` edges (on every principal's where
+    # principals outnumber functions), each making its own access analysis first, while this
+    # process builds the graph and runs the escalation analysis (the second core was idle
+    # through both); this process makes its access analysis when the access stage begins
     classification = {arn: store_classification(s, tag) for arn, s in estate.data_stores.items()}
     documents = ResourcePolicies()  # every function's policy, parsed once here for both
     begun = begin_access(estate, model, classification, workers, documents)
     graph = build_graph(estate, classification_tag=tag, policies=documents)  # every node
     del documents
     progress("IAM escalation", 0, 1)
-    iam = analyze_iam(estate, graph, today, model=model)  # adds the can-assume / escalates-to edges
+    iam = analyze_iam(estate, None, today, model=model)  # the escalation fans; drawn below
     ctx = RuleContext(estate, graph, day, settings)
     ctx.given(iam_pass, iam)  # the rules share the IAM analysis that drew the escalation edges
     entries = RULES.entries()
-    early = early_rules(entries, workers, estate)  # checked here while the access workers run
+    early = early_rules(entries, workers, estate)
+    # forked before the drawing: the escalation search and the other IAM rules read only the
+    # model and the fans, and the drawing and the access stage go on here meanwhile
+    searching = BegunRules(ctx, early) if early else None
+    draw_escalation(graph, iam)  # the can-assume / escalates-to edges
     found: list[Finding] = []
     progress("access", 0, 1)
-    add_access_edges(  # the `can` edges
-        estate, graph, model, meanwhile=lambda: found.extend(run_rules(ctx, early)), begun=begun
-    )
+    add_access_edges(estate, graph, model, begun=begun)  # the `can` edges
     del begun  # its access analysis (targets, parsed policies, caches): 0.26 GiB at 100,000 functions
     nx.freeze(graph)  # complete: the reach index built on it can never go stale
     rest = [e for e in entries if e not in early]
     found += run_rules(ctx, rest, workers, partial(_rules_done, progress, len(early)))
+    if searching is not None:
+        found += searching.finish()
+        progress("rules", len(entries), len(entries))
     raw = tuple(sort_findings(found))
     return settled(Analysis(estate, graph, day, raw, settings, iam, ctx.once(anomaly_scoring)))
 
 
-def _rules_done(progress: Progress, early: int, done: int, total: int) -> None:
-    """The rules stage's progress counting the rules checked during the access stage as done."""
-    progress("rules", early + done, early + total)
+def _rules_done(progress: Progress, pending: int, done: int, total: int) -> None:
+    """The rules stage's progress, the `pending` rules begun in a child (`early_rules`) counted
+    when their findings are in."""
+    progress("rules", done, total + pending)
 
 
 def analyze_snapshot(

@@ -36,14 +36,16 @@ CHILD_MODULES = ("analyzers.reach.", "analyzers.config.rules_unclassified")
 """Where the checks the child runs are defined: those that search the `can` and `invokes` edges."""
 
 EARLY_MODULES = ("analyzers.iam.rules_",)
-"""Where the checks `early_rules` may run before the access stage are defined: they read the IAM
-analysis (its model, permissions and escalation paths) and what the graph builder recorded,
-never a `can` edge (a test runs them before and after the access stage and compares)."""
+"""Where the checks `early_rules` may begin before the edges are drawn are defined: they read the
+IAM analysis (its model, permissions and escalation paths) and what the graph builder recorded,
+never an escalation or `can` edge (a test runs them before the drawing, after the escalation
+edges and after the `can` edges, and compares)."""
 
 
-FIRST = ("reach.public-to-sensitive",)
-"""Checks the child takes before the other reachability rules: the longest (at 100,000 functions
-32 s of the child's 40)."""
+FIRST = ("reach.public-to-sensitive", "iam.privesc")
+"""Checks a child takes before the others it is given: the longest (`reach.public-to-sensitive`
+at 100,000 functions: 32 s of the child's 40; `iam.privesc`, the escalation search, among the
+IAM rules begun early)."""
 
 Done = Callable[[int, int], None]
 
@@ -65,18 +67,21 @@ def is_early(entry: RuleEntry) -> bool:
 
 
 def early_rules(entries: Sequence[RuleEntry], workers: int, estate: Estate) -> list[RuleEntry]:
-    """The entries to check while the access stage's workers run (`analyze` passes their check to
-    `add_access_edges` as `meanwhile`), or none. Either way the findings are the same; it is a
-    choice of where the IAM rules' time goes.
+    """The entries `analyze` hands a child forked as soon as the escalation fans are made
+    (`BegunRules`), or none. Either way the findings are the same; it is a choice of where the
+    IAM rules' time goes.
 
     After the access stage, the reachability rules run in a forked child while this process
     checks the others. Where functions outnumber principals, the child is the longer (10,000
     and 100,000 functions), so the IAM rules (the escalation search is made by `iam.privesc`)
     cost no time there; checked earlier they would take a core from the access stage and leave
     their memory to the child (+0.6 GiB in it at 100,000 functions). On an account of
-    principals with few functions (2,000 roles, no function), the IAM rules are the rules
-    stage, with the other core idle: checked while the workers draw edges, they save about
-    0.25 s of 3. None when nothing forks."""
+    principals with few functions (2,000 roles, 20 functions), the IAM rules are the rules
+    stage: begun in a child before the escalation edges are drawn (they read only the model and
+    the fans), they run while this process draws them and takes the `can` edges from the access
+    workers, which began on every principal (`access_edges.begin_access`) and were done during
+    the escalation analysis. That took 2,000 roles from 3.23 to 2.86 s (means of six runs,
+    interleaved). None when nothing forks."""
     if workers <= 1 or not can_fork() or len(estate.functions) >= len(estate.principals):
         return []
     return [e for e in entries if is_early(e)]
@@ -89,22 +94,40 @@ def run_rules(
     runs. `workers` > 1 in a process that may fork: the entries `in_child` go to a forked child,
     which takes them from the front while this process runs the others and then takes them from
     the back (counted done when their findings are in)."""
-    away = _longest_first([e for e in entries if in_child(e)]) if workers > 1 and can_fork() else []
+    away = [e for e in entries if in_child(e)] if workers > 1 and can_fork() else []
     here = [e for e in entries if e not in away]
     total = len(entries)
     if not away:
         return _checked(ctx, here, lambda done: progress(done, total))
-    claims = Claims(len(away))
-    child = start(lambda: _claimed(ctx, away, claims.front), _dump)
+    begun = BegunRules(ctx, away)
     found = _checked(ctx, here, lambda done: progress(done, total))
-    mine = _claimed(ctx, away, claims.back, lambda done: progress(len(here) + done, total))
-    ok, theirs = result(child, _load)
-    for place, entry in enumerate(away):  # a failed child's rules are checked here
-        answer = mine.get(place)
-        if answer is None:
-            answer = theirs.get(place) if ok else None
-        found.extend(answer if answer is not None else entry.check(ctx))
-    return found
+    return found + begun.finish(lambda done: progress(len(here) + done, total))
+
+
+class BegunRules:
+    """Entries a forked child starts on now, longest first (`FIRST`), taking them from the front,
+    while this process does other work; `finish` takes those left from the back here and adds
+    the child's. A child that cannot be forked or fails costs time, not an answer: its rules are
+    checked here. `ctx` is the context as it is at the fork: the child sees nothing this process
+    adds to the graph after it (`EARLY_MODULES` says which rules need nothing more)."""
+
+    def __init__(self, ctx: RuleContext, entries: Sequence[RuleEntry]) -> None:
+        self._ctx = ctx
+        self._away = away = _longest_first(list(entries))
+        self._claims = claims = Claims(len(away))
+        self._child = start(lambda: _claimed(ctx, away, claims.front), _dump) if away else None
+
+    def finish(self, progress: Callable[[int], None] = lambda _done: None) -> list[Finding]:
+        """Every entry's findings (unsorted): `progress(done)` before each rule checked here."""
+        mine = _claimed(self._ctx, self._away, self._claims.back, progress)
+        ok, theirs = result(self._child, _load)
+        found: list[Finding] = []
+        for place, entry in enumerate(self._away):  # a failed child's rules are checked here
+            answer = mine.get(place)
+            if answer is None:
+                answer = theirs.get(place) if ok else None
+            found.extend(answer if answer is not None else entry.check(self._ctx))
+        return found
 
 
 def _longest_first(entries: list[RuleEntry]) -> list[RuleEntry]:

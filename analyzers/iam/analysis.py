@@ -39,8 +39,8 @@ class IamAnalysis:
     The escalation search (`escalation`, `paths`) runs when first read, not with the edges: the
     access stage needs only the edges. In the headless commands the first reader is the
     iam.privesc rule, checked in the parent process beside the forked child that runs the
-    reachability rules or, on an account with more principals than functions, while the forked
-    access workers draw the `can` edges (`rule_workers.early_rules`): either way beside another
+    reachability rules or, on an account with more principals than functions, in a child
+    forked as soon as the fans are made (`rule_workers.early_rules`): either way beside another
     process's work, and never inherited by the processes forked before it. The answers are the
     same whenever they are made: the search reads only the model and the fans.
     """
@@ -52,10 +52,12 @@ class IamAnalysis:
         escalation: EscalationGraph | Callable[[], EscalationGraph],
         paths: Mapping[str, list[EscalationPath]] | None = None,  # made on reading
         classes: TargetClasses | None = None,  # the engine's decisions per class of targets
+        principals: PrincipalIndex | None = None,  # the fans' bit positions (`draw_escalation`)
     ) -> None:
         self.model = model
         self.edges = edges
         self.classes = classes
+        self.principals = principals
         self._escalation = escalation
         self._paths = paths
         self._lock = threading.Lock()  # the TUI's panes may read the paths from two threads
@@ -103,21 +105,32 @@ def analyze_iam(
     *,
     model: IamModel | None = None,
 ) -> IamAnalysis:
-    """The IAM analysis of an estate; with `graph`, its escalation edges are added to it.
-    Time-bound conditions are decided at the snapshot's time, or on the `as_of` day. The
-    escalation paths are searched when first read (`IamAnalysis.paths`). `model`: the estate's
-    `IamModel(estate, as_of=as_of)`, when the caller made it already (`analyze` starts the
-    access stage on it first)."""
+    """The IAM analysis of an estate; with `graph`, its escalation edges are added to it (else
+    `draw_escalation` adds them later). Time-bound conditions are decided at the snapshot's
+    time, or on the `as_of` day. The escalation paths are searched when first read
+    (`IamAnalysis.paths`). `model`: the estate's `IamModel(estate, as_of=as_of)`, when the caller
+    made it already (`analyze` starts the access stage on it first)."""
     with cyclic_gc_paused():  # millions of small objects kept, none dropped in cycles
         model = model if model is not None else IamModel(estate, as_of=as_of)
         principals = PrincipalIndex(estate.principals)
         classes = TargetClasses(model, principals)
         fans = escalation_fans(model, principals, classes)
-        if graph is not None:
-            add_iam_edges(graph, fans, principals)
-            add_account_trust_edges(graph, model)  # `account:<id>` nodes of the accounts trust names
     search = partial(_searched, model, fans, principals)
-    return IamAnalysis(model, EscalationEdges(fans), search, None, classes)
+    iam = IamAnalysis(model, EscalationEdges(fans), search, None, classes, principals)
+    if graph is not None:
+        draw_escalation(graph, iam)
+    return iam
+
+
+def draw_escalation(graph: nx.MultiDiGraph, iam: IamAnalysis) -> None:
+    """The IAM analysis' edges into the estate graph: escalation (`graph_edges`) and the
+    `account:<id>` nodes of the accounts trust policies name. Apart from `analyze_iam` so that a
+    process forked to search the paths (which read only the model and the fans) starts before
+    the drawing, not after it."""
+    assert isinstance(iam.edges, EscalationEdges) and iam.principals is not None
+    with cyclic_gc_paused():
+        add_iam_edges(graph, iam.edges.fans, iam.principals)
+        add_account_trust_edges(graph, iam.model)
 
 
 def _searched(model: IamModel, fans: list[Fan], principals: PrincipalIndex) -> EscalationGraph:

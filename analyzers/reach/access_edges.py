@@ -552,7 +552,17 @@ def begin_access(
     graph is the same either way. `documents`: the resource policies' parses, shared with the
     graph builder (`build_graph`): whichever comes first parses each text."""
     make = functools.partial(AccessAnalysis, estate, iam_model, classification, documents)
-    return Begun(None, _execution_roles(iam_model), workers, make=make)
+    return Begun(None, _early_principals(estate, iam_model), workers, make=make)
+
+
+def _early_principals(estate: Estate, model: IamModel) -> list[str]:
+    """The principals the workers begin on: the execution roles; where principals outnumber
+    functions, every actor (an IAM-dense account: 2,000 roles, 20 functions, where nearly
+    every role is reached through the escalation edges). Answering one the stage does not ask
+    costs only a worker's time, which would be idle through the escalation analysis anyway."""
+    if len(estate.functions) < len(estate.principals):
+        return sorted(model.actors)
+    return _execution_roles(model)
 
 
 def classification_of(graph: nx.MultiDiGraph, estate: Estate) -> dict[str, str | None]:

@@ -10,11 +10,10 @@ The list is cut into short runs that the processes claim as they go: this proces
 front, the workers from the back, through two counters in memory shared across the fork. So the
 split follows the work, and this process may first do something else while the workers take more
 runs: build the graph and run the escalation analysis (the workers are forked on the execution
-roles before either, `Begun`, and make their own access analysis, as this process does when it
-joins them; the principals found only through escalation are answered here;
-where too few execution roles are known to be worth a fork, as on an account of 2,000 roles and
-20 functions, on the whole list once it is known), and `meanwhile` (the IAM rules, which need
-no `can` edge). Workers are forked (copy-on-write, nothing to re-load) and send back plain
+roles before either, or on every principal where principals outnumber functions, as on an
+account of 2,000 roles and 20 functions (`Begun`); they make their own access analysis, as this
+process does when it joins them; the principals found only through escalation are answered
+here), and `meanwhile`. Workers are forked (copy-on-write, nothing to re-load) and send back plain
 data (edge attributes, and for a store set the block index and pattern the parent draws it
 from) over a pipe. A worker that fails or cannot be forked costs time, never an answer: the
 runs it claimed are computed here. Forking is for the headless commands only: a process with

@@ -2,10 +2,13 @@
 process with other threads running, such as a pytest-xdist worker's, is not something the
 product does): prints one JSON line comparing the findings of a synthetic estate analysed with
 the rules in one process, with the reachability rules in a forked child, with a child that
-fails, with a slow child whose rules this process takes from the back, and without fork."""
+fails, with a slow child whose rules this process takes from the back, and without fork; and
+the same for an account of more principals than functions, where the IAM rules go to a child
+forked once the escalation fans are made and the access workers begin on every principal."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,7 +20,10 @@ from unittest import mock
 from analyzers import rule_workers
 from analyzers.analysis import analyze
 from analyzers.findings.registry import RULES
+from analyzers.reach import access_workers
 from estate.model.load import load_estate
+from estate.snapshot import load_snapshot
+from estate.sources.demo import snapshot_path
 from estate.sources.synth import SynthOptions, synthesize
 
 DAY = dt.date(2026, 11, 1)
@@ -72,6 +78,7 @@ def main() -> None:
     with mock.patch.object(rule_workers, "can_fork", lambda: False):
         unforked = findings(estate, 2)
     away = {e.rule.id for e in RULES.entries() if rule_workers.in_child(e)}
+    iam_dense = iam_dense_checks(load_estate(load_snapshot(snapshot_path())), failing)
     print(
         json.dumps(
             {
@@ -85,9 +92,46 @@ def main() -> None:
                 "parent_took": len(taken),
                 "reach_rules": len(away),
                 "no_fork": unforked == one,
+                **iam_dense,
             }
         )
     )
+
+
+def iam_dense_checks(estate: Any, failing: Any) -> dict[str, Any]:
+    """The demo cut to three functions (its 33 principals outnumber them; seven escalate): the
+    IAM rules checked in a child forked before the escalation edges are drawn, as in one
+    process, with the access workers begun on every principal."""
+    dense = dataclasses.replace(estate, functions=estate.functions[:3])
+    assert len(dense.functions) < len(dense.principals)
+    begun: list[list[str]] = []  # the rules each BegunRules hands a child, first to last
+    real_init = rule_workers.BegunRules.__init__
+
+    def recording(self: Any, ctx: Any, entries: Any) -> None:
+        real_init(self, ctx, entries)
+        begun.append([e.rule.id for e in self._away] if self._child is not None else [])
+
+    with mock.patch.object(access_workers, "MIN_PER_WORKER", 5):
+        one = findings(dense, 1)
+        stages: list[tuple[int, int]] = []
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "rules":
+                stages.append((done, total))
+
+        with mock.patch.object(rule_workers.BegunRules, "__init__", recording):
+            analysis = analyze(dense, DAY, workers=2, progress=progress)
+        two = [json.dumps(f.to_json(), sort_keys=True) for f in analysis.findings]
+        with mock.patch.object(rule_workers, "_claimed", failing):
+            failed = findings(dense, 2)
+    return {
+        "dense_findings": len(one),
+        "dense_privesc": sum('"iam.privesc"' in f for f in one),
+        "dense_two": two == one,
+        "dense_children": begun,
+        "dense_progress": [sorted({t for _d, t in stages}), stages[-1], len(RULES)],
+        "dense_failed_child": failed == one,
+    }
 
 
 if __name__ == "__main__":

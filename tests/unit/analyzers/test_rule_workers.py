@@ -33,14 +33,22 @@ def test_rules_in_a_child_find_what_one_process_finds() -> None:
     assert result["shared"]  # a slow child: the parent took the reachability rules it had not begun
     assert 0 < result["parent_took"] < result["reach_rules"]
     assert result["no_fork"]
+    # more principals than functions: the IAM rules in a child begun before the edges are drawn
+    assert result["dense_findings"] > 0 and result["dense_privesc"] > 0
+    assert result["dense_two"] and result["dense_failed_child"]
+    iam_child = result["dense_children"][0]
+    assert iam_child[0] == "iam.privesc" and {r.split(".")[0] for r in iam_child} == {"iam"}
+    totals, last, rules = result["dense_progress"]
+    assert totals == [rules] and last == [rules, rules]  # done only when the child's are in
 
 
-def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_access_stage() -> None:
-    """`analyze` checks them while the access workers run, before any `can` edge is drawn."""
+def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_edges_are_drawn() -> None:
+    """`analyze` forks a child on them once the escalation fans are made: before the escalation
+    edges and any `can` edge are drawn (the child never sees them)."""
     import networkx as nx
 
     from analyzers.findings.context import RuleContext
-    from analyzers.iam.analysis import analyze_iam, iam_pass
+    from analyzers.iam.analysis import analyze_iam, draw_escalation, iam_pass
     from analyzers.reach.access_edges import add_access_edges
     from estate.graph.builder import build_graph
     from estate.model.load import load_estate
@@ -58,7 +66,7 @@ def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_access_s
     assert not any(in_child(e) for e in early)
     estate = load_estate(load_snapshot(DEMO_SNAPSHOT))
     graph = build_graph(estate)
-    iam = analyze_iam(estate, graph, DEMO_TODAY)
+    iam = analyze_iam(estate, None, DEMO_TODAY)
 
     def found() -> list[str]:
         ctx = RuleContext(estate, graph, DEMO_TODAY)
@@ -66,6 +74,10 @@ def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_access_s
         return sorted(json.dumps(f.to_json(), sort_keys=True) for e in early for f in e.check(ctx))
 
     before = found()
+    assert not any(kind.startswith("escalates-to") for _u, _v, kind in graph.edges(keys=True))
+    draw_escalation(graph, iam)
+    assert any(kind.startswith("escalates-to") for _u, _v, kind in graph.edges(keys=True))
+    assert before == found()
     add_access_edges(estate, graph, iam.model)
     nx.freeze(graph)
     assert any(kind == "can" for _u, _v, kind in graph.edges(data="kind"))
@@ -75,8 +87,9 @@ def test_the_early_rules_are_the_iam_rules_and_find_the_same_before_the_access_s
 def test_the_iam_rules_go_early_only_on_accounts_of_more_principals_than_functions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A choice of where their time goes (the findings are the same either way): while the access
-    workers run when the IAM rules would be the rules stage, beside the reachability child else."""
+    """A choice of where their time goes (the findings are the same either way): in a child forked
+    once the escalation fans are made when the IAM rules would be the rules stage (this process
+    draws the edges and runs the access stage meanwhile), beside the reachability child else."""
     from analyzers import rule_workers
     from estate.model import Estate
     from tests.paths import DEMO_SNAPSHOT

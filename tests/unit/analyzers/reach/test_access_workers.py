@@ -117,3 +117,24 @@ def test_a_process_running_other_threads_never_forks() -> None:
     finally:
         release.set()
         other.join()
+
+
+def test_the_workers_begin_on_every_principal_where_principals_outnumber_functions() -> None:
+    """The execution roles are most principals where functions are many; on an IAM-dense account
+    (2,000 roles, 20 functions) nearly every role is reached through the escalation edges, and
+    the workers begin on all of them while this process runs the escalation analysis."""
+    import dataclasses
+
+    from analyzers.iam.principal_policies import IamModel
+    from analyzers.reach.access_edges import _early_principals, _execution_roles
+    from estate.model.load import load_estate
+    from estate.snapshot import load_snapshot
+    from tests.paths import DEMO_SNAPSHOT
+
+    demo = load_estate(load_snapshot(DEMO_SNAPSHOT))
+    model = IamModel(demo)
+    assert len(demo.functions) >= len(demo.principals)
+    assert _early_principals(demo, model) == _execution_roles(model)
+    assert len(_execution_roles(model)) < len(model.actors)
+    dense = dataclasses.replace(demo, functions=demo.functions[:3])
+    assert _early_principals(dense, IamModel(dense)) == sorted(model.actors)
