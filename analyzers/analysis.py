@@ -110,7 +110,7 @@ def _analyze(
     tag = settings.classification_tag_key
     # time-bound conditions at the snapshot's time unless the caller moved the day (--as-of)
     model = IamModel(estate, as_of=today)
-    # forked workers start on the execution roles' `can` edges (on every principal's where
+    # forked workers start on the execution roles' `can` edges (every principal's where
     # principals outnumber functions), each making its own access analysis first, while this
     # process builds the graph and runs the escalation analysis (the second core was idle
     # through both); this process makes its access analysis when the access stage begins

@@ -127,7 +127,8 @@ def draw_escalation(graph: nx.MultiDiGraph, iam: IamAnalysis) -> None:
     `account:<id>` nodes of the accounts trust policies name. Apart from `analyze_iam` so that a
     process forked to search the paths (which read only the model and the fans) starts before
     the drawing, not after it."""
-    assert isinstance(iam.edges, EscalationEdges) and iam.principals is not None
+    if not isinstance(iam.edges, EscalationEdges) or iam.principals is None:
+        raise ValueError("draw_escalation needs an IamAnalysis made by analyze_iam")
     with cyclic_gc_paused():
         add_iam_edges(graph, iam.edges.fans, iam.principals)
         add_account_trust_edges(graph, iam.model)
