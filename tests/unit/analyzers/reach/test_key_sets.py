@@ -22,12 +22,12 @@ from tests.unit.analyzers.reach.test_store_sets import (
     assert_blast_radius_as_expanded,
     can_edges,
     doc,
-    eager_sets,
     estate,
     expanded,
     grants,
     graph_of,
     sets_in,
+    summarised_and_expanded,
 )
 
 KEY_PATTERN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
@@ -193,10 +193,7 @@ def _keyed_estates(draw: st.DrawFn) -> Estate:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_keyed_estates())
 def test_sets_of_keys_answer_as_the_expanded_graph_does(e: Estate) -> None:
-    with eager_sets():
-        summarised = graph_of(e)
-    with expanded():
-        reference = graph_of(e)
+    summarised, reference = summarised_and_expanded(e)
     event(f"key sets drawn: {len(sets_in(summarised))}")
     assert grants(summarised, e) == grants(reference, e)
     assert_blast_radius_as_expanded(summarised, reference, e)

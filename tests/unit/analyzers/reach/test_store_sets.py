@@ -110,6 +110,15 @@ def graph_of(e: Estate) -> nx.MultiDiGraph:
     return graph
 
 
+def summarised_and_expanded(e: Estate) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The graph drawn with eager sets, and the expanded reference it must answer as."""
+    with eager_sets():
+        summarised = graph_of(e)
+    with expanded():
+        reference = graph_of(e)
+    return summarised, reference
+
+
 def _plain(data: Any) -> str:
     kept = dict(data)
     kept.pop("member_count", None)
@@ -382,10 +391,7 @@ def _estates(draw: st.DrawFn) -> Estate:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_estates())
 def test_summaries_and_the_shortcut_answer_as_the_expanded_graph_does(e: Estate) -> None:
-    with eager_sets():
-        summarised = graph_of(e)
-    with expanded():
-        reference = graph_of(e)
+    summarised, reference = summarised_and_expanded(e)
     drawn = sets_in(summarised)
     event(f"store sets drawn: {len(drawn)}")
     event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in drawn)}")
@@ -427,10 +433,7 @@ def _policed_estates(draw: st.DrawFn) -> Estate:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_policed_estates())
 def test_sets_of_stores_with_policies_alike_answer_as_the_expanded_graph_does(e: Estate) -> None:
-    with eager_sets():
-        summarised = graph_of(e)
-    with expanded():
-        reference = graph_of(e)
+    summarised, reference = summarised_and_expanded(e)
     event(f"sets of stores with policies alike: {sum(':policy-like:' in n for n in sets_in(summarised))}")
     assert grants(summarised, e) == grants(reference, e)
     assert_sensitive_reach_as_expanded(summarised, reference, e)
