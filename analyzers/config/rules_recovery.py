@@ -16,16 +16,15 @@ no BackupRetentionPeriod, function tags not read) yields no finding: unknown is 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 import networkx as nx
 
 from analyzers.config.function_finding import function_finding
 from analyzers.config.rules_stores import classification, store_finding
+from analyzers.config.store_writers import store_writers
 from analyzers.findings.model import Evidence, Finding, Rule, Severity
 from analyzers.findings.registry import RULES
 from analyzers.findings.settings import Settings
-from analyzers.reach.grants import grants_onto
 from estate.model import Estate
 from estate.model.store_records import DataStore
 
@@ -74,7 +73,6 @@ NOT_INFRASTRUCTURE_AS_CODE = RULES.register(
 IAC_TAGS = ("aws:cloudformation:stack-name", "aws:cloudformation:stack-id", "lambda:createdBy")
 """Tags AWS puts on what CloudFormation (hence SAM and CDK) and SAM deploy; users cannot set them."""
 
-WRITE_LEVELS = frozenset({"write", "permissions-management"})
 LISTED = 20
 """Writing functions named in a finding's evidence (the count is in the title)."""
 
@@ -107,11 +105,6 @@ def _severity(label: str | None) -> Severity:
     return Severity.LOW
 
 
-def _writes(data: Mapping[str, Any]) -> bool:
-    levels = data.get("levels") or ([data["access"]] if data.get("access") else [])
-    return any(str(level).lower() in WRITE_LEVELS for level in levels)
-
-
 def functions_by_role(estate: Estate) -> dict[str, list[str]]:
     """Execution role ARN -> the names of the functions that run as it."""
     out: dict[str, list[str]] = {}
@@ -120,45 +113,28 @@ def functions_by_role(estate: Estate) -> dict[str, list[str]]:
     return out
 
 
-def function_writers(
-    graph: nx.MultiDiGraph, store: str, functions_of: Mapping[str, list[str]]
-) -> dict[str, str]:
-    """Function name -> how its execution role may write the store (first grant wins)."""
-    out: dict[str, str] = {}
-    for role, data in grants_onto(graph, store):
-        names = functions_of.get(role)
-        if not names or not _writes(data):
-            continue
-        how = f"role {role.rsplit('/', 1)[-1]} can write" + (
-            " (conditionally)" if data.get("conditional") else ""
-        )
-        for name in names:
-            out.setdefault(name, how)
-    return out
-
-
 def no_point_in_time_recovery_findings(
     estate: Estate, graph: nx.MultiDiGraph, settings: Settings
 ) -> Iterator[Finding]:
     lacking = {arn: found for arn, s in estate.data_stores.items() if (found := missing_recovery(s))}
-    functions_of = functions_by_role(estate) if lacking else {}
+    writers = store_writers(graph, lacking, functions_by_role(estate), LISTED) if lacking else {}
     for arn, (title, evidence) in sorted(lacking.items()):
-        writers = function_writers(graph, arn, functions_of)
-        if not writers:
+        written = writers.get(arn)
+        if written is None:
             continue  # nothing a function does can destroy it: not this rule's concern
         store = estate.data_stores[arn]
         label = classification(store, settings)
-        names = sorted(writers)
-        shown = "written by" if len(names) <= LISTED else f"written by (first {LISTED} of {len(names)})"
+        count = written.count
+        shown = "written by" if count <= LISTED else f"written by (first {LISTED} of {count})"
         yield store_finding(
             NO_POINT_IN_TIME_RECOVERY,
             store,
-            f"{title}, written by {len(names)} function(s)",
+            f"{title}, written by {count} function(s)",
             _severity(label),
             [
                 *evidence,
                 Evidence(settings.classification_tag_key, label),
-                Evidence(shown, [f"{n} ({writers[n]})" for n in names[:LISTED]]),
+                Evidence(shown, [f"{name} ({how})" for name, how in written.listed]),
             ],
         )
 
