@@ -53,12 +53,14 @@ def how_it_writes(role: str, data: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Combined:
-    """A combination of sets' writers: name -> how (first role wins), the names sorted, and
-    every role that may write through one of them."""
+    """A combination of sets' writers: name -> how (its first role's), the names sorted, and
+    each role's place in the order (its first set's, then its place in that set) and how it
+    may write there."""
 
     how: dict[str, str]
     names: list[str]
-    roles: frozenset[str]
+    rank: dict[str, int]
+    said: dict[str, str]
 
 
 def store_writers(
@@ -68,6 +70,10 @@ def store_writers(
     direct `can` edge), for the given stores; stores no function may write are left out.
     `functions_of`: execution role ARN -> the names of the functions that run as it."""
     pred = graph._pred
+    roles_of: dict[str, list[str]] = {}  # name -> the roles running a function of that name
+    for role, names in functions_of.items():
+        for name in dict.fromkeys(names):
+            roles_of.setdefault(name, []).append(role)
     by_set: dict[str, list[tuple[str, str]]] = {}
     by_sets: dict[tuple[str, ...], _Combined] = {}
     out: dict[str, StoreWriters] = {}
@@ -76,12 +82,12 @@ def store_writers(
         if into is None:
             continue
         direct: dict[str, str] = {}  # name -> how, from the store's direct edges
-        holders: set[str] = set()
+        holders: list[str] = []
         sets: list[str] = []
         for holder, keyed in into.items():
             data = keyed.get("can")
             if data is not None:
-                holders.add(holder)
+                holders.append(holder)
                 if writes(data):
                     for name in functions_of.get(holder, ()):
                         direct.setdefault(name, how_it_writes(holder, data))
@@ -89,14 +95,25 @@ def store_writers(
                 sets.append(holder)
         combined = by_sets.get(tuple(sets))
         if combined is None:
-            combined = by_sets[tuple(sets)] = _combine(graph, sets, functions_of, by_set, frozenset())
-        if not holders.isdisjoint(combined.roles):  # a role's direct edge stands for its sets
-            combined = _combine(graph, sets, functions_of, by_set, frozenset(holders))
-        count = len(combined.how) + sum(1 for name in direct if name not in combined.how)
+            combined = by_sets[tuple(sets)] = _combine(graph, sets, functions_of, by_set)
+        # a role's direct edge onto the store stands for its sets: the names it ran through them
+        # fall to the next role running them, or out
+        skipped = {role for role in holders if role in combined.rank}
+        changed = _without(combined, skipped, functions_of, roles_of) if skipped else {}
+        dropped = sum(1 for how in changed.values() if how is None)
+        count = len(combined.how) - dropped
+        count += sum(
+            1 for name in direct if (changed[name] if name in changed else combined.how.get(name)) is None
+        )
         if not count:
             continue
-        first = sorted({*direct, *combined.names[:limit]})[:limit]
-        out[store] = StoreWriters(count, [(name, direct.get(name) or combined.how[name]) for name in first])
+        kept: list[str] = []
+        for name in combined.names[: limit + dropped]:
+            if changed.get(name, "") is not None:
+                kept.append(name)
+        first = sorted({*direct, *kept[:limit]})[:limit]
+        listed = [(name, direct.get(name) or changed.get(name) or combined.how[name]) for name in first]
+        out[store] = StoreWriters(count, listed)
     return out
 
 
@@ -105,18 +122,38 @@ def _combine(
     sets: list[str],
     functions_of: Mapping[str, list[str]],
     cache: dict[str, list[tuple[str, str]]],
-    skipped: frozenset[str],
 ) -> _Combined:
     how: dict[str, str] = {}
-    roles: set[str] = set()
+    rank: dict[str, int] = {}
+    said: dict[str, str] = {}
     for node in sets:
-        for role, said in _set_writers(graph, node, functions_of, cache):
-            if role in skipped:
-                continue
-            roles.add(role)
+        for role, says in _set_writers(graph, node, functions_of, cache):
+            if role in rank:
+                continue  # named its functions already, from an earlier set
+            rank[role] = len(rank)
+            said[role] = says
             for name in functions_of[role]:
-                how.setdefault(name, said)
-    return _Combined(how, sorted(how), frozenset(roles))
+                how.setdefault(name, says)
+    return _Combined(how, sorted(how), rank, said)
+
+
+def _without(
+    combined: _Combined,
+    skipped: set[str],
+    functions_of: Mapping[str, list[str]],
+    roles_of: Mapping[str, list[str]],
+) -> dict[str, str | None]:
+    """The names whose how changes when the skipped roles are left out of the combination:
+    name -> the how of the first other role running it, or None when none does."""
+    changed: dict[str, str | None] = {}
+    rank = combined.rank
+    for role in skipped:
+        for name in functions_of[role]:
+            if name in changed:
+                continue
+            others = [r for r in roles_of[name] if r in rank and r not in skipped]
+            changed[name] = combined.said[min(others, key=rank.__getitem__)] if others else None
+    return changed
 
 
 def _set_writers(
