@@ -115,17 +115,17 @@ class BegunRules:
         self._ctx = ctx
         self._away = away = _longest_first(list(entries))
         self._claims = claims = Claims(len(away))
-        self._child = start(lambda: _claimed(ctx, away, claims.front), _dump) if away else None
+        self._child = start(lambda: _claimed(ctx, away, claims.front, _unmarked, _pickled)) if away else None
 
     def finish(self, progress: Callable[[int], None] = lambda _done: None) -> list[Finding]:
         """Every entry's findings (unsorted): `progress(done)` before each rule checked here."""
         mine = _claimed(self._ctx, self._away, self._claims.back, progress)
-        ok, theirs = result(self._child, _load)
+        ok, theirs = result(self._child)
         found: list[Finding] = []
         for place, entry in enumerate(self._away):  # a failed child's rules are checked here
             answer = mine.get(place)
-            if answer is None:
-                answer = theirs.get(place) if ok else None
+            if answer is None and ok and place in theirs:
+                answer = _loads(theirs[place])
             found.extend(answer if answer is not None else entry.check(self._ctx))
         return found
 
@@ -139,13 +139,19 @@ def _claimed(
     entries: Sequence[RuleEntry],
     claim: Callable[[], int | None],
     progress: Callable[[int], None] = lambda _done: None,
-) -> dict[int, list[Finding]]:
-    """The findings of each entry this process claims, by its place in `entries`."""
-    found: dict[int, list[Finding]] = {}
+    keep: Callable[[list[Finding]], Any] = lambda found: found,
+) -> dict[int, Any]:
+    """What `keep` makes of the findings of each entry this process claims (the findings
+    themselves, or in the child `_pickled`), by its place in `entries`."""
+    found: dict[int, Any] = {}
     while (place := claim()) is not None:
         progress(len(found))
-        found[place] = list(entries[place].check(ctx))
+        found[place] = keep(list(entries[place].check(ctx)))
     return found
+
+
+def _unmarked(_done: int) -> None:
+    return None
 
 
 def _checked(
@@ -196,9 +202,15 @@ def _pickler(out: IO[bytes]) -> pickle.Pickler:
     return pickler
 
 
-def _dump(payload: object, out: io.BufferedWriter) -> None:
-    _pickler(out).dump(payload)
+def _pickled(findings: list[Finding]) -> bytes:
+    """One rule's findings, pickled by the child as soon as the rule is done: spread over its
+    rules, whose claims balance with this process's, not left to the end, when the parent waits
+    (at 100,000 functions the child's 38,556 findings are 73 MB, which it wrote at the pace
+    the parent read them: 3.3 s). Shared values are shared within a rule's findings."""
+    out = io.BytesIO()
+    _pickler(out).dump(findings)
+    return out.getvalue()
 
 
-def _load(src: io.BufferedReader) -> Any:
-    return pickle.load(src)  # our own child's bytes, never data from outside
+def _loads(data: bytes) -> Any:
+    return pickle.loads(data)  # our own child's bytes, never data from outside

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -202,10 +201,7 @@ def test_shared_lines_stay_shared_and_equal_through_the_rules_childs_pipe() -> N
     grant = allow("Write", "dynamodb:PutItem", list(PCI_TABLES))
     e = _public(two_roles(grant, grant))
     hits = [f for f in analyze(e, dt.date(2026, 11, 1)).findings if f.rule.id == "reach.public-to-sensitive"]
-    pipe = io.BytesIO()
-    rule_workers._dump(list(hits), pipe)  # type: ignore[arg-type]
-    pipe.seek(0)
-    back = rule_workers._load(pipe)  # type: ignore[arg-type]
+    back = rule_workers._loads(rule_workers._pickled(list(hits)))
     assert back == hits
     assert back[0].rule is hits[0].rule
     first, second = (_listed(f) for f in back)
