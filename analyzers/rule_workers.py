@@ -5,7 +5,7 @@ Every check reads only the context (estate, frozen graph, day, settings, shared 
 returns findings, so the rules can run in any order and any process: the analysis sorts what
 they emit. The reachability rules (the internet-to-sensitive searches, cross-account, the
 unclassified stores' reach) are about as long as all the others together at 10,000 functions;
-they go to the child, which sends its findings back pickled. The child takes them longest first
+they go to the child, which sends their findings back pickled rule by rule. The child takes them longest first
 (`FIRST`), from the front of a shared list; this process, done with its own, takes from the back
 (forking.Claims). At 100,000 functions `reach.public-to-sensitive` alone outlasts all the rules
 this process runs, and the child used to check four others before it. A rule is sent by its id, never by

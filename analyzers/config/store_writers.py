@@ -12,10 +12,12 @@ Here each set's writing roles are listed once, and each combination of sets a st
 into its functions once (stores of one block share it). The answer is the one `grants_onto`
 gives, read in its order: a store's direct edges first (in graph order), then its sets (in graph
 order) and each set's holders (in graph order), the first role to write naming a function (a
-name can be run by roles in several accounts or regions); a role with a direct edge onto the
-store answers by that edge alone, its sets skipped, so a store whose direct holders also hold
-one of its sets is read holder by holder. `member_grant` changes only a grant's evidence, never
-its access level or condition: the set edge's own data says what each member's would.
+name can be run by roles in several accounts or regions). A role with a direct edge onto the
+store answers by that edge alone, its sets skipped: the names it ran through them fall to the
+next role of the combination running them, or out (a team role with both a wildcard and a named
+grant: 972 of the 1,298 stores at 100,000 functions). `member_grant` changes only a grant's
+evidence, never its access level or condition: the set edge's own data says what each member's
+would.
 """
 
 from __future__ import annotations
