@@ -29,7 +29,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 
 def can_fork() -> bool:
@@ -53,6 +53,35 @@ def _dump(payload: object, out: io.BufferedWriter) -> None:
 
 def _load(src: io.BufferedReader) -> Any:
     return pickle.load(src)
+
+
+class Pickled:
+    """Values a child pickles one by one as it makes them, through one pickler (a value several
+    of them share is written once, and shared again when read back), and sends as bytes at the
+    end with their keys (`payload`; read back with `unpickled`). Pickled only at the end, a
+    large result was written at the pace the parent read it, after all the work: at 100,000
+    functions the parent waited 3.9 s for the access worker's edges and 3.3 s for the rules
+    child's findings. Pickled as they come, the pickling is spread over the child's work, whose
+    claims (`Claims`) balance with the parent's."""
+
+    def __init__(self, pickler: Callable[[IO[bytes]], pickle.Pickler] | None = None) -> None:
+        self._out = io.BytesIO()
+        self._pickler = pickler(self._out) if pickler else pickle.Pickler(self._out, pickle.HIGHEST_PROTOCOL)
+        self._keys: list[int] = []
+
+    def put(self, key: int, value: object) -> None:
+        self._pickler.dump(value)
+        self._keys.append(key)
+
+    def payload(self) -> tuple[list[int], bytes]:
+        return self._keys, self._out.getvalue()
+
+
+def unpickled(payload: tuple[list[int], bytes]) -> dict[int, Any]:
+    """A `Pickled` payload's values by key (our own child's bytes, never data from outside)."""
+    keys, data = payload
+    loader = pickle.Unpickler(io.BytesIO(data))
+    return {key: loader.load() for key in keys}
 
 
 def start(compute: Callable[[], object], dump: Dump = _dump) -> Child | None:

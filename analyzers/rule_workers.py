@@ -5,12 +5,13 @@ Every check reads only the context (estate, frozen graph, day, settings, shared 
 returns findings, so the rules can run in any order and any process: the analysis sorts what
 they emit. The reachability rules (the internet-to-sensitive searches, cross-account, the
 unclassified stores' reach) are about as long as all the others together at 10,000 functions;
-they go to the child, which sends their findings back pickled rule by rule. The child takes them longest first
-(`FIRST`), from the front of a shared list; this process, done with its own, takes from the back
-(forking.Claims). At 100,000 functions `reach.public-to-sensitive` alone outlasts all the rules
-this process runs, and the child used to check four others before it. A rule is sent by its id, never by
-value: the parent's findings hold the registry's own `Rule` objects (a finding and its rule read
-alike whichever process found it). A child that cannot be forked or fails costs time, not an
+they go to the child, which sends their findings back pickled rule by rule (forking.Pickled).
+The child takes them longest first (`FIRST`), from the front of a shared list; this process,
+done with its own, takes from the back (forking.Claims). At 100,000 functions
+`reach.public-to-sensitive` alone outlasts all the rules this process runs, and the child used
+to check four others before it. A rule is sent by its id, never by value: the parent's
+findings hold the registry's own `Rule` objects (a finding and its rule read alike whichever
+process found it). A child that cannot be forked or fails costs time, not an
 answer: its rules run here (analyzers/forking.py).
 
 The anomaly rules stay here: `Analysis` keeps the scoring they share. Forking is for the headless
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
-import io
 import pickle
 from collections.abc import Callable, Sequence
 from typing import IO, Any
@@ -29,7 +29,7 @@ from typing import IO, Any
 from analyzers.findings.context import RuleContext
 from analyzers.findings.model import Evidence, Finding, Rule
 from analyzers.findings.registry import RULES, RuleEntry
-from analyzers.forking import Claims, can_fork, result, start
+from analyzers.forking import Claims, Pickled, can_fork, result, start, unpickled
 from estate.model import Estate
 
 CHILD_MODULES = ("analyzers.reach.", "analyzers.config.rules_unclassified")
@@ -115,17 +115,18 @@ class BegunRules:
         self._ctx = ctx
         self._away = away = _longest_first(list(entries))
         self._claims = claims = Claims(len(away))
-        self._child = start(lambda: _claimed(ctx, away, claims.front, _unmarked, _pickled)) if away else None
+        self._child = start(lambda: _sent(ctx, away, claims.front)) if away else None
 
     def finish(self, progress: Callable[[int], None] = lambda _done: None) -> list[Finding]:
         """Every entry's findings (unsorted): `progress(done)` before each rule checked here."""
         mine = _claimed(self._ctx, self._away, self._claims.back, progress)
-        ok, theirs = result(self._child)
+        ok, payload = result(self._child)
+        theirs = unpickled(payload) if ok else {}
         found: list[Finding] = []
         for place, entry in enumerate(self._away):  # a failed child's rules are checked here
             answer = mine.get(place)
-            if answer is None and ok and place in theirs:
-                answer = _loads(theirs[place])
+            if answer is None:
+                answer = theirs.get(place)
             found.extend(answer if answer is not None else entry.check(self._ctx))
         return found
 
@@ -134,19 +135,33 @@ def _longest_first(entries: list[RuleEntry]) -> list[RuleEntry]:
     return sorted(entries, key=lambda e: e.rule.id not in FIRST)  # stable: registry order after
 
 
+def _sent(
+    ctx: RuleContext, entries: Sequence[RuleEntry], claim: Callable[[], int | None]
+) -> tuple[list[int], bytes]:
+    """(In the child.) The findings of each entry it claims, pickled as soon as the rule is done
+    (`forking.Pickled`, through `_pickler`)."""
+    sent = Pickled(_pickler)
+    _claimed(ctx, entries, claim, _unmarked, sent.put)
+    return sent.payload()
+
+
 def _claimed(
     ctx: RuleContext,
     entries: Sequence[RuleEntry],
     claim: Callable[[], int | None],
     progress: Callable[[int], None] = lambda _done: None,
-    keep: Callable[[list[Finding]], Any] = lambda found: found,
-) -> dict[int, Any]:
-    """What `keep` makes of the findings of each entry this process claims (the findings
-    themselves, or in the child `_pickled`), by its place in `entries`."""
-    found: dict[int, Any] = {}
+    put: Callable[[int, list[Finding]], None] | None = None,
+) -> dict[int, list[Finding]]:
+    """The findings of each entry this process claims, by its place in `entries`; with `put`,
+    each handed to it instead (a child sending them as they come)."""
+    found: dict[int, list[Finding]] = {}
     while (place := claim()) is not None:
         progress(len(found))
-        found[place] = keep(list(entries[place].check(ctx)))
+        findings = list(entries[place].check(ctx))
+        if put is None:
+            found[place] = findings
+        else:
+            put(place, findings)
     return found
 
 
@@ -200,17 +215,3 @@ def _pickler(out: IO[bytes]) -> pickle.Pickler:
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _DISPATCH
     return pickler
-
-
-def _pickled(findings: list[Finding]) -> bytes:
-    """One rule's findings, pickled by the child as soon as the rule is done: spread over its
-    rules, whose claims balance with this process's, not left to the end, when the parent waits
-    (at 100,000 functions the child's 38,556 findings are 73 MB, which it wrote at the pace
-    the parent read them: 3.3 s). Shared values are shared within a rule's findings."""
-    out = io.BytesIO()
-    _pickler(out).dump(findings)
-    return out.getvalue()
-
-
-def _loads(data: bytes) -> Any:
-    return pickle.loads(data)  # our own child's bytes, never data from outside

@@ -24,12 +24,10 @@ platform without `os.fork`.
 from __future__ import annotations
 
 import functools
-import io
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from analyzers.forking import Child, Claims, can_fork, result, start
+from analyzers.forking import Child, Claims, Pickled, can_fork, result, start, unpickled
 
 
 class AccessAnalysis(Protocol):
@@ -178,8 +176,8 @@ class Begun:
             ok, answer = result(worker)
             if not ok:
                 continue
-            specs, order, data = answer
-            done = _unpickled(order, data)
+            specs, payload = answer
+            done = unpickled(payload)
             for node, (block_index, pattern) in specs.items():
                 if node not in analysis.set_nodes:
                     analysis.set_nodes[node] = analysis.set_edge_for_drawing(block_index, pattern)
@@ -190,7 +188,7 @@ class Begun:
 
 def _made_then_work(
     begun: Begun, runs: Sequence[Sequence[str]], claims: Claims
-) -> tuple[dict[str, SetSpec], list[int], bytes]:
+) -> tuple[dict[str, SetSpec], tuple[list[int], bytes]]:
     """(In a worker.) The runs it claims, on the parent's analysis if it was made before the
     fork, else on one made here."""
     return _work(begun.analysis, runs, claims)
@@ -198,30 +196,18 @@ def _made_then_work(
 
 def _work(
     analysis: AccessAnalysis, runs: Sequence[Sequence[str]], claims: Claims
-) -> tuple[dict[str, SetSpec], list[int], bytes]:
-    """(In a worker.) The runs it claims, each pickled as soon as it is answered: (the set nodes
-    it drew, the runs' indices in the order they were pickled, the pickles). One pickler for all
-    of them, so an attribute dict many edges share (`EdgeAttributes`) is sent once, as before;
-    pickling them as they come spreads the pickling over the claims, which balance with this
-    process's, instead of leaving it to the end (at 100,000 functions the parent waited 3.9 s
-    for the worker's edges, written at the pace it read them)."""
+) -> tuple[dict[str, SetSpec], tuple[list[int], bytes]]:
+    """(In a worker.) The set nodes it drew, and the runs it claims by index, each pickled as
+    soon as it is answered (`Pickled`: an attribute dict many edges share, `EdgeAttributes`,
+    is still sent once)."""
     before = set(analysis.set_nodes)
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    order: list[int] = []
+    sent = Pickled()
     while (index := claims.back()) is not None:
-        pickler.dump(list(edges_of(analysis, runs[index])))
-        order.append(index)
+        sent.put(index, list(edges_of(analysis, runs[index])))
     index_of = {id(block): i for i, block in enumerate(analysis.blocks)}
     specs = {
         node: (index_of[id(edge.block)], edge.pattern)
         for node, edge in analysis.set_nodes.items()
         if node not in before
     }
-    return specs, order, out.getvalue()
-
-
-def _unpickled(order: list[int], data: bytes) -> dict[int, list[PrincipalEdges]]:
-    """The runs `_work` pickled, by index (our own worker's bytes, never data from outside)."""
-    loader = pickle.Unpickler(io.BytesIO(data))
-    return {index: loader.load() for index in order}
+    return specs, sent.payload()

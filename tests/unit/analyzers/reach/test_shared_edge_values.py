@@ -16,6 +16,7 @@ import pytest
 from analyzers import rule_workers
 from analyzers.analysis import analyze
 from analyzers.findings.model import Severity
+from analyzers.forking import Pickled, unpickled
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
@@ -201,7 +202,9 @@ def test_shared_lines_stay_shared_and_equal_through_the_rules_childs_pipe() -> N
     grant = allow("Write", "dynamodb:PutItem", list(PCI_TABLES))
     e = _public(two_roles(grant, grant))
     hits = [f for f in analyze(e, dt.date(2026, 11, 1)).findings if f.rule.id == "reach.public-to-sensitive"]
-    back = rule_workers._loads(rule_workers._pickled(list(hits)))
+    sent = Pickled(rule_workers._pickler)  # as the child sends a rule's findings
+    sent.put(0, list(hits))
+    back = unpickled(sent.payload())[0]
     assert back == hits
     assert back[0].rule is hits[0].rule
     first, second = (_listed(f) for f in back)
