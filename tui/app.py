@@ -44,6 +44,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, LoadingIndicator
@@ -402,7 +403,7 @@ class LambdascopeApp(BaselineComparison):
         if not isinstance(base, AnalysisPendingScreen):
             for screen in self.screen_stack:
                 if isinstance(screen, AnalysisScreen):
-                    await screen.show_analysis(analysis)
+                    await self._shown_on(screen, analysis)
             return
         # The view on show waited for the analysis: re-register its mode with the view itself.
         # Textual removes only a mode not on show, so the app steps through a blank one.
@@ -414,6 +415,18 @@ class LambdascopeApp(BaselineComparison):
             await self.remove_mode(mode)
             self.add_mode(mode, partial(view_screen, mode, analysis, self.building is not None))
             await self.switch_mode(mode)
+
+    async def _shown_on(self, screen: AnalysisScreen, analysis: Analysis, again: bool = True) -> None:
+        """The analysis drawn on a screen of the stack. A screen a mode switch has put on the
+        stack without its widgets yet (the user went back to a view as a live refresh landed:
+        seen once in the Pilot test of `I` then `f` on a loaded machine) is drawn once it has
+        refreshed, not left to crash the app; still missing one then, the error is raised."""
+        try:
+            await screen.show_analysis(analysis)
+        except NoMatches:
+            if not again:
+                raise
+            screen.call_after_refresh(self._shown_on, screen, analysis, False)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker's failure is reported (screens forward theirs here): an error
