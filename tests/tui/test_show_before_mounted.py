@@ -4,6 +4,8 @@ refreshed instead of crashing the app; a view still missing its widget then rais
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -36,13 +38,23 @@ def _missing_first(screen: FunctionsScreen, times: int) -> list[Analysis]:
     return drawn
 
 
-async def test_a_view_without_its_widgets_yet_is_drawn_once_it_has_refreshed(analysis: Analysis) -> None:
+Loaded = tuple[Any, Any, FunctionsScreen, list[Analysis]]
+
+
+@asynccontextmanager
+async def _loaded(analysis: Analysis, misses: int) -> AsyncIterator[Loaded]:
+    """The app loaded on the functions view, whose `show_analysis` misses its widget `misses`
+    times: (app, pilot, the view, what it drew)."""
     app: Any = create_app(analysis=analysis)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         screen = app.screen
         assert isinstance(screen, FunctionsScreen)
-        drawn = _missing_first(screen, 1)
+        yield app, pilot, screen, _missing_first(screen, misses)
+
+
+async def test_a_view_without_its_widgets_yet_is_drawn_once_it_has_refreshed(analysis: Analysis) -> None:
+    async with _loaded(analysis, 1) as (app, pilot, screen, drawn):
         again = analysis.with_settings(analysis.settings)  # what a refresh brings
         await app._show_on_screen(again)  # no NoMatches reaches the app
         assert drawn == []
@@ -53,12 +65,7 @@ async def test_a_view_without_its_widgets_yet_is_drawn_once_it_has_refreshed(ana
 
 
 async def test_a_view_still_missing_its_widget_after_a_refresh_raises(analysis: Analysis) -> None:
-    app: Any = create_app(analysis=analysis)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        screen = app.screen
-        assert isinstance(screen, FunctionsScreen)
-        drawn = _missing_first(screen, 2)
+    async with _loaded(analysis, 2) as (app, _pilot, screen, drawn):
         with pytest.raises(NoMatches):
             await app._shown_on(screen, analysis.with_settings(analysis.settings), False)
         assert drawn == []

@@ -21,6 +21,7 @@ from tests.unit.analyzers.config.test_unclassified_reach_sets import (
     STORES,
     _can,
     base_graph,
+    every_store_in,
     graphs,
 )
 
@@ -54,9 +55,7 @@ def mine(found: dict[str, StoreWriters]) -> dict[str, tuple[int, list[tuple[str,
 
 
 def test_a_direct_edge_that_only_reads_stands_for_the_roles_set_grant() -> None:
-    g = base_graph()
-    for store in STORES:
-        g.add_edge(SETS[0], store, key="contains", kind="contains")
+    g = every_store_in(SETS[0])
     _can(g, ROLES[2], SETS[0], "write")
     _can(g, ROLES[0], SETS[0], "write", conditional=True)
     _can(g, ROLES[0], STORES[1], "read")  # direct: r0 may only read t1, whatever its set says
@@ -75,9 +74,7 @@ def test_a_direct_edge_that_only_reads_stands_for_the_roles_set_grant() -> None:
 
 
 def test_a_direct_write_is_named_before_the_sets_and_the_first_names_are_listed() -> None:
-    g = base_graph()
-    for store in STORES:
-        g.add_edge(SETS[1], store, key="contains", kind="contains")
+    g = every_store_in(SETS[1])
     for role in ROLES:
         _can(g, role, SETS[1], "write")
     _can(g, ROLES[1], STORES[2], "write", conditional=True)  # r1's direct edge names `shared` first
@@ -89,9 +86,7 @@ def test_a_direct_write_is_named_before_the_sets_and_the_first_names_are_listed(
 
 
 def test_read_and_list_grants_write_nothing() -> None:
-    g = base_graph()
-    for store in STORES:
-        g.add_edge(SETS[0], store, key="contains", kind="contains")
+    g = every_store_in(SETS[0])
     _can(g, ROLES[0], SETS[0], "read")
     _can(g, ROLES[2], STORES[3], "list")
     assert store_writers(g, STORES, FUNCTIONS_OF, 5) == {}

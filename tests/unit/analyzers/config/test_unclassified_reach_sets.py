@@ -78,10 +78,16 @@ def base_graph() -> nx.MultiDiGraph:
     return g
 
 
-def test_a_direct_edge_gives_the_access_over_the_set_and_every_set_holder_counts() -> None:
+def every_store_in(node: str) -> nx.MultiDiGraph:
+    """The base graph with the set `node` containing every store."""
     g = base_graph()
     for store in STORES:
-        g.add_edge(SETS[0], store, key="contains", kind="contains")
+        g.add_edge(node, store, key="contains", kind="contains")
+    return g
+
+
+def test_a_direct_edge_gives_the_access_over_the_set_and_every_set_holder_counts() -> None:
+    g = every_store_in(SETS[0])
     _can(g, ROLES[2], SETS[0], "read")
     _can(g, ROLES[0], SETS[0], "list")
     _can(g, ROLES[0], STORES[1], "write", conditional=True)  # direct: wins over its set edge
@@ -100,9 +106,7 @@ def test_a_direct_edge_gives_the_access_over_the_set_and_every_set_holder_counts
 
 
 def test_the_first_names_are_listed_and_all_counted() -> None:
-    g = base_graph()
-    for store in STORES:
-        g.add_edge(SETS[1], store, key="contains", kind="contains")
+    g = every_store_in(SETS[1])
     for role in ROLES:
         _can(g, role, SETS[1], "read")
     found = mine(can_edges_reach(ESTATE, g, STORES, 2))
