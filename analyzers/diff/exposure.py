@@ -113,10 +113,11 @@ def _targets(finding: Finding) -> Iterator[str]:
     yield finding.path[-1]
     for evidence in finding.evidence:
         value: Any = evidence.value
-        if evidence.label == "other targets" and isinstance(value, list):
-            yield from (
-                v["target"] for v in value if isinstance(v, Mapping) and isinstance(v.get("target"), str)
-            )
+        if evidence.label == "other targets" and isinstance(value, list):  # groups of targets
+            for group in value:
+                targets = group.get("targets") if isinstance(group, Mapping) else None
+                if isinstance(targets, list):
+                    yield from (t for t in targets if isinstance(t, str))
 
 
 def diff_exposure(old: Exposure, new: Exposure) -> ExposureDrift:

@@ -69,7 +69,12 @@ def test_escalation_paths_from_privesc_findings_and_their_other_targets() -> Non
         "t",
         Severity.CRITICAL,
         path=(ROLE, ADMIN),
-        evidence=(Evidence("other targets", [{"target": "arn:aws:iam::123456789012:role/ops"}, None]),),
+        evidence=(
+            Evidence(
+                "other targets",
+                [{"count": 2, "targets": ["arn:aws:iam::123456789012:role/ops", 7]}, None, {"targets": "x"}],
+            ),
+        ),
     )
     drift = diff_exposure(exposure_of(graph(), []), exposure_of(graph(), [finding]))
     assert drift.escalation_opened == ((ROLE, ADMIN), (ROLE, "arn:aws:iam::123456789012:role/ops"))

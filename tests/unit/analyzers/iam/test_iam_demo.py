@@ -83,7 +83,7 @@ def test_planted_chain_is_reported_hop_by_hop(demo: Analysis) -> None:
     evidence = {e.label: e.value for e in finding.evidence}
     assert evidence["targets"] == 2
     [other] = evidence["other targets"]
-    assert other["target"] == arn(admin) and other["severity"] == "critical"
+    assert other["targets"] == [arn(admin)] and other["count"] == 1 and other["severity"] == "critical"
     assert other["methods"] == ["sts-assume-role", "lambda-create-function-invoke"]
     assert other["hops"] == 2 and other["conditional"] is False
     assert name(finding.path[0]) == first  # the function that executes as the role comes first
