@@ -31,6 +31,7 @@ from analyzers.anomaly.windows import (
     runs,
 )
 from analyzers.findings.model import Severity
+from analyzers.unique import unique
 
 CHUNK_ROWS = 256  # series per vectorised pass: keeps temporaries in cache
 WORKERS = 2
@@ -72,7 +73,7 @@ class Grid:
 def make_grid(epoch_seconds: NDArray[np.float64], step: int | None = None) -> Grid:
     """The regular grid covering `epoch_seconds`; the step defaults to their median spacing."""
     if step is None:
-        diffs = np.diff(np.unique(epoch_seconds))
+        diffs = np.diff(unique(epoch_seconds))
         step = round(float(np.median(diffs))) if diffs.size else 300
     step = max(step, 1)
     first = np.floor(epoch_seconds.min() / step) * step

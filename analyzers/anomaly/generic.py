@@ -45,6 +45,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
+from analyzers.unique import difference, union
+
 Array = NDArray[np.float64]
 
 SPIKE_UP, SPIKE_DOWN, LEVEL_SHIFT, FLATLINE = 0, 1, 2, 3
@@ -191,11 +193,11 @@ def generic_alerts(values: Array, step: int, cfg: GenericConfig | None = None) -
     quiet = _points(cfg.quiet, step)
     fired_points = _quiet_after(np.flatnonzero(up | down | flat), quiet)
     # Each family keeps its own quiet day; where both fire at one point, the point's verdict stands.
-    fired_levels = np.setdiff1d(_quiet_after(np.flatnonzero(level), quiet), fired_points)
+    fired_levels = difference(_quiet_after(np.flatnonzero(level), quiet), fired_points)
     kind[fired_levels] = LEVEL_SHIFT
     score[fired_levels] = level_score[fired_levels]
     expected[fired_levels] = level_expected[fired_levels]
-    fired = np.union1d(fired_points, fired_levels)
+    fired = union(fired_points, fired_levels)
     return GenericAlerts(fired, kind[fired], score[fired], expected[fired], ready)
 
 

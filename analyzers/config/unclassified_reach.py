@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 
 from analyzers.reach.store_sets import CONTAINS
+from analyzers.unique import union, unique
 from estate.model import Estate
 
 
@@ -50,13 +51,13 @@ class _Functions:
         for index, fn in enumerate(estate.functions):
             by_role.setdefault(fn.role_arn, []).append(rank[fn.name])
             self.by_name.setdefault(rank[fn.name], []).append((index, fn.role_arn))
-        self.of_role = {role: np.unique(np.array(r, dtype=np.int64)) for role, r in by_role.items()}
+        self.of_role = {role: unique(np.array(r, dtype=np.int64)) for role, r in by_role.items()}
         self.role_names = {role: role.rsplit("/", 1)[-1] for role in by_role}
 
     def of_roles(self, roles: Collection[str]) -> np.ndarray:
         """Sorted name ranks of the functions the roles run."""
         found = [self.of_role[r] for r in roles if r in self.of_role]
-        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        return unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
 
 def can_edges_reach(
@@ -90,7 +91,7 @@ def can_edges_reach(
         count = int(combined.size + extra.size)
         if not count:
             continue
-        first = np.union1d(combined[:limit], extra)[:limit]
+        first = union(combined[:limit], extra)[:limit]
         listed = []
         for name in first.tolist():
             role, data = _grant(graph, functions.by_name[name], direct, sets)
@@ -112,7 +113,7 @@ def _set_names(
 def _union(parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return np.empty(0, dtype=np.int64)
-    return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+    return parts[0] if len(parts) == 1 else unique(np.concatenate(parts))
 
 
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 from analyzers.reach.grants import is_policy_like, is_store_set, member_grant, set_members
 from analyzers.reach.index import Adjacency, Layers, ReachIndex, runs_by_weight
 from analyzers.reach.labels import access_rank, strongest_access
+from analyzers.unique import unique
 
 TOP_RANK = 15  # above every access rank: the sort key's "weaker first" is TOP_RANK - rank
 GROUP_MIN = 64
@@ -289,7 +290,7 @@ class BestGrants:
         found = self._members.get(node)
         if found is None:
             forward = self.index.forward
-            beyond = np.unique(forward.indices[forward.indptr[node] : forward.indptr[node + 1]])
+            beyond = unique(forward.indices[forward.indptr[node] : forward.indptr[node + 1]])
             found = self._members[node] = beyond[self._count[beyond] > 0]
         return found
 
@@ -424,7 +425,7 @@ def _pairs_by_holder(grants: SensitiveGrants, size: int) -> tuple[_Pairs, np.nda
     cuts = np.searchsorted(upto, np.arange(CHUNK, most, CHUNK), "right")
     counts = np.zeros(size, dtype=np.int64)
     filled = 0
-    for start, stop in itertools.pairwise([0, *np.unique(cuts).tolist(), size]):
+    for start, stop in itertools.pairwise([0, *unique(cuts).tolist(), size]):
         chunk = by_holder.indices[by_holder.indptr[start] : by_holder.indptr[stop]]
         rows, stores, position = expanded(grants, chunk)
         holders = grants.holders[rows]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from analyzers.findings.model import Severity
+from analyzers.unique import unique
 from estate.model import Estate
 
 
@@ -51,7 +52,7 @@ class StoreColumns:
         codes = self._row_access[rows]
         unseen = rows[codes < 0]
         if unseen.size:
-            for row in np.unique(unseen).tolist():
+            for row in unique(unseen).tolist():
                 value = self._data[row].get("access")
                 found = self._code.get(value)
                 if found is None:

@@ -27,6 +27,7 @@ import numpy as np
 from analyzers.reach.access_scores import AccessEdges
 from analyzers.reach.edge_table import EdgeTable, edge_table
 from analyzers.reach.labels import access_rank, strongest_access
+from analyzers.unique import unique
 
 GATHER = 1 << 20
 """Edges a search gathers at once (`Adjacency.reach_new`): bounds a layer's transient arrays."""
@@ -111,7 +112,7 @@ class Adjacency:
         reaches, never a scan of every node: a rule searches from thousands of functions."""
         dist = np.full(size, -1, dtype=np.int16)
         scratch = np.empty(size, dtype=np.int64)  # `_new` marks with it: written before read
-        frontier = np.unique(np.atleast_1d(np.asarray(start, dtype=np.int64)))
+        frontier = unique(np.atleast_1d(np.asarray(start, dtype=np.int64)))
         dist[frontier] = 0
         if zero is not None and free_first:
             frontier = np.concatenate((frontier, zero.close(self, dist, frontier, 0, scratch)))
@@ -135,7 +136,7 @@ def runs_by_weight(items: np.ndarray, weights: np.ndarray, limit: int) -> list[n
     if not ends.size or ends[-1] <= limit:
         return [items] if items.size else []
     cuts = np.searchsorted(ends, np.arange(limit, int(ends[-1]), limit), "right")
-    bounds = [0, *np.unique(cuts).tolist(), items.size]
+    bounds = [0, *unique(cuts).tolist(), items.size]
     return [items[start:stop] for start, stop in itertools.pairwise(bounds) if stop > start]
 
 

@@ -30,6 +30,7 @@ from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreLines
 from analyzers.reach.index import index_for
 from analyzers.reach.labels import access_rank
 from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
+from analyzers.unique import unique
 from estate.graph.stores import store_classification
 from estate.model import Estate, LambdaFunction
 from estate.model.invoke_grants import INTERNET
@@ -214,7 +215,7 @@ def public_to_sensitive_findings(
             heads,
         )
         kinds = columns.class_of[stores]
-        for code in np.unique(kinds).tolist():  # classification codes ascend as their names
+        for code in unique(kinds).tolist():  # classification codes ascend as their names
             picked = reached.of(kinds == code)
             yield _finding(estate, graph, fn, door, columns, code, picked, last, lines, details)
 
