@@ -97,7 +97,7 @@ def _invokers(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
 
 
 def _stores(finding: Finding) -> Iterator[str]:
-    """Every store the finding names: its 'store' and its 'stores reached' (evidence is JSON:
+    """Every store the finding names: its 'store' and its 'stores reached' groups (evidence is JSON:
     anything of another shape is skipped, the finding's path end still counts)."""
     if finding.path:
         yield finding.path[-1]
@@ -105,19 +105,25 @@ def _stores(finding: Finding) -> Iterator[str]:
         value: Any = evidence.value
         if evidence.label == "store" and isinstance(value, Mapping) and isinstance(value.get("arn"), str):
             yield value["arn"]
-        elif evidence.label == "stores reached" and isinstance(value, list):
-            yield from (v["arn"] for v in value if isinstance(v, Mapping) and isinstance(v.get("arn"), str))
+        elif evidence.label == "stores reached":
+            yield from _grouped(value, "stores")
+
+
+def _grouped(value: Any, key: str) -> Iterator[str]:
+    """The ARNs each group of a grouped list holds under `key` (anything of another shape skipped)."""
+    if isinstance(value, list):
+        for group in value:
+            listed = group.get(key) if isinstance(group, Mapping) else None
+            if isinstance(listed, list):
+                yield from (arn for arn in listed if isinstance(arn, str))
 
 
 def _targets(finding: Finding) -> Iterator[str]:
     yield finding.path[-1]
     for evidence in finding.evidence:
         value: Any = evidence.value
-        if evidence.label == "other targets" and isinstance(value, list):  # groups of targets
-            for group in value:
-                targets = group.get("targets") if isinstance(group, Mapping) else None
-                if isinstance(targets, list):
-                    yield from (t for t in targets if isinstance(t, str))
+        if evidence.label == "other targets":
+            yield from _grouped(value, "targets")
 
 
 def diff_exposure(old: Exposure, new: Exposure) -> ExposureDrift:

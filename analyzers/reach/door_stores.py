@@ -1,10 +1,10 @@
 """The sensitive stores one internet-invocable function (a door) reaches, as columns, and the
-"stores reached" lines `reach.public-to-sensitive` lists them by.
+"stores reached" groups `reach.public-to-sensitive` lists them in.
 
 At 100,000 functions the doors reach 4.1 million stores; one tuple, record and string-keyed
 look-up each were most of the rule's time. Here a door's stores are parallel arrays
 (`DoorReach`), what a store or a grant row contributes is looked up by id (`StoreColumns`), and
-a listed line is found by one integer packing its columns (`StoreLines`).
+a finding's stores are grouped by how they are reached (`StoreGroups`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import numpy as np
 
 from analyzers.findings.model import Severity
 from analyzers.unique import unique
-from estate.model import Estate
 
 
 class StoreColumns:
@@ -94,65 +93,50 @@ _SEVERITIES = tuple(Severity)
 _SEVERITY_CODE = {severity: i for i, severity in enumerate(_SEVERITIES)}
 
 
-class StoreLines:
-    """The "stores reached" lines of one run's findings, each distinct (store, access, conditional,
-    hops, severity) line made once and shared by every finding that lists it: at 100,000 functions
-    11,000 findings list 4.1 million stores, mostly lines other findings list too (the functions
-    behind one role reach its stores alike); as separate dicts they held over a gigabyte in the
-    rules' child and again in the process it sends them to (the pickle keeps the sharing).
-    Evidence is read-only, as every finding's is: a shared line is never changed. A line is found
-    by one integer packing its columns (a tuple where they do not fit), so listing a store costs
-    a dictionary look-up."""
+class StoreGroups:
+    """The "stores reached" of a finding, grouped by how each is reached (access, conditional,
+    hops, severity): the groups worst first (where their first store ranks), each listing its
+    stores' ARNs in rank order. One line per store repeating its kind, name and columns made
+    `reach.public-to-sensitive` 888 MB of a 100,000-function report (4.1 million stores listed by
+    11,000 findings); a group lists ARNs the store columns already hold (`StoreColumns.names`),
+    so every finding shares the strings, and a pickle from the rules' child sends each once."""
 
-    def __init__(self, estate: Estate, columns: StoreColumns) -> None:
-        self._estate = estate
+    def __init__(self, columns: StoreColumns) -> None:
         self._columns = columns
-        self._made: dict[object, dict[str, object]] = {}
 
-    def lines(
+    def groups(
         self, reached: DoorReach, order: np.ndarray, grade: np.ndarray, severities: Sequence[Severity]
     ) -> list[dict[str, object]]:
-        """The lines of `reached`'s stores in `order`; `severities[grade[i]]` is store i's."""
+        """The groups of `reached`'s stores in `order`; `severities[grade[i]]` is store i's."""
         stores = reached.stores[order]
         access = reached.access[order]
         conditional = reached.conditional[order]
         hops = reached.hops[order]
         codes = np.array([_SEVERITY_CODE[s] for s in severities], dtype=np.int64)
         severity = codes[grade[order]]
-        keys: list[Any]
-        if int(access.max()) < 256 and int(hops.max()) < 64:
-            keys = ((((stores * 256 + access) * 2 + conditional) * 64 + hops) * 8 + severity).tolist()
-        else:
-            columns = (stores, access, conditional, hops, severity)
-            keys = list(zip(*(c.tolist() for c in columns), strict=True))
-        made = self._made
-        found = [made.get(key) for key in keys]
-        if None in found:
-            for at in [at for at, line in enumerate(found) if line is None]:
-                line = made.get(keys[at])
-                if line is None:
-                    line = made[keys[at]] = self._line(
-                        int(stores[at]),
-                        int(access[at]),
-                        bool(conditional[at]),
-                        int(hops[at]),
-                        int(severity[at]),
-                    )
-                found[at] = line
-        return found  # type: ignore[return-value]  # (every None filled in)
-
-    def _line(
-        self, store_id: int, access: int, conditional: bool, hops: int, severity: int
-    ) -> dict[str, object]:
-        columns = self._columns
-        arn = columns.names[store_id]
-        store = self._estate.data_stores[arn]
-        return {
-            "arn": arn,
-            "kind": store.kind,
-            "name": store.name,
-            "access": columns.access[access],
-            "conditional": conditional,
-            "hops": hops,
-            "severity": _SEVERITIES[severity].value,
-        }
+        span = int(hops.max()) + 1
+        key = ((access * 2 + conditional) * span + hops) * len(_SEVERITIES) + severity
+        # (asking for the first places also keeps np.unique from importing numpy.ma: analyzers.unique)
+        _keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        place = np.empty(first.size, dtype=np.int64)
+        place[np.argsort(first, kind="stable")] = np.arange(first.size)
+        group_of = place[inverse.reshape(-1)]  # each store's group, numbered as they are listed
+        listed = np.argsort(group_of, kind="stable")  # by group, rank order within each
+        ids = stores[listed].tolist()
+        names, columns = self._columns.names, self._columns
+        out: list[dict[str, object]] = []
+        at = 0
+        for count in np.bincount(group_of).tolist():
+            one = int(listed[at])  # a store of the group: its columns are the group's
+            out.append(
+                {
+                    "access": columns.access[int(access[one])],
+                    "conditional": bool(conditional[one]),
+                    "hops": int(hops[one]),
+                    "severity": _SEVERITIES[int(severity[one])].value,
+                    "count": count,
+                    "stores": [names[i] for i in ids[at : at + count]],
+                }
+            )
+            at += count
+        return out

@@ -26,7 +26,7 @@ from analyzers.findings.model import Evidence, Finding, Rule, Severity, finding_
 from analyzers.findings.registry import RULES
 from analyzers.reach.best_grants import BestGrants, sensitive_grants
 from analyzers.reach.door_search import DoorSearch
-from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreLines
+from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreGroups
 from analyzers.reach.index import index_for
 from analyzers.reach.labels import access_rank
 from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
@@ -183,7 +183,7 @@ def public_to_sensitive_findings(
     def last(reached: _Reached) -> _Step:
         return _Step(reached.holder, reached.store, "can", grants.grant(index, reached.row, reached.store))
 
-    lines = StoreLines(estate, columns)
+    lines = StoreGroups(columns)
     details = HopDetails(graph)
 
     for fn_arn, door in sorted(doors.items()):
@@ -242,7 +242,7 @@ def _finding(
     code: int,
     reached: DoorReach,
     last: Callable[[_Reached], _Step],
-    lines: StoreLines,
+    lines: StoreGroups,
     details: HopDetails,
 ) -> Finding:
     """One finding per function and classification (DESIGN.md section 5, Granularity): the worst
@@ -288,7 +288,7 @@ def _finding(
     )
     if count > 1:
         severities = [severity for severity, _rank in grades]
-        evidence.append(Evidence("stores reached", lines.lines(reached, order, which, severities)))
+        evidence.append(Evidence("stores reached", lines.groups(reached, order, which, severities)))
     return Finding(
         PUBLIC_TO_SENSITIVE,
         fn.arn,

@@ -54,8 +54,9 @@ def _p2s(stores: list[object]) -> Finding:
 
 
 def test_sensitive_paths_opened_and_closed_from_every_store_a_finding_lists() -> None:
-    old = exposure_of(graph(), [_p2s([{"arn": TABLE}])])
-    new = exposure_of(graph(), [_p2s([{"arn": TABLE}, {"arn": OTHER_TABLE}, "not a store", {"arn": 3}])])
+    old = exposure_of(graph(), [_p2s([{"count": 1, "stores": [TABLE]}])])
+    groups = [{"count": 2, "stores": [TABLE, 3]}, {"stores": [OTHER_TABLE]}, "not a group", {"stores": "x"}]
+    new = exposure_of(graph(), [_p2s(groups)])
     drift = diff_exposure(old, new)
     assert drift.sensitive_opened == ((FN, OTHER_TABLE),)
     assert drift.sensitive_closed == ()

@@ -20,7 +20,7 @@ from analyzers.forking import Pickled, unpickled
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreLines
+from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreGroups
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, ResourcePolicy
 from estate.model.iam import ManagedPolicy
@@ -121,26 +121,30 @@ def _listed(finding: Any) -> list[dict[str, Any]]:
     return {ev.label: ev.value for ev in finding.evidence}["stores reached"]
 
 
-def test_findings_listing_the_same_store_alike_share_its_line() -> None:
+def test_findings_listing_stores_alike_list_them_in_the_same_group_of_shared_arns() -> None:
     grant = allow("Write", "dynamodb:PutItem", list(PCI_TABLES))
     e = _public(two_roles(grant, grant))
     hits = [f for f in analyze(e, dt.date(2026, 11, 1)).findings if f.rule.id == "reach.public-to-sensitive"]
     assert len(hits) == 2
     first, second = (_listed(f) for f in hits)
-    assert first == second
-    assert all(a is b for a, b in zip(first, second, strict=True))
-    assert first[0] == {
-        "arn": first[0]["arn"],
-        "kind": "table",
-        "name": first[0]["arn"].rsplit("/", 1)[-1],
-        "access": "write",
-        "conditional": False,
-        "hops": 2,
-        "severity": "critical",
-    }
+    assert (
+        first
+        == second
+        == [
+            {
+                "access": "write",
+                "conditional": False,
+                "hops": 2,
+                "severity": "critical",
+                "count": 2,
+                "stores": sorted(PCI_TABLES),
+            }
+        ]
+    )
+    assert all(a is b for a, b in zip(first[0]["stores"], second[0]["stores"], strict=True))  # one string
 
 
-def test_findings_listing_a_store_differently_keep_their_own_lines() -> None:
+def test_findings_listing_stores_differently_list_them_in_their_own_groups() -> None:
     e = _public(
         two_roles(
             allow("Write", "dynamodb:PutItem", list(PCI_TABLES)),
@@ -149,56 +153,59 @@ def test_findings_listing_a_store_differently_keep_their_own_lines() -> None:
     )
     hits = [f for f in analyze(e, dt.date(2026, 11, 1)).findings if f.rule.id == "reach.public-to-sensitive"]
     by_fn = {f.resource.rsplit(":", 1)[-1]: _listed(f) for f in hits}
-    assert {line["access"] for line in by_fn["app"]} == {"write"}
-    assert {line["access"] for line in by_fn["batch"]} == {"read"}
-    assert {line["severity"] for line in by_fn["batch"]} == {"high"}
-    assert not any(a is b for a in by_fn["app"] for b in by_fn["batch"])
+    assert [(g["access"], g["severity"], g["stores"]) for g in by_fn["app"]] == [
+        ("write", "critical", sorted(PCI_TABLES))
+    ]
+    assert [(g["access"], g["severity"], g["stores"]) for g in by_fn["batch"]] == [
+        ("read", "high", sorted(PCI_TABLES))
+    ]
 
 
-def test_store_lines_are_made_once_per_distinct_line() -> None:
-    e = estate(stores=(store(TABLE, "table"),))
+def test_store_groups_follow_the_rank_order_one_per_way_of_reaching() -> None:
+    """Five stores in rank order: write at 2 hops, read at 2, write at 2 (conditional), read at 2,
+    write at 3. Groups are listed where their first store ranks, each with its stores in order, and
+    hold plain values (never numpy's)."""
+    names = [ROLE, *(f"{TABLE}-{i}" for i in range(5))]
     columns = StoreColumns(
-        [ROLE, TABLE], {ROLE: 0, TABLE: 1}, {TABLE: "pci"}, [{"access": "read"}, {"access": "write"}]
+        names,
+        {n: i for i, n in enumerate(names)},
+        {n: "pci" for n in names[1:]},
+        [{"access": "read"}, {"access": "write"}],
     )
-    lines = StoreLines(e, columns)
-
-    def line(hops: int, access: str = "read", severity: Severity = Severity.HIGH) -> dict[str, object]:
-        """The line of TABLE reached at `hops` with `access`, through `lines` as a finding lists it."""
-        row = ["read", "write"].index(access)
-        reached = DoorReach(
-            np.array([1]),  # TABLE's id
-            np.array([row]),
-            np.array([0]),
-            np.array([0]),
-            columns.access_codes(np.array([row])),
-            np.array([False]),
-            np.array([hops]),
-            [[]],
-        )
-        return lines.lines(reached, np.array([0]), np.array([0]), [severity])[0]
-
-    first = line(2)
-    assert line(2) is first
-    assert first == {
-        "arn": TABLE,
-        "kind": "table",
-        "name": "payments",
-        "access": "read",
-        "conditional": False,
-        "hops": 2,
-        "severity": "high",
-    }
-    assert type(first["severity"]) is str  # the plain string, as str(Severity) gave
-    assert type(first["hops"]) is int and type(first["conditional"]) is bool  # not numpy's
-    farther = line(3)
-    assert farther is not first and farther["hops"] == 3 and first["hops"] == 2
-    assert line(2, "write", Severity.CRITICAL)["access"] == "write"
-    assert first["access"] == "read"
+    rows = np.array([1, 0, 1, 0, 1])
+    reached = DoorReach(
+        np.arange(1, 6),
+        rows,
+        np.zeros(5, dtype=np.int64),
+        np.zeros(5, dtype=np.int64),
+        columns.access_codes(rows),
+        np.array([False, False, True, False, False]),
+        np.array([2, 2, 2, 2, 3]),
+        [[]],
+    )
+    grade = np.array([0, 1, 2, 1, 0])  # critical, high, high (conditional), high, critical
+    groups = StoreGroups(columns).groups(
+        reached, np.arange(5), grade, [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
+    )
+    assert [(g["access"], g["conditional"], g["hops"], g["severity"], g["stores"]) for g in groups] == [
+        ("write", False, 2, "critical", [names[1]]),
+        ("read", False, 2, "high", [names[2], names[4]]),
+        ("write", True, 2, "high", [names[3]]),
+        ("write", False, 3, "critical", [names[5]]),
+    ]
+    assert [g["count"] for g in groups] == [1, 2, 1, 1]
+    for group in groups:
+        assert type(group["hops"]) is int and type(group["conditional"]) is bool
+        assert type(group["severity"]) is str and type(group["count"]) is int
+    reordered = StoreGroups(columns).groups(
+        reached, np.array([4, 3, 2, 1, 0]), grade, [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
+    )
+    assert [g["stores"] for g in reordered] == [[names[5]], [names[4], names[2]], [names[3]], [names[1]]]
 
 
-def test_shared_lines_stay_shared_and_equal_through_the_rules_childs_pipe() -> None:
+def test_shared_arns_stay_shared_and_equal_through_the_rules_childs_pipe() -> None:
     """What the rules' child sends back (rule_workers' pickling) arrives equal, with each shared
-    line sent once and shared again on arrival, and the findings' rules the registry's own."""
+    ARN sent once and shared again on arrival, and the findings' rules the registry's own."""
     grant = allow("Write", "dynamodb:PutItem", list(PCI_TABLES))
     e = _public(two_roles(grant, grant))
     hits = [f for f in analyze(e, dt.date(2026, 11, 1)).findings if f.rule.id == "reach.public-to-sensitive"]
@@ -207,6 +214,6 @@ def test_shared_lines_stay_shared_and_equal_through_the_rules_childs_pipe() -> N
     back = unpickled(sent.payload())[0]
     assert back == hits
     assert back[0].rule is hits[0].rule
-    first, second = (_listed(f) for f in back)
+    first, second = (_listed(f)[0]["stores"] for f in back)
     assert all(a is b for a, b in zip(first, second, strict=True))
-    assert not any(a is b for a, b in zip(first, _listed(hits[0]), strict=True))  # a copy, not the same
+    assert _listed(back[0]) is not _listed(hits[0])  # a copy, not the same
