@@ -269,9 +269,9 @@ def privesc_finding(
 
 
 OtherTargets = dict[str, object]
-_HowReached = tuple[str, str, int, tuple[str, ...], bool]  # outcome, severity, hops, methods, conditional
 """One group of a finding's "other targets": the targets reached with the same outcome, severity,
 number of hops, methods and certainty, listed by ARN (`_others_json`)."""
+_HowReached = tuple[str, str, int, tuple[str, ...], bool]  # outcome, severity, hops, methods, conditional
 
 
 def _others_json(ranked: list[Ranked]) -> list[OtherTargets]:

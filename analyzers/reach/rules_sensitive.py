@@ -183,7 +183,7 @@ def public_to_sensitive_findings(
     def last(reached: _Reached) -> _Step:
         return _Step(reached.holder, reached.store, "can", grants.grant(index, reached.row, reached.store))
 
-    lines = StoreGroups(columns)
+    grouping = StoreGroups(columns)
     details = HopDetails(graph)
 
     for fn_arn, door in sorted(doors.items()):
@@ -217,7 +217,7 @@ def public_to_sensitive_findings(
         kinds = columns.class_of[stores]
         for code in unique(kinds).tolist():  # classification codes ascend as their names
             picked = reached.of(kinds == code)
-            yield _finding(estate, graph, fn, door, columns, code, picked, last, lines, details)
+            yield _finding(estate, graph, fn, door, columns, code, picked, last, grouping, details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +242,7 @@ def _finding(
     code: int,
     reached: DoorReach,
     last: Callable[[_Reached], _Step],
-    lines: StoreGroups,
+    grouping: StoreGroups,
     details: HopDetails,
 ) -> Finding:
     """One finding per function and classification (DESIGN.md section 5, Granularity): the worst
@@ -288,7 +288,7 @@ def _finding(
     )
     if count > 1:
         severities = [severity for severity, _rank in grades]
-        evidence.append(Evidence("stores reached", lines.groups(reached, order, which, severities)))
+        evidence.append(Evidence("stores reached", grouping.groups(reached, order, which, severities)))
     return Finding(
         PUBLIC_TO_SENSITIVE,
         fn.arn,
