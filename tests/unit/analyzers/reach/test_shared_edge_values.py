@@ -10,17 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pytest
 
 from analyzers import rule_workers
 from analyzers.analysis import analyze
-from analyzers.findings.model import Severity
 from analyzers.forking import Pickled, unpickled
 from analyzers.iam.analysis import analyze_iam
 from analyzers.iam.principal_policies import IamModel
 from analyzers.reach.access_edges import add_access_edges
-from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreGroups
 from estate.graph.builder import build_graph
 from estate.model import Estate, IamPrincipal, ResourcePolicy
 from estate.model.iam import ManagedPolicy
@@ -159,48 +156,6 @@ def test_findings_listing_stores_differently_list_them_in_their_own_groups() -> 
     assert [(g["access"], g["severity"], g["stores"]) for g in by_fn["batch"]] == [
         ("read", "high", sorted(PCI_TABLES))
     ]
-
-
-def test_store_groups_follow_the_rank_order_one_per_way_of_reaching() -> None:
-    """Five stores in rank order: write at 2 hops, read at 2, write at 2 (conditional), read at 2,
-    write at 3. Groups are listed where their first store ranks, each with its stores in order, and
-    hold plain values (never numpy's)."""
-    names = [ROLE, *(f"{TABLE}-{i}" for i in range(5))]
-    columns = StoreColumns(
-        names,
-        {n: i for i, n in enumerate(names)},
-        {n: "pci" for n in names[1:]},
-        [{"access": "read"}, {"access": "write"}],
-    )
-    rows = np.array([1, 0, 1, 0, 1])
-    reached = DoorReach(
-        np.arange(1, 6),
-        rows,
-        np.zeros(5, dtype=np.int64),
-        np.zeros(5, dtype=np.int64),
-        columns.access_codes(rows),
-        np.array([False, False, True, False, False]),
-        np.array([2, 2, 2, 2, 3]),
-        [[]],
-    )
-    grade = np.array([0, 1, 2, 1, 0])  # critical, high, high (conditional), high, critical
-    groups = StoreGroups(columns).groups(
-        reached, np.arange(5), grade, [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
-    )
-    assert [(g["access"], g["conditional"], g["hops"], g["severity"], g["stores"]) for g in groups] == [
-        ("write", False, 2, "critical", [names[1]]),
-        ("read", False, 2, "high", [names[2], names[4]]),
-        ("write", True, 2, "high", [names[3]]),
-        ("write", False, 3, "critical", [names[5]]),
-    ]
-    assert [g["count"] for g in groups] == [1, 2, 1, 1]
-    for group in groups:
-        assert type(group["hops"]) is int and type(group["conditional"]) is bool
-        assert type(group["severity"]) is str and type(group["count"]) is int
-    reordered = StoreGroups(columns).groups(
-        reached, np.array([4, 3, 2, 1, 0]), grade, [Severity.CRITICAL, Severity.HIGH, Severity.HIGH]
-    )
-    assert [g["stores"] for g in reordered] == [[names[5]], [names[4], names[2]], [names[3]], [names[1]]]
 
 
 def test_shared_arns_stay_shared_and_equal_through_the_rules_childs_pipe() -> None:
