@@ -28,9 +28,8 @@ from typing import Any
 
 import networkx as nx
 
+from analyzers.reach.labels import WRITE_LEVELS
 from analyzers.reach.store_sets import CONTAINS
-
-WRITE_LEVELS = frozenset({"write", "permissions-management"})
 
 
 @dataclass(frozen=True, slots=True)

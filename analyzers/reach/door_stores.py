@@ -123,7 +123,7 @@ class StoreGroups:
         group_of = place[inverse.reshape(-1)]  # each store's group, numbered as they are listed
         listed = np.argsort(group_of, kind="stable")  # by group, rank order within each
         ids = stores[listed].tolist()
-        names, columns = self._columns.names, self._columns
+        columns = self._columns
         out: list[dict[str, object]] = []
         at = 0
         for count in np.bincount(group_of).tolist():
@@ -135,7 +135,7 @@ class StoreGroups:
                     "hops": int(hops[one]),
                     "severity": _SEVERITIES[int(severity[one])].value,
                     "count": count,
-                    "stores": [names[i] for i in ids[at : at + count]],
+                    "stores": [columns.names[i] for i in ids[at : at + count]],
                 }
             )
             at += count

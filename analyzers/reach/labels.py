@@ -21,6 +21,8 @@ from estate.text import escape_control
 # Strongest first: changing who may do what beats changing data, which beats reading it.
 ACCESS_LEVELS = ("permissions-management", "write", "read", "list", "tagging")
 _ACCESS_RANK = {level: len(ACCESS_LEVELS) - i for i, level in enumerate(ACCESS_LEVELS)}
+WRITE_LEVELS = frozenset({"permissions-management", "write"})
+"""The levels that can change or destroy a store's data (or who may)."""
 _MAX_CANDIDATES = 8
 _INDEX_KEY = "_reach_name_index"
 

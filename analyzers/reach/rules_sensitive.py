@@ -28,7 +28,7 @@ from analyzers.reach.best_grants import BestGrants, sensitive_grants
 from analyzers.reach.door_search import DoorSearch
 from analyzers.reach.door_stores import DoorReach, StoreColumns, StoreGroups
 from analyzers.reach.index import index_for
-from analyzers.reach.labels import access_rank
+from analyzers.reach.labels import WRITE_LEVELS, access_rank
 from analyzers.reach.sensitive_reach import SensitiveIndex, SensitiveReach
 from analyzers.unique import unique
 from estate.graph.stores import store_classification
@@ -40,7 +40,6 @@ MAX_HOPS = 8  # function -> role -> (assume / escalate / invoke -> role)* -> hol
 # Stores have no edges of these kinds, so a `can` edge onto one ends a path; onto a function, the
 # walk goes on through its role.
 _WALK = frozenset({"executes-as", "can-assume", "escalates-to", "can"})
-_STRONG = frozenset({"write", "permissions-management"})
 
 PUBLIC_TO_SENSITIVE = RULES.register(
     Rule(
@@ -156,7 +155,7 @@ def _hop_detail(step: _Step) -> dict[str, Any]:
 
 
 def _severity(classification: str, access: str | None, conditional: bool) -> Severity:
-    severity = Severity.CRITICAL if classification == "pci" and access in _STRONG else Severity.HIGH
+    severity = Severity.CRITICAL if classification == "pci" and access in WRITE_LEVELS else Severity.HIGH
     if conditional:
         severity = Severity.HIGH if severity is Severity.CRITICAL else Severity.MEDIUM
     return severity
